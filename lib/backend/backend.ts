@@ -1,0 +1,102 @@
+/**
+ * The one interface between the engine and its kernels. A backend stores tensor data behind
+ * opaque handles and runs named primitive kernels on them; it knows nothing of autodiff or of
+ * ELIM. Every primitive takes the shapes it needs explicitly (handles carry only their length
+ * and dtype), returns a fresh handle, and never mutates its inputs. Shapes passed in have
+ * already been validated by the op layer (lib/ops), so kernels may assume them consistent.
+ *
+ * Memory: handles are released explicitly (`release`), never left to a garbage collector; the
+ * op layer's scopes release intermediates, and `liveHandles()` lets tests prove there is no leak.
+ */
+import type { DType, TypedArray } from '../tensor/dtype.js';
+import type { Shape } from '../tensor/shape.js';
+
+/** Opaque, backend-owned storage. */
+export interface DataHandle {
+  readonly size: number;
+  readonly dtype: DType;
+}
+
+export type UnaryOp =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'gelu' | 'tanh' | 'sigmoid'
+  | 'square' | 'reciprocal' | 'sign'
+  | 'step' // 1 where x > 0 else 0 (ReLU's derivative)
+  | 'geluGrad'; // d gelu(x) / dx (tanh approximation, as gelu)
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min'
+  | 'eq' | 'gt' | 'ge' | 'lt'; // comparisons give 1 or 0
+
+export type ReduceOp = 'sum' | 'max' | 'min';
+
+export interface Conv2dAttrs {
+  readonly stride: readonly [number, number];
+  readonly pad: readonly [number, number];
+}
+
+export interface Pool2dAttrs {
+  readonly kernel: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly pad: readonly [number, number];
+}
+
+export interface Backend {
+  /** 'cpu', 'gpujs', ... */
+  readonly name: string;
+  /** What was actually obtained, e.g. 'cpu-ts(2 threads)' or 'HeadlessGLKernel'. Logged by every run. */
+  readonly kernelClass: string;
+  /** dtypes this backend computes in; float64 only where exact (the CPU backend). */
+  readonly dtypes: readonly DType[];
+
+  upload(data: TypedArray): DataHandle; // copies
+  download(h: DataHandle): TypedArray; // a copy the caller owns
+  release(h: DataHandle): void;
+  liveHandles(): number;
+  fill(size: number, value: number, dtype: DType): DataHandle;
+  cast(x: DataHandle, dtype: DType): DataHandle;
+
+  unary(op: UnaryOp, x: DataHandle): DataHandle;
+  /** Elementwise with NumPy broadcasting; outShape = broadcast(aShape, bShape). */
+  binary(op: BinaryOp, a: DataHandle, aShape: Shape, b: DataHandle, bShape: Shape, outShape: Shape): DataHandle;
+  clamp(x: DataHandle, lo: number, hi: number): DataHandle;
+  /** out = cond != 0 ? a : b, all three broadcast to outShape. */
+  where(cond: DataHandle, condShape: Shape, a: DataHandle, aShape: Shape, b: DataHandle, bShape: Shape, outShape: Shape): DataHandle;
+  /** Reduce over `axes` (sorted, unique); the result has `shape` with those axes set to 1. */
+  reduce(op: ReduceOp, x: DataHandle, shape: Shape, axes: readonly number[]): DataHandle;
+
+  /**
+   * Batched matmul: a is [Ba, M, K] (or [Ba, K, M] when transA), b is [Bb, K, N] (or [Bb, N, K]
+   * when transB); Ba and Bb are equal or one of them is 1 (broadcast). Result [max(Ba,Bb), M, N].
+   */
+  matmul(a: DataHandle, aShape: readonly [number, number, number], b: DataHandle, bShape: readonly [number, number, number], transA: boolean, transB: boolean): DataHandle;
+
+  permute(x: DataHandle, shape: Shape, perm: readonly number[]): DataHandle;
+  /** Copy of the box [begin, begin + size) of x. */
+  slice(x: DataHandle, shape: Shape, begin: readonly number[], size: readonly number[]): DataHandle;
+  /** Zeros of `outShape` with x written at offset `begin` (the adjoint of slice). */
+  padInto(x: DataHandle, shape: Shape, begin: readonly number[], outShape: Shape): DataHandle;
+  concat(xs: readonly DataHandle[], shapes: readonly Shape[], axis: number): DataHandle;
+  /** Rows of x along axis 0: out[i, ...] = x[indices[i], ...]. */
+  gather(x: DataHandle, shape: Shape, indices: Int32Array): DataHandle;
+  /** out (rows = outRows) with out[indices[i], ...] += g[i, ...] (the adjoint of gather). */
+  scatterAdd(g: DataHandle, gShape: Shape, indices: Int32Array, outRows: number): DataHandle;
+
+  /** x [N, C, H, W], w [O, C, KH, KW] -> [N, O, OH, OW]. */
+  conv2d(x: DataHandle, xShape: Shape, w: DataHandle, wShape: Shape, attrs: Conv2dAttrs): DataHandle;
+  conv2dBackwardInput(dy: DataHandle, dyShape: Shape, w: DataHandle, wShape: Shape, xShape: Shape, attrs: Conv2dAttrs): DataHandle;
+  conv2dBackwardFilter(x: DataHandle, xShape: Shape, dy: DataHandle, dyShape: Shape, wShape: Shape, attrs: Conv2dAttrs): DataHandle;
+
+  /** x [N, C, H, W]; padding never wins a max. */
+  maxPool2d(x: DataHandle, xShape: Shape, attrs: Pool2dAttrs): DataHandle;
+  /** Gradient routed to the (first) arg-max of each window. */
+  maxPool2dBackward(x: DataHandle, xShape: Shape, dy: DataHandle, dyShape: Shape, attrs: Pool2dAttrs): DataHandle;
+  /** Average over the in-bounds cells of each window (padding not counted). */
+  avgPool2d(x: DataHandle, xShape: Shape, attrs: Pool2dAttrs): DataHandle;
+  avgPool2dBackward(dy: DataHandle, dyShape: Shape, xShape: Shape, attrs: Pool2dAttrs): DataHandle;
+  /** PyTorch's adaptive average pooling windows: [floor(i*H/OH), ceil((i+1)*H/OH)). */
+  adaptiveAvgPool2d(x: DataHandle, xShape: Shape, out: readonly [number, number]): DataHandle;
+  adaptiveAvgPool2dBackward(dy: DataHandle, dyShape: Shape, xShape: Shape): DataHandle;
+
+  /** Softmax over the last axis of [rows, cols]. */
+  softmax(x: DataHandle, rows: number, cols: number): DataHandle;
+}
