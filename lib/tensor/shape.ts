@@ -55,3 +55,6 @@ export const checkShape = (op: string, shape: Shape): void => {
     if (!Number.isInteger(d) || d < 0) throw new EngineError('ShapeError', op, `invalid dimension ${d} in shape [${shape.join(', ')}]`);
   }
 };
+
+/** Output length of a sliding window (convolution, pooling): floor((n + 2 pad - k) / stride) + 1. */
+export const windowOutSize = (n: number, k: number, stride: number, pad: number): number => Math.floor((n + 2 * pad - k) / stride) + 1;

@@ -1,0 +1,126 @@
+/**
+ * The CPU backend: handles wrap typed arrays drawn from a BufferPool (SharedArrayBuffer-backed,
+ * recycled by dtype and length). Every primitive runs its reference kernel except the heavy
+ * ones (matmul, conv2d), which go through ./heavy-kernels.ts (the fast path for float32).
+ */
+import type { Backend, Conv2dAttrs, DataHandle, Pool2dAttrs } from '../../lib/backend/backend.js';
+import { EngineError } from '../../lib/errors.js';
+import type { DType, TypedArray } from '../../lib/tensor/dtype.js';
+import { sizeOf, type Shape } from '../../lib/tensor/shape.js';
+import { BufferPool } from './buffer-pool.js';
+import * as heavy from './heavy-kernels.js';
+import * as ref from './reference/index.js';
+
+/** A CPU handle: the typed array itself plus a released flag. */
+export class CpuHandle implements DataHandle {
+  released = false;
+  constructor(readonly data: TypedArray) {}
+  get size() {
+    return this.data.length;
+  }
+  get dtype(): DType {
+    return this.data instanceof Float64Array ? 'float64' : 'float32';
+  }
+}
+
+export interface CpuBackendOptions {
+  /** Threads the fast kernels may use (reported in kernelClass); default 1. */
+  readonly threads?: number;
+  /** Share a pool between backends (tests); default a fresh one. */
+  readonly pool?: BufferPool;
+}
+
+export interface CpuBackend extends Backend {
+  readonly pool: BufferPool;
+  /** The typed array behind a live handle (no copy): for workers and tests. */
+  dataOf(h: DataHandle): TypedArray;
+}
+
+export const createCpuBackend = (opts: CpuBackendOptions = {}): CpuBackend => {
+  const threads = Math.max(1, Math.floor(opts.threads ?? 1));
+  const pool = opts.pool ?? new BufferPool();
+  let live = 0;
+
+  const data = (h: DataHandle): TypedArray => {
+    if (!(h instanceof CpuHandle)) throw new EngineError('BackendError', 'cpu', 'handle does not belong to a CPU backend');
+    if (h.released) throw new EngineError('DisposedError', 'cpu', 'handle used after release');
+    return h.data;
+  };
+  const alloc = (dtype: DType, n: number, zeroed = false): TypedArray => pool.acquire(dtype, n, zeroed);
+  const wrap = (a: TypedArray): CpuHandle => {
+    live++;
+    return new CpuHandle(a);
+  };
+  /** Runs a reference kernel into a pooled output of x's dtype. */
+  const into = (like: DataHandle, n: number, kernel: (out: TypedArray) => unknown): CpuHandle => {
+    const out = alloc(like.dtype, n);
+    kernel(out);
+    return wrap(out);
+  };
+
+  return {
+    name: 'cpu',
+    kernelClass: `cpu-ts(${threads} thread${threads === 1 ? '' : 's'})`,
+    dtypes: ['float32', 'float64'],
+    pool,
+    dataOf: data,
+
+    upload: (a) => {
+      const out = alloc(a instanceof Float64Array ? 'float64' : 'float32', a.length);
+      out.set(a);
+      return wrap(out);
+    },
+    download: (h) => {
+      const d = data(h);
+      return d instanceof Float64Array ? Float64Array.from(d) : Float32Array.from(d); // plain (non-shared) copy
+    },
+    release: (h) => {
+      const d = data(h); // throws on a double release
+      (h as CpuHandle).released = true;
+      live--;
+      pool.recycle(d);
+    },
+    liveHandles: () => live,
+    fill: (size, value, dtype) => wrap(alloc(dtype, size).fill(value)),
+    cast: (x, dtype) => {
+      const out = alloc(dtype, x.size);
+      out.set(data(x));
+      return wrap(out);
+    },
+
+    unary: (op, x) => into(x, x.size, (o) => ref.refUnary(op, data(x), o)),
+    binary: (op, a, aShape, b, bShape, outShape) => into(a, sizeOf(outShape), (o) => ref.refBinary(op, data(a), aShape, data(b), bShape, outShape, o)),
+    clamp: (x, lo, hi) => into(x, x.size, (o) => ref.refClamp(data(x), lo, hi, o)),
+    where: (c, cShape, a, aShape, b, bShape, outShape) =>
+      into(a, sizeOf(outShape), (o) => ref.refWhere(data(c), cShape, data(a), aShape, data(b), bShape, outShape, o)),
+    reduce: (op, x, shape, axes) => into(x, sizeOf(shape.map((d, i) => (axes.includes(i) ? 1 : d))), (o) => ref.refReduce(op, data(x), shape, axes, o)),
+
+    matmul: (a, aShape, b, bShape, transA, transB) => {
+      const [m, , n] = ref.matmulDims(aShape, bShape, transA, transB);
+      return into(a, Math.max(aShape[0], bShape[0]) * m * n, (o) => heavy.matmulInto(data(a), aShape, data(b), bShape, transA, transB, o));
+    },
+
+    permute: (x, shape, perm) => into(x, x.size, (o) => ref.refPermute(data(x), shape, perm, o)),
+    slice: (x, shape, begin, size) => into(x, sizeOf(size), (o) => ref.refSlice(data(x), shape, begin, size, o)),
+    padInto: (x, shape, begin, outShape) => into(x, sizeOf(outShape), (o) => ref.refPadInto(data(x), shape, begin, outShape, o)),
+    concat: (xs, shapes, axis) => into(xs[0], shapes.reduce((acc, s) => acc + sizeOf(s), 0), (o) => ref.refConcat(xs.map(data), shapes, axis, o)),
+    gather: (x, shape, indices) => into(x, indices.length * sizeOf(shape.slice(1)), (o) => ref.refGather(data(x), shape, indices, o)),
+    scatterAdd: (g, gShape, indices, outRows) => into(g, outRows * sizeOf(gShape.slice(1)), (o) => ref.refScatterAdd(data(g), gShape, indices, outRows, o)),
+
+    conv2d: (x, xShape, w, wShape, attrs) =>
+      into(x, sizeOf(ref.conv2dOutShape(xShape, wShape, attrs)), (o) => heavy.conv2dInto(data(x), xShape, data(w), wShape, attrs, o)),
+    conv2dBackwardInput: (dy, dyShape, w, wShape, xShape, attrs) =>
+      into(dy, sizeOf(xShape), (o) => heavy.conv2dBackwardInputInto(data(dy), dyShape, data(w), wShape, xShape, attrs, o)),
+    conv2dBackwardFilter: (x, xShape, dy, dyShape, wShape, attrs: Conv2dAttrs) =>
+      into(x, sizeOf(wShape), (o) => heavy.conv2dBackwardFilterInto(data(x), xShape, data(dy), dyShape, wShape, attrs, o)),
+
+    maxPool2d: (x, xShape, attrs: Pool2dAttrs) => into(x, sizeOf(ref.pool2dOutShape(xShape, attrs)), (o) => ref.refMaxPool2d(data(x), xShape, attrs, o)),
+    maxPool2dBackward: (x, xShape, dy, dyShape, attrs) => into(x, x.size, (o) => ref.refMaxPool2dBackward(data(x), xShape, data(dy), dyShape, attrs, o)),
+    avgPool2d: (x, xShape, attrs) => into(x, sizeOf(ref.pool2dOutShape(xShape, attrs)), (o) => ref.refAvgPool2d(data(x), xShape, attrs, o)),
+    avgPool2dBackward: (dy, dyShape, xShape, attrs) => into(dy, sizeOf(xShape), (o) => ref.refAvgPool2dBackward(data(dy), dyShape, xShape, attrs, o)),
+    adaptiveAvgPool2d: (x, xShape, out) => into(x, xShape[0] * xShape[1] * out[0] * out[1], (o) => ref.refAdaptiveAvgPool2d(data(x), xShape, out, o)),
+    adaptiveAvgPool2dBackward: (dy, dyShape, xShape) => into(dy, sizeOf(xShape), (o) => ref.refAdaptiveAvgPool2dBackward(data(dy), dyShape, xShape, o)),
+
+    softmax: (x, rows, cols) => into(x, rows * cols, (o) => ref.refSoftmax(data(x), rows, cols, o)),
+  };
+};

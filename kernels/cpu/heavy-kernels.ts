@@ -1,0 +1,34 @@
+/**
+ * The one switch point for the heavy kernels (matmul, conv2d and its backward passes): float32
+ * runs the fast CPU kernels (kernels/cpu/fast, another engineer's), float64 the reference
+ * implementations (float64 is the numerical reference, so it is never "optimised").
+ * The fast kernels write into a preallocated output and fully overwrite it.
+ */
+import type { Conv2dAttrs } from '../../lib/backend/backend.js';
+import type { TypedArray } from '../../lib/tensor/dtype.js';
+import type { Shape } from '../../lib/tensor/shape.js';
+import * as fast from './fast/index.js';
+import * as ref from './reference/index.js';
+
+type Shape3 = readonly [number, number, number];
+const f32 = (...arrs: TypedArray[]) => arrs.every((a) => a instanceof Float32Array);
+
+export const matmulInto = (a: TypedArray, aShape: Shape3, b: TypedArray, bShape: Shape3, transA: boolean, transB: boolean, out: TypedArray): void => {
+  if (f32(a, b, out)) fast.fastMatmul(a as Float32Array, aShape, b as Float32Array, bShape, transA, transB, out as Float32Array);
+  else ref.refMatmul(a, aShape, b, bShape, transA, transB, out);
+};
+
+export const conv2dInto = (x: TypedArray, xShape: Shape, w: TypedArray, wShape: Shape, attrs: Conv2dAttrs, out: TypedArray): void => {
+  if (f32(x, w, out)) fast.fastConv2d(x as Float32Array, xShape, w as Float32Array, wShape, attrs, out as Float32Array);
+  else ref.refConv2d(x, xShape, w, wShape, attrs, out);
+};
+
+export const conv2dBackwardInputInto = (dy: TypedArray, dyShape: Shape, w: TypedArray, wShape: Shape, xShape: Shape, attrs: Conv2dAttrs, out: TypedArray): void => {
+  if (f32(dy, w, out)) fast.fastConv2dBackwardInput(dy as Float32Array, dyShape, w as Float32Array, wShape, xShape, attrs, out as Float32Array);
+  else ref.refConv2dBackwardInput(dy, dyShape, w, wShape, xShape, attrs, out);
+};
+
+export const conv2dBackwardFilterInto = (x: TypedArray, xShape: Shape, dy: TypedArray, dyShape: Shape, wShape: Shape, attrs: Conv2dAttrs, out: TypedArray): void => {
+  if (f32(x, dy, out)) fast.fastConv2dBackwardFilter(x as Float32Array, xShape, dy as Float32Array, dyShape, wShape, attrs, out as Float32Array);
+  else ref.refConv2dBackwardFilter(x, xShape, dy, dyShape, wShape, attrs, out);
+};
