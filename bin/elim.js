@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The `elim` command. Runs the compiled CLI (npm run build makes dist/).
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as path from 'node:path';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const entry = path.join(root, 'dist', 'pipelines', 'cli', 'main.js');
+if (!existsSync(entry)) {
+  process.stderr.write(`elim: ${path.relative(process.cwd(), entry)} is missing: run 'npm run build' first\n`);
+  process.exit(2);
+}
+const { main } = await import(pathToFileURL(entry).href);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,50 @@
+/**
+ * `elim` entry point: dispatches to a command module (loaded lazily so `elim --help` is instant).
+ * Exit codes: 0 success, 1 the work failed (bad data, numerical failure), 2 usage or config error.
+ */
+import type { CommandModule } from './command.js';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  train: { summary: 'train ELIM or the baseline on synthetic faces or a dataset', load: () => import('./commands/train.js') },
+  eval: { summary: 'metrics of a checkpoint on a dataset split, overall and per identity', load: () => import('./commands/eval.js') },
+  predict: { summary: 'valence/arousal predictions for images (folder, CSV or glob) to a CSV', load: () => import('./commands/predict.js') },
+  compare: { summary: 'ELIM vs baseline over several paired seeds on held-out identities (the main job)', load: () => import('./commands/compare.js') },
+  synth: { summary: 'generate the built-in synthetic face benchmark', load: () => import('./commands/synth.js') },
+  bench: { summary: 'run the benchmarks (kernels, ot, train)', load: () => import('./commands/bench.js') },
+  ot: { summary: 'solve entropic OT problems read as JSON on stdin', load: () => import('./commands/ot.js') },
+  metrics: { summary: 'RMSE/SAGR/PCC/CCC of predictions read as JSON on stdin', load: () => import('./commands/metrics.js') },
+  loss: { summary: 'the baseline objective and its gradient for JSON on stdin', load: () => import('./commands/loss.js') },
+  options: { summary: 'list every ELIM option with its default and provenance (paper or release)', load: () => import('./commands/options.js') },
+};
+
+const topHelp = () =>
+  [
+    'elim — identity-invariant facial expression recognition by optimal transport (ELIM) in TypeScript',
+    '',
+    'usage: elim <command> [options]     elim <command> --help',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(9)} ${c.summary}`),
+    '',
+    'backend: --backend auto|cpu|gpujs or ELIM_BACKEND (auto = GPU.js on GL when a GL context exists, else the CPU backend)',
+  ].join('\n');
+
+export const main = async (argv: readonly string[]): Promise<number> => {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(topHelp() + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    const { version } = await import('./versions.js');
+    process.stdout.write(version() + '\n');
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`elim: unknown command '${name}'\n\n${topHelp()}\n`);
+    return 2;
+  }
+  const mod = await cmd.load();
+  return mod.run(rest);
+};

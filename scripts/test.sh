@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The test command (npm test). Runs the whole suite under Xvfb when xvfb-run is available so the
+# GPU.js backend gets a real (Mesa, software) GL context; in CI the GL tests insist on it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${CI:-}" = "true" ]; then export ELIM_REQUIRE_GL=1; fi
+if [ -z "${DISPLAY:-}" ] && command -v xvfb-run >/dev/null 2>&1; then
+  exec xvfb-run -a -s "-screen 0 1280x1024x24" npx vitest run "$@"
+fi
+if [ "${ELIM_REQUIRE_GL:-}" = "1" ]; then echo "test: ELIM_REQUIRE_GL=1 but no DISPLAY and no xvfb-run" >&2; exit 1; fi
+exec npx vitest run "$@"
