@@ -1,0 +1,111 @@
+/**
+ * What a layer or model is: a pure description. `params` and `state` list the tensors it needs
+ * (dotted names relative to the module, shapes, initialisers); `apply` is a pure function of
+ * (params, state, input, context) returning the output and the new state (Equinox style: a
+ * stateful layer such as BatchNorm takes its running statistics in and hands new ones back;
+ * nothing is mutated). Randomness (dropout) comes from the explicit `ctx.rng`.
+ */
+import type { Rng } from '../rng/rng.js';
+import type { CreateOptions } from '../ops/create.js';
+import * as T from '../ops/index.js';
+import { sizeOf, type Shape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { InitSpec } from './init.js';
+import { asParameter, asState, EMPTY, graft, join, subtree, type ParamTree, type StateTree } from './tree.js';
+
+export interface TensorSpec {
+  readonly name: string;
+  readonly shape: Shape;
+  readonly init: InitSpec;
+}
+
+export interface ApplyCtx {
+  /** Training mode: dropout active, BatchNorm normalises by batch statistics. */
+  readonly training: boolean;
+  /** Required when training through a Dropout layer. */
+  readonly rng?: Rng;
+  /**
+   * BatchNorm in training mode updates its running statistics unless this is false:
+   * "use batch statistics but leave the running statistics alone" (the ELIM branch's projector).
+   */
+  readonly updateStats?: boolean;
+}
+
+export interface Applied {
+  readonly y: Tensor;
+  /** The module's whole state tree after the call (unchanged entries are the same tensors). */
+  readonly state: StateTree;
+}
+
+export interface Module {
+  readonly kind: string;
+  readonly params: readonly TensorSpec[];
+  readonly state: readonly TensorSpec[];
+  apply(params: ParamTree, state: StateTree, x: Tensor, ctx: ApplyCtx): Applied;
+}
+
+export const prefixSpecs = (prefix: string, specs: readonly TensorSpec[]): TensorSpec[] => specs.map((s) => ({ ...s, name: join(prefix, s.name) }));
+
+/** A layer without parameters or state. */
+export const stateless = (kind: string, f: (x: Tensor, ctx: ApplyCtx) => Tensor): Module => ({
+  kind,
+  params: [],
+  state: [],
+  apply: (_p, state, x, ctx) => ({ y: f(x, ctx), state }),
+});
+
+/** Runs a named child inside a composite's forward, threading its state. */
+export type RunChild = (name: string, x: Tensor) => Tensor;
+
+/**
+ * A module made of named children and a forward function that calls them through `run`.
+ * The children's params/state appear under `name.` (torchvision's naming).
+ */
+export const composite = (
+  kind: string,
+  children: ReadonlyArray<readonly [string, Module]>,
+  forward: (run: RunChild, x: Tensor, ctx: ApplyCtx) => Tensor,
+): Module => {
+  const byName = new Map(children);
+  return {
+    kind,
+    params: children.flatMap(([n, m]) => prefixSpecs(n, m.params)),
+    state: children.flatMap(([n, m]) => prefixSpecs(n, m.state)),
+    apply: (params, state, x, ctx) => {
+      const next = new Map(state);
+      const run: RunChild = (name, input) => {
+        const m = byName.get(name);
+        if (!m) throw new Error(`${kind}: no child '${name}'`); // a bug in the model definition, not a user error
+        const r = m.apply(subtree(params, name), m.state.length ? subtree(state, name) : EMPTY, input, ctx);
+        if (m.state.length) graft(next, name, r.state);
+        return r.y;
+      };
+      const y = forward(run, x, ctx);
+      return { y, state: next };
+    },
+  };
+};
+
+/** Children applied in order, named '0', '1', ... (torch.nn.Sequential). */
+export const sequential = (layers: readonly Module[]): Module =>
+  named(layers.map((m, i) => [String(i), m] as const));
+
+/** Children applied in order under the given names. */
+export const named = (children: ReadonlyArray<readonly [string, Module]>, kind = 'Sequential'): Module =>
+  composite(kind, children, (run, x) => children.reduce((h, [n]) => run(n, h), x));
+
+/** Allocates a module's parameters (leaves with requiresGrad) and state, seeded by rng (one fork per tensor). */
+export const initModule = (m: Module, rng: Rng, o: Omit<CreateOptions, 'requiresGrad'> = {}): { params: Map<string, Tensor>; state: Map<string, Tensor> } => {
+  const make = (s: TensorSpec): Tensor => {
+    const r = rng.fork();
+    const i = s.init;
+    return i.kind === 'const' ? T.full(s.shape, i.value, o) : i.kind === 'uniform' ? T.randomUniform(s.shape, r, -i.bound, i.bound, o) : T.randomNormal(s.shape, r, 0, i.std, o);
+  };
+  return {
+    params: new Map(m.params.map((s) => [s.name, asParameter(make(s))])),
+    state: new Map(m.state.map((s) => [s.name, asState(make(s))])),
+  };
+};
+
+/** Number of parameters, from shapes alone (nothing allocated). */
+export const countParams = (m: Module): number => m.params.reduce((n, s) => n + sizeOf(s.shape), 0);
