@@ -7,6 +7,7 @@
 import type { TapeNode, Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
 import { sizeOf, type Shape } from '../tensor/shape.js';
+import type { Conv2dAttrs, Pool2dAttrs } from '../backend/backend.js';
 
 export type VjpRule = (g: Tensor, node: TapeNode, y: Tensor) => ReadonlyArray<Tensor | null>;
 
@@ -81,6 +82,39 @@ export const VJP_TABLE: Record<string, VjpRule> = {
     const da = tA ? ops.matmul(b, g, { transA: tB, transB: true }) : ops.matmul(g, b, { transB: !tB });
     const db = tB ? ops.matmul(g, a, { transA: true, transB: tA }) : ops.matmul(a, g, { transA: !tA });
     return [sumToBatch(da, a.shape), sumToBatch(db, b.shape)];
+  },
+  slice: (g, n) => [ops.padInto(g, attr<number[]>(n, 'begin'), inp(n, A).shape)],
+  padInto: (g, n) => [ops.slice(g, attr<number[]>(n, 'begin'), inp(n, A).shape)],
+  gather: (g, n) => [ops.scatterAdd(g, attr<Int32Array>(n, 'indices'), inp(n, A).shape[0])],
+  scatterAdd: (g, n) => [ops.gather(g, attr<Int32Array>(n, 'indices'))],
+  concat: (g, n) => {
+    const axis = attr<number>(n, 'axis');
+    let at = 0;
+    return n.inputs.map((x) => {
+      const begin = g.shape.map((_, i) => (i === axis ? at : 0));
+      at += x.shape[axis];
+      return x.tracksGrad ? ops.slice(g, begin, x.shape) : null;
+    });
+  },
+  broadcastTo: (g, n) => [unbroadcast(g, inp(n, A).shape)],
+  // y (g - <g, y>) along the axis: the softmax Jacobian is diag(y) - y y^T
+  softmax: (g, n, y) => [ops.mul(y, ops.sub(g, ops.sum(ops.mul(g, y), attr<number>(n, 'axis'), true)))],
+  logSoftmax: (g, n, y) => [ops.sub(g, ops.mul(ops.exp(y), ops.sum(g, attr<number>(n, 'axis'), true)))],
+  conv2d: (g, n) => {
+    const [x, w] = n.inputs;
+    const attrs = attr<Conv2dAttrs>(n, 'attrs');
+    return [
+      x.tracksGrad ? ops.conv2dBackwardInput(g, w, x.shape, attrs) : null,
+      w.tracksGrad ? ops.conv2dBackwardFilter(x, g, w.shape, attrs) : null,
+    ];
+  },
+  maxPool2d: (g, n) => [ops.maxPool2dBackward(inp(n, A), g, attr<Pool2dAttrs>(n, 'attrs'))],
+  avgPool2d: (g, n) => [ops.avgPool2dBackward(g, inp(n, A).shape, attr<Pool2dAttrs>(n, 'attrs'))],
+  adaptiveAvgPool2d: (g, n) => [ops.adaptiveAvgPool2dBackward(g, inp(n, A).shape)],
+  // x / ||x|| where the norm is above eps (where the max picked the norm), else 0: finite at x = 0
+  l2Norm: (g, n, y) => {
+    const x = inp(n, A);
+    return [ops.where(ops.gt(y, attr<number>(n, 'eps')), ops.div(ops.mul(g, x), y), 0)];
   },
 };
 
