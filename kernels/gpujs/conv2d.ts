@@ -1,0 +1,25 @@
+/** Direct 2-D convolution: x [N, C, H, W], w [O, C, KH, KW] -> [N, O, OH, OW], one thread per output cell. */
+import type { Conv2dAttrs } from '../../lib/backend/backend.js';
+import type { Shape } from '../../lib/tensor/shape.js';
+import { coords, readFlat } from './codegen.js';
+import type { GpuHandle, Runtime } from './runtime.js';
+
+export const convOutSize = (inSize: number, k: number, stride: number, pad: number) => Math.floor((inSize + 2 * pad - k) / stride) + 1;
+
+export const conv2d = (rt: Runtime, x: GpuHandle, xShape: Shape, w: GpuHandle, wShape: Shape, attrs: Conv2dAttrs): GpuHandle => {
+  const [n, c, h, wd] = xShape;
+  const [o, , kh, kw] = wShape;
+  const [sh, sw] = attrs.stride;
+  const [ph, pw] = attrs.pad;
+  const oh = convOutSize(h, kh, sh, ph);
+  const ow = convOutSize(wd, kw, sw, pw);
+  let s = coords('o', 'j', [n, o, oh, ow]); // o0 image, o1 filter, o2 row, o3 column
+  s += '  let acc = 0.0;\n';
+  s += `  for (let c = 0; c < ${c}; c++) {\n  for (let ky = 0; ky < ${kh}; ky++) {\n  const iy = o2 * ${sh} - ${ph} + ky;\n`;
+  s += `  if (iy >= 0 && iy < ${h}) {\n  for (let kx = 0; kx < ${kw}; kx++) {\n  const ix = o3 * ${sw} - ${pw} + kx;\n`;
+  s += `  if (ix >= 0 && ix < ${wd}) {\n`;
+  s += readFlat('xv', 'x', `((o0 * ${c} + c) * ${h} + iy) * ${wd} + ix`, x);
+  s += readFlat('wv', 'w', `((o1 * ${c} + c) * ${kh} + ky) * ${kw} + kx`, w);
+  s += '  acc += xv * wv;\n  }\n  }\n  }\n  }\n  }\n  return acc;';
+  return rt.run(['x', 'w'], s, n * o * oh * ow, [x, w]);
+};

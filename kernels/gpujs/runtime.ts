@@ -1,0 +1,178 @@
+/**
+ * The GPU.js runtime behind the gpujs backend: one GPU instance, the buffer layout, a cache of
+ * compiled kernels, the handle table and the kernel class actually obtained.
+ *
+ * Layout: every buffer is a 2-D kernel output [w, h] holding its flat row-major values at
+ * y * w + x, with w = min(size, MAX_W). 2-D everywhere because a 1-D GPU.js output larger than
+ * 2^24 cells comes back wrong (ENGINE_NOTES), and because same-size buffers then share a layout,
+ * so elementwise kernels address (y, x) directly, exactly, at any size.
+ *
+ * Pipeline mode: kernels run with `pipeline: true, immutable: true`, so on GL each call returns
+ * a fresh Texture that stays on the device until `release` deletes it (never left to the GC); on
+ * webasm/cpu the "texture" is a fresh array of rows, passed straight into the next kernel.
+ */
+import { GPU, Input, type IKernelRunShortcut } from 'gpu.js';
+import type { DataHandle } from '../../lib/backend/backend.js';
+import { EngineError } from '../../lib/errors.js';
+
+/** Row width of every buffer layout; 4096 x 16384 (a common max texture) = 2^26 cells. */
+export const MAX_W = 4096;
+
+export interface Layout {
+  readonly w: number;
+  readonly h: number;
+}
+
+export const layoutOf = (size: number): Layout => {
+  const w = Math.max(1, Math.min(size, MAX_W));
+  return { w, h: Math.max(1, Math.ceil(size / w)) };
+};
+
+/** Texture-like GPU.js result: a Texture (GL) or plain rows (webasm/cpu pipeline results). */
+type Stored = { delete?: () => void; toArray?: () => unknown } | ArrayLike<ArrayLike<number>>;
+
+export class GpuHandle implements DataHandle {
+  readonly dtype = 'float32' as const;
+  readonly layout: Layout;
+  released = false;
+  constructor(
+    readonly size: number,
+    /** null for empty buffers (GPU.js cannot have a zero-size output). */
+    readonly data: Stored | null,
+  ) {
+    this.layout = layoutOf(size);
+  }
+}
+
+export type GpujsMode = 'gpu' | 'headlessgl' | 'webgl' | 'webgl2' | 'webasm' | 'cpu' | 'dev';
+
+export const GL_KERNEL_CLASSES = ['HeadlessGLKernel', 'WebGLKernel', 'WebGL2Kernel'];
+
+export class Runtime {
+  readonly gpu: GPU;
+  private readonly cache = new Map<string, IKernelRunShortcut>();
+  private readonly live = new Set<GpuHandle>();
+  private readonly seen = new Set<string>();
+  /** Kernels compiled per class: a later kernel may degrade (webasm -> cpu) where the first did not. */
+  readonly classCounts = new Map<string, number>();
+  /** Called with the class of every newly compiled kernel (the backend logs surprises). */
+  onClass?: (cls: string) => void;
+
+  constructor(readonly mode: GpujsMode) {
+    this.gpu = new GPU({ mode } as ConstructorParameters<typeof GPU>[0]);
+  }
+
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  /**
+   * Runs the kernel `params => body` over an output of `outSize` cells. `body` sees `j`, the
+   * flat output index, and must return the value; padding cells past outSize return 0. The
+   * source (which bakes every shape in as literals) plus the argument layouts is the cache key:
+   * GPU.js compiles per output size and argument type, so one compiled kernel per key.
+   */
+  run(params: readonly string[], body: string, outSize: number, args: readonly unknown[]): GpuHandle {
+    if (outSize === 0) return this.track(new GpuHandle(0, null));
+    const { w, h } = layoutOf(outSize);
+    const src = `function (${params.join(', ')}) {
+  const j = this.thread.y * ${w} + this.thread.x;
+  if (j >= ${outSize}) { return 0; }
+${body}
+}`;
+    const key = `${src}|${args.map(argKey).join(',')}`;
+    let k = this.cache.get(key);
+    if (!k) {
+      k = this.gpu.createKernel(src, { output: [w, h], pipeline: true, immutable: true, tactic: 'precision', precision: 'single' });
+      this.cache.set(key, k);
+    }
+    const out = k(...(args.map(unwrap) as never[])) as unknown as Stored;
+    if (!this.seen.has(key)) this.noteClass(key, k);
+    return this.track(new GpuHandle(outSize, out));
+  }
+
+  /** Copies host values onto the device (a texture on GL) through an identity kernel. */
+  upload(values: Float32Array): GpuHandle {
+    if (values.length === 0) return this.track(new GpuHandle(0, null));
+    const { w, h } = layoutOf(values.length);
+    const padded = values.length === w * h ? values : padTo(values, w * h);
+    return this.run(['a'], '  return a[this.thread.y][this.thread.x];', values.length, [new Input(padded as unknown as number[], [w, h])]);
+  }
+
+  download(hd: GpuHandle): Float32Array {
+    const out = new Float32Array(hd.size);
+    if (!hd.data) return out;
+    const d = hd.data as { toArray?: () => unknown };
+    const rows = (typeof d.toArray === 'function' ? d.toArray() : d) as ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+    const { w } = hd.layout;
+    if (typeof (rows as ArrayLike<number>)[0] === 'number') out.set((rows as ArrayLike<number>) as Float32Array, 0);
+    else {
+      const rr = rows as ArrayLike<ArrayLike<number>>;
+      for (let y = 0, off = 0; off < hd.size; y++, off += w) {
+        const row = rr[y];
+        const n = Math.min(w, hd.size - off);
+        for (let x = 0; x < n; x++) out[off + x] = row[x];
+      }
+    }
+    return out;
+  }
+
+  release(hd: GpuHandle): void {
+    if (hd.released) return;
+    hd.released = true;
+    this.live.delete(hd);
+    const d = hd.data as { delete?: () => void } | null;
+    if (d && typeof d.delete === 'function') d.delete(); // GL texture: freed now, not by the GC
+  }
+
+  /** Distinct kernel classes obtained so far, most used first. */
+  kernelClasses(): string[] {
+    return [...this.classCounts.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
+  }
+
+  destroy(): void {
+    for (const hd of [...this.live]) this.release(hd);
+    this.cache.clear();
+    this.gpu.destroy();
+  }
+
+  private track(hd: GpuHandle): GpuHandle {
+    this.live.add(hd);
+    return hd;
+  }
+
+  private noteClass(key: string, k: IKernelRunShortcut): void {
+    const cls = kernelClassOf(k);
+    this.seen.add(key);
+    this.classCounts.set(cls, (this.classCounts.get(cls) ?? 0) + 1);
+    this.onClass?.(cls);
+  }
+}
+
+/** The class GPU.js actually compiled a kernel to (its run shortcut wraps the kernel). */
+export const kernelClassOf = (k: IKernelRunShortcut): string => {
+  const inner = (k as unknown as { kernel?: object }).kernel;
+  return inner?.constructor?.name ?? 'unknown';
+};
+
+const unwrap = (a: unknown): unknown => {
+  if (a instanceof GpuHandle) {
+    if (a.released) throw new EngineError('DisposedError', 'gpujs', 'handle used after release');
+    if (!a.data) throw new EngineError('BackendError', 'gpujs', 'empty buffer passed to a kernel');
+    return a.data;
+  }
+  return a;
+};
+
+const argKey = (a: unknown): string => {
+  if (a instanceof GpuHandle) return `h${a.layout.w}x${a.layout.h}`;
+  if (typeof a === 'number') return 'n';
+  if (a && typeof a === 'object' && 'length' in a) return `a${(a as ArrayLike<number>).length}`;
+  return 'i'; // an Input: its size is part of the source
+};
+
+const padTo = (v: Float32Array, n: number): Float32Array => {
+  const p = new Float32Array(n);
+  p.set(v);
+  return p;
+};
