@@ -1,0 +1,33 @@
+/** 2-d convolution layer, NCHW, PyTorch layout: weight [out, in, kh, kw], bias [out]. */
+import * as T from '../ops/index.js';
+import type { Pair } from '../ops/conv.js';
+import { torchDefault, weightInit, type WeightInit } from './init.js';
+import type { Module } from './module.js';
+
+export interface Conv2dOptions {
+  readonly stride?: Pair;
+  readonly padding?: Pair;
+  readonly bias?: boolean;
+  readonly init?: WeightInit;
+}
+
+const pair = (v: Pair): readonly [number, number] => (typeof v === 'number' ? [v, v] : v);
+
+export const conv2d = (inC: number, outC: number, kernel: Pair, o: Conv2dOptions = {}): Module => {
+  const [kh, kw] = pair(kernel);
+  const fanIn = inC * kh * kw;
+  const fanOut = outC * kh * kw;
+  const bias = o.bias ?? true;
+  return {
+    kind: `Conv2d(${inC}, ${outC}, ${kh}x${kw})`,
+    params: [
+      { name: 'weight', shape: [outC, inC, kh, kw], init: weightInit(o.init ?? 'torch', fanIn, fanOut) },
+      ...(bias ? [{ name: 'bias', shape: [outC], init: o.init === 'kaiming' ? { kind: 'const' as const, value: 0 } : torchDefault(fanIn) }] : []),
+    ],
+    state: [],
+    apply: (p, state, x) => {
+      const y = T.conv2d(x, p.get('weight')!, { stride: o.stride, padding: o.padding });
+      return { y: bias ? T.add(y, T.reshape(p.get('bias')!, [1, outC, 1, 1])) : y, state };
+    },
+  };
+};
