@@ -29,6 +29,7 @@ export interface Panel {
 }
 
 const TICK = 5;
+const MARGIN = 8; // blank border inside the outer rectangle
 const GAP = 6;
 
 const norm = (a: AxisSpec, v: number): number =>
@@ -55,9 +56,9 @@ export const layoutPanel = (outer: Rect, x: AxisSpec, y: AxisSpec, text: PanelTe
   const lh = lineHeight(s);
   const top = GAP + (text.title ? lh : 0) + (text.subtitle ? lh : 0) + GAP + textHeight(s) / 2;
   const yLabelW = Math.max(0, ...yLabels(y).map((l) => textWidth(l, s)));
-  const left = (y.label ? lh + GAP : 0) + yLabelW + TICK + GAP;
+  const left = MARGIN + (y.label ? lh + GAP : 0) + yLabelW + TICK + GAP;
   const bottom = TICK + GAP + lh + (x.label ? lh + GAP : 0);
-  const right = textWidth(x.ticks.length ? x.format(x.ticks[x.ticks.length - 1]) : '', s) / 2 + GAP;
+  const right = textWidth(x.ticks.length ? x.format(x.ticks[x.ticks.length - 1]) : '', s) / 2 + MARGIN;
   return {
     outer,
     rect: { x: outer.x + left, y: outer.y + top, w: Math.max(10, outer.w - left - right), h: Math.max(10, outer.h - top - bottom) },

@@ -9,6 +9,7 @@ import { drawMarker, drawPolyline, type MarkerShape } from '../raster/shapes.js'
 import { drawText } from '../raster/text.js';
 import { MUTED, seriesColor } from './colors.js';
 import { drawPanel, layoutPanel, toPx, type AxisSpec } from './frame.js';
+import { extent } from './extent.js';
 import { drawLegend, legendSize, type LegendEntry } from './legend.js';
 import { formatLogTick, formatTick, logTicks, niceTicks } from './nice-ticks.js';
 
@@ -44,15 +45,16 @@ export const renderLossCurves = (series: readonly LossSeries[], opts: LossPlotOp
   val.forEach((v) => { if (!colorOf.has(v.name)) colorOf.set(v.name, colorOf.size); });
 
   const all = [...series, ...val].flatMap((sr) => sr.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!logY || y > 0));
-  const xs = all.map((p) => p[0]), ys = all.map((p) => p[1]);
-  const xt = all.length ? niceTicks(Math.min(...xs), Math.max(...xs), 6) : niceTicks(0, 1, 6);
+  const [x0, x1] = extent(all.map((p) => p[0])) ?? [0, 1];
+  const [y0, y1] = extent(all.map((p) => p[1])) ?? [0, 1];
+  const xt = niceTicks(x0, x1, 6);
   const xAxis: AxisSpec = { min: xt.min, max: xt.max, ticks: xt.values, format: (v) => formatTick(v, xt.step), label: opts.xLabel ?? 'step' };
   let yAxis: AxisSpec;
   if (logY && all.length) {
-    const t = logTicks(Math.min(...ys), Math.max(...ys));
+    const t = logTicks(y0, y1);
     yAxis = { min: t.min, max: t.max, log: true, ticks: t.values, format: formatLogTick, label: opts.yLabel ?? 'loss (log scale)' };
   } else {
-    const t = all.length ? niceTicks(Math.min(...ys), Math.max(...ys), 6) : niceTicks(0, 1, 6);
+    const t = niceTicks(y0, y1, 6);
     yAxis = { min: t.min, max: t.max, ticks: t.values, format: (v) => formatTick(v, t.step), label: opts.yLabel ?? 'loss' };
   }
 

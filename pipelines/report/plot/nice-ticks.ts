@@ -43,6 +43,13 @@ export const niceTicks = (lo: number, hi: number, target = 5): Ticks => {
   return { min: values[0], max: values[values.length - 1], step, values };
 };
 
+/** Nice tick values inside [lo, hi] exactly, for axes whose bounds are fixed (e.g. VA in [-1, 1]). */
+export const ticksWithin = (lo: number, hi: number, target = 5): Ticks => {
+  const t = niceTicks(lo, hi, target);
+  const values = t.values.filter((v) => v >= lo - 1e-9 * Math.abs(t.step) && v <= hi + 1e-9 * Math.abs(t.step));
+  return { min: lo, max: hi, step: t.step, values };
+};
+
 /** Decimals needed to print multiples of `step` exactly. */
 export const decimalsFor = (step: number): number => Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
 
