@@ -1,12 +1,108 @@
 /**
- * Fast float32 CPU kernels (first, simple version: correct, not yet fast).
- * Outputs are preallocated by the caller and fully overwritten.
+ * Fast float32 CPU kernels: packed, cache-blocked GEMM with a 4x4 register tile (gemm.ts),
+ * convolutions as im2col + GEMM (conv.ts, jobs.ts), and a persistent worker pool (pool.ts) for
+ * a second thread. Outputs are preallocated by the caller (possibly over a SharedArrayBuffer)
+ * and fully overwritten; inputs are never modified.
+ *
+ * Threads: `setFastThreads(n)`, else env ELIM_THREADS, else min(2, availableParallelism()).
+ * Small problems stay on the calling thread. Arrays not on a SharedArrayBuffer are staged
+ * through pooled shared scratch buffers when a call runs on more than one thread.
  */
+import os from 'node:os';
 import type { Conv2dAttrs } from '../../../lib/backend/backend.js';
+import { newScratch } from './gemm.js';
+import { runPart, type JobKind } from './jobs.js';
+import { ensureWorkers, isShared, runParts, sharedScratch, poolFailure, type Part } from './pool.js';
 
 export type Shape3 = readonly [number, number, number];
 export type Shape4 = readonly number[];
 
+const defaultThreads = (): number => {
+  const env = Number.parseInt(process.env.ELIM_THREADS ?? '', 10);
+  if (Number.isFinite(env) && env >= 1) return env;
+  return Math.max(1, Math.min(2, os.availableParallelism()));
+};
+
+let threads = defaultThreads();
+
+/** Sets the number of threads (the calling one included) the fast kernels may use. */
+export function setFastThreads(n: number): void {
+  threads = Math.max(1, Math.floor(n));
+}
+
+/** Threads the fast kernels may use (1 when the worker pool could not start). */
+export function fastThreads(): number {
+  if (threads > 1 && ensureWorkers(threads - 1) < threads - 1) return 1 + ensureWorkers(threads - 1);
+  return threads;
+}
+
+/** Why the worker pool is unavailable ('' when it is fine or was never needed). */
+export const fastThreadsFailure = (): string => poolFailure();
+
+/** Below this many flops a call stays on the calling thread (a worker round trip is ~50 µs). */
+const DEFAULT_PARALLEL_MIN_FLOPS = 1 << 22;
+let parallelMinFlops = DEFAULT_PARALLEL_MIN_FLOPS;
+
+/** Sets the size (flops) from which a call is split over threads; no argument restores the default. Tests use 0. */
+export function setFastParallelMinFlops(flops: number = DEFAULT_PARALLEL_MIN_FLOPS): void {
+  parallelMinFlops = Math.max(0, flops);
+}
+
+const mainScratch = newScratch();
+
+/** Splits [0, n) into up to `parts` non-empty ranges whose bounds are multiples of `align`. */
+export const splitRange = (n: number, parts: number, align: number): Part[] => {
+  const out: Part[] = [];
+  let lo = 0;
+  for (let i = 0; i < parts && lo < n; i++) {
+    let hi = i === parts - 1 ? n : Math.round((n * (i + 1)) / parts / align) * align;
+    hi = Math.min(n, Math.max(hi, lo + align));
+    if (hi > lo) out.push({ lo, hi });
+    lo = hi;
+  }
+  return out;
+};
+
+/**
+ * Runs a job over `parts` (one per thread) on the given arrays; the last array is the output.
+ * Arrays not on a SharedArrayBuffer are staged through shared scratch (outputs copied back).
+ */
+const runStaged = (kind: JobKind, arrs: Float32Array[], p: number[], parts: Part[], partOutputs = false): void => {
+  if (parts.length <= 1) {
+    const whole = parts[0] ?? { lo: 0, hi: 0 };
+    runPart(kind, arrs, p, whole.lo, whole.hi, mainScratch);
+    return;
+  }
+  const staged = arrs.map((a, i) => {
+    if (isShared(a)) return a;
+    const s = sharedScratch(i, a.length);
+    if (i < arrs.length - 1) s.set(a);
+    return s;
+  });
+  const out = staged[staged.length - 1];
+  let partArrs: Float32Array[][] | null = null;
+  if (partOutputs) {
+    // each thread writes its own full-size output; thread 0 uses the real one, then they are summed
+    partArrs = parts.map((_, t) => (t === 0 ? staged : [...staged.slice(0, -1), sharedScratch(arrs.length + t, out.length)]));
+  }
+  runParts(kind, staged, p, parts, partArrs, mainScratch);
+  if (partArrs) {
+    for (let t = 1; t < partArrs.length; t++) {
+      const part = partArrs[t][arrs.length - 1];
+      for (let i = 0; i < out.length; i++) out[i] += part[i];
+    }
+  }
+  const realOut = arrs[arrs.length - 1];
+  if (out !== realOut) realOut.set(out);
+};
+
+/** Threads worth using for `flops` of work with `units` splittable units. */
+const threadsFor = (flops: number, units: number): number => {
+  if (threads <= 1 || flops < parallelMinFlops || units < 2) return 1;
+  return Math.min(fastThreads(), units);
+};
+
+/** Batched matmul: C[t] = op(A[t]) op(B[t]); ba/bb equal or 1 (broadcast); out [max(ba,bb), M, N]. */
 export function fastMatmul(a: Float32Array, aShape: Shape3, b: Float32Array, bShape: Shape3, transA: boolean, transB: boolean, out: Float32Array): void {
   const [ba, ar, ac] = aShape;
   const [bb, br, bc] = bShape;
@@ -14,100 +110,62 @@ export function fastMatmul(a: Float32Array, aShape: Shape3, b: Float32Array, bSh
   const K = transA ? ar : ac;
   const N = transB ? br : bc;
   const batch = Math.max(ba, bb);
-  for (let t = 0; t < batch; t++) {
-    const ao = (ba === 1 ? 0 : t) * ar * ac;
-    const bo = (bb === 1 ? 0 : t) * br * bc;
-    const co = t * M * N;
-    for (let i = 0; i < M; i++) {
-      for (let j = 0; j < N; j++) {
-        let s = 0;
-        for (let k = 0; k < K; k++) {
-          s += a[ao + (transA ? k * ac + i : i * ac + k)] * b[bo + (transB ? j * bc + k : k * bc + j)];
-        }
-        out[co + i * N + j] = s;
-      }
-    }
-  }
+  const flops = 2 * batch * M * N * K;
+  const byBatch = batch >= 4 || (batch >= 2 && batch % 2 === 0);
+  const split = byBatch ? 0 : M >= N ? 1 : 2;
+  const units = split === 0 ? batch : Math.ceil((split === 1 ? M : N) / 4);
+  const t = threadsFor(flops, units);
+  const p = [ba, ar, ac, bb, br, bc, transA ? 1 : 0, transB ? 1 : 0, t === 1 ? 0 : split];
+  const parts = t === 1 ? [{ lo: 0, hi: batch }] : splitRange(split === 0 ? batch : split === 1 ? M : N, t, split === 0 ? 1 : 4);
+  runStaged('matmul', [a, b, out], p, parts);
 }
 
-export function fastConv2d(x: Float32Array, xShape: Shape4, w: Float32Array, wShape: Shape4, attrs: Conv2dAttrs, out: Float32Array): void {
+const convParams = (xShape: Shape4, wShape: Shape4, attrs: Conv2dAttrs): number[] => {
   const [N, C, H, W] = xShape;
   const [O, , KH, KW] = wShape;
   const [sh, sw] = attrs.stride;
   const [ph, pw] = attrs.pad;
   const OH = Math.floor((H + 2 * ph - KH) / sh) + 1;
   const OW = Math.floor((W + 2 * pw - KW) / sw) + 1;
-  for (let n = 0; n < N; n++)
-    for (let o = 0; o < O; o++)
-      for (let oy = 0; oy < OH; oy++)
-        for (let ox = 0; ox < OW; ox++) {
-          let s = 0;
-          for (let c = 0; c < C; c++)
-            for (let ky = 0; ky < KH; ky++) {
-              const iy = oy * sh - ph + ky;
-              if (iy < 0 || iy >= H) continue;
-              for (let kx = 0; kx < KW; kx++) {
-                const ix = ox * sw - pw + kx;
-                if (ix < 0 || ix >= W) continue;
-                s += x[((n * C + c) * H + iy) * W + ix] * w[((o * C + c) * KH + ky) * KW + kx];
-              }
-            }
-          out[((n * O + o) * OH + oy) * OW + ox] = s;
-        }
+  return [N, C, H, W, O, KH, KW, sh, sw, ph, pw, OH, OW, 0];
+};
+
+const convFlops = (p: readonly number[]): number => 2 * p[0] * p[4] * p[1] * p[5] * p[6] * p[11] * p[12];
+
+/** Splits a conv over images when there are enough, else over `channels` (output or input). */
+const convParts = (p: number[], channels: number): Part[] => {
+  const N = p[0];
+  const tImages = threadsFor(convFlops(p), N);
+  if (tImages > 1 && N >= tImages) {
+    p[13] = 0;
+    return splitRange(N, tImages, 1);
+  }
+  const tCh = threadsFor(convFlops(p), channels);
+  if (tCh > 1) {
+    p[13] = 1;
+    return splitRange(channels, tCh, 1);
+  }
+  p[13] = 0;
+  return [{ lo: 0, hi: N }];
+};
+
+/** x [N,C,H,W], w [O,C,KH,KW] -> out [N,O,OH,OW]. */
+export function fastConv2d(x: Float32Array, xShape: Shape4, w: Float32Array, wShape: Shape4, attrs: Conv2dAttrs, out: Float32Array): void {
+  const p = convParams(xShape, wShape, attrs);
+  runStaged('conv2d', [x, w, out], p, convParts(p, p[4]));
 }
 
+/** dy [N,O,OH,OW], w [O,C,KH,KW] -> out = dx [N,C,H,W]. */
 export function fastConv2dBackwardInput(dy: Float32Array, dyShape: Shape4, w: Float32Array, wShape: Shape4, xShape: Shape4, attrs: Conv2dAttrs, out: Float32Array): void {
-  const [N, C, H, W] = xShape;
-  const [, O, OH, OW] = dyShape;
-  const [, , KH, KW] = wShape;
-  const [sh, sw] = attrs.stride;
-  const [ph, pw] = attrs.pad;
-  out.fill(0);
-  for (let n = 0; n < N; n++)
-    for (let o = 0; o < O; o++)
-      for (let oy = 0; oy < OH; oy++)
-        for (let ox = 0; ox < OW; ox++) {
-          const g = dy[((n * O + o) * OH + oy) * OW + ox];
-          for (let c = 0; c < C; c++)
-            for (let ky = 0; ky < KH; ky++) {
-              const iy = oy * sh - ph + ky;
-              if (iy < 0 || iy >= H) continue;
-              for (let kx = 0; kx < KW; kx++) {
-                const ix = ox * sw - pw + kx;
-                if (ix < 0 || ix >= W) continue;
-                out[((n * C + c) * H + iy) * W + ix] += g * w[((o * C + c) * KH + ky) * KW + kx];
-              }
-            }
-        }
+  void dyShape;
+  const p = convParams(xShape, wShape, attrs);
+  runStaged('conv2dBackwardInput', [dy, w, out], p, convParts(p, p[1]));
 }
 
+/** x [N,C,H,W], dy [N,O,OH,OW] -> out = dw [O,C,KH,KW]. */
 export function fastConv2dBackwardFilter(x: Float32Array, xShape: Shape4, dy: Float32Array, dyShape: Shape4, wShape: Shape4, attrs: Conv2dAttrs, out: Float32Array): void {
-  const [N, C, H, W] = xShape;
-  const [, O, OH, OW] = dyShape;
-  const [, , KH, KW] = wShape;
-  const [sh, sw] = attrs.stride;
-  const [ph, pw] = attrs.pad;
-  out.fill(0);
-  for (let n = 0; n < N; n++)
-    for (let o = 0; o < O; o++)
-      for (let oy = 0; oy < OH; oy++)
-        for (let ox = 0; ox < OW; ox++) {
-          const g = dy[((n * O + o) * OH + oy) * OW + ox];
-          for (let c = 0; c < C; c++)
-            for (let ky = 0; ky < KH; ky++) {
-              const iy = oy * sh - ph + ky;
-              if (iy < 0 || iy >= H) continue;
-              for (let kx = 0; kx < KW; kx++) {
-                const ix = ox * sw - pw + kx;
-                if (ix < 0 || ix >= W) continue;
-                out[((o * C + c) * KH + ky) * KW + kx] += g * x[((n * C + c) * H + iy) * W + ix];
-              }
-            }
-        }
-}
-
-/** Threads used by the fast kernels (1 in this first version). */
-export function setFastThreads(_n: number): void {}
-export function fastThreads(): number {
-  return 1;
+  void dyShape;
+  const p = convParams(xShape, wShape, attrs);
+  const parts = convParts(p, p[4]);
+  runStaged('conv2dBackwardFilter', [x, dy, out], p, parts, p[13] === 0 && parts.length > 1);
 }

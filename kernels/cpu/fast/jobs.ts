@@ -1,0 +1,123 @@
+/**
+ * The work a thread can be given: a kernel name, its float32 arrays, its integer parameters and
+ * a range [lo, hi) of the split axis. The calling thread and the pool's worker run the same
+ * functions (the worker rebuilds them from source), so each part only writes its own share of
+ * the output.
+ *
+ * Integer parameters:
+ *  - matmul: [ba, ar, ac, bb, br, bc, transA, transB, split]; split 0 = batches, 1 = rows of C,
+ *    2 = columns of C (ranges of the split axis).
+ *  - conv2d*: [N, C, H, W, O, KH, KW, sh, sw, ph, pw, OH, OW, split]; split 0 = images,
+ *    1 = channels (forward: output channels; backward input: input channels; backward filter:
+ *    output channels, i.e. rows of dW).
+ *
+ * Self-contained `function` declarations only.
+ */
+import { gemm, type FastScratch } from './gemm.js';
+import { im2col, col2imAdd } from './conv.js';
+
+export type JobKind = 'matmul' | 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardFilter';
+
+/** arrs = [a, b, out]. */
+export function matmulPart(arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch): void {
+  const a = arrs[0], b = arrs[1], out = arrs[2];
+  const ba = p[0], ar = p[1], ac = p[2], bb = p[3], br = p[4], bc = p[5];
+  const transA = p[6] !== 0, transB = p[7] !== 0, split = p[8];
+  const M = transA ? ac : ar;
+  const K = transA ? ar : ac;
+  const N = transB ? br : bc;
+  const batch = Math.max(ba, bb);
+  const aRs = transA ? 1 : ac, aCs = transA ? ac : 1;
+  const bRs = transB ? 1 : bc, bCs = transB ? bc : 1;
+  const t0 = split === 0 ? lo : 0;
+  const t1 = split === 0 ? hi : batch;
+  const m0 = split === 1 ? lo : 0;
+  const m1 = split === 1 ? hi : M;
+  const n0 = split === 2 ? lo : 0;
+  const n1 = split === 2 ? hi : N;
+  for (let t = t0; t < t1; t++) {
+    const ao = (ba === 1 ? 0 : t) * ar * ac + m0 * aRs;
+    const bo = (bb === 1 ? 0 : t) * br * bc + n0 * bCs;
+    const co = t * M * N + m0 * N + n0;
+    gemm(m1 - m0, n1 - n0, K, a, ao, aRs, aCs, b, bo, bRs, bCs, out, co, N, false, ws);
+  }
+}
+
+/** Grows (never shrinks) the im2col scratch of `ws`. */
+export function scratchCol(ws: FastScratch, n: number): Float32Array {
+  if (ws.col.length < n) ws.col = new Float32Array(Math.max(n, Math.ceil(ws.col.length * 1.5)));
+  return ws.col;
+}
+
+/** 1x1 kernel, stride 1, no padding: the image itself is the column matrix. */
+export function isPointwise(p: readonly number[]): boolean {
+  return p[5] === 1 && p[6] === 1 && p[7] === 1 && p[8] === 1 && p[9] === 0 && p[10] === 0;
+}
+
+/** arrs = [x, w, out]. */
+export function conv2dPart(arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch): void {
+  const x = arrs[0], w = arrs[1], out = arrs[2];
+  const N = p[0], C = p[1], H = p[2], W = p[3], O = p[4], KH = p[5], KW = p[6];
+  const sh = p[7], sw = p[8], ph = p[9], pw = p[10], OH = p[11], OW = p[12], split = p[13];
+  const P = OH * OW, CKK = C * KH * KW;
+  const n0 = split === 0 ? lo : 0, n1 = split === 0 ? hi : N;
+  const o0 = split === 1 ? lo : 0, o1 = split === 1 ? hi : O;
+  const direct = isPointwise(p);
+  const col = direct ? x : scratchCol(ws, CKK * P);
+  for (let n = n0; n < n1; n++) {
+    if (!direct) im2col(x, n * C * H * W, H, W, KH, KW, sh, sw, ph, pw, OH, OW, 0, C, col);
+    const colOff = direct ? n * C * H * W : 0;
+    gemm(o1 - o0, P, CKK, w, o0 * CKK, CKK, 1, col, colOff, P, 1, out, (n * O + o0) * P, P, false, ws);
+  }
+}
+
+/** arrs = [dy, w, dx]. */
+export function conv2dBackwardInputPart(arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch): void {
+  const dy = arrs[0], w = arrs[1], dx = arrs[2];
+  const N = p[0], C = p[1], H = p[2], W = p[3], O = p[4], KH = p[5], KW = p[6];
+  const sh = p[7], sw = p[8], ph = p[9], pw = p[10], OH = p[11], OW = p[12], split = p[13];
+  const P = OH * OW, KK = KH * KW, CKK = C * KK;
+  const n0 = split === 0 ? lo : 0, n1 = split === 0 ? hi : N;
+  const c0 = split === 1 ? lo : 0, c1 = split === 1 ? hi : C;
+  const rows = (c1 - c0) * KK;
+  if (isPointwise(p)) {
+    for (let n = n0; n < n1; n++) gemm(rows, P, O, w, c0, 1, CKK, dy, n * O * P, P, 1, dx, (n * C + c0) * H * W, P, false, ws);
+    return;
+  }
+  const col = scratchCol(ws, rows * P);
+  for (let n = n0; n < n1; n++) {
+    gemm(rows, P, O, w, c0 * KK, 1, CKK, dy, n * O * P, P, 1, col, 0, P, false, ws);
+    dx.fill(0, (n * C + c0) * H * W, (n * C + c1) * H * W);
+    col2imAdd(col, dx, n * C * H * W, H, W, KH, KW, sh, sw, ph, pw, OH, OW, c0, c1);
+  }
+}
+
+/** arrs = [x, dy, dw]; with split 0 the part writes (not adds) the sum over its images into dw. */
+export function conv2dBackwardFilterPart(arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch): void {
+  const x = arrs[0], dy = arrs[1], dw = arrs[2];
+  const N = p[0], C = p[1], H = p[2], W = p[3], O = p[4], KH = p[5], KW = p[6];
+  const sh = p[7], sw = p[8], ph = p[9], pw = p[10], OH = p[11], OW = p[12], split = p[13];
+  const P = OH * OW, CKK = C * KH * KW;
+  const n0 = split === 0 ? lo : 0, n1 = split === 0 ? hi : N;
+  const o0 = split === 1 ? lo : 0, o1 = split === 1 ? hi : O;
+  const direct = isPointwise(p);
+  const col = direct ? x : scratchCol(ws, CKK * P);
+  if (n1 <= n0) {
+    dw.fill(0, o0 * CKK, o1 * CKK);
+    return;
+  }
+  for (let n = n0; n < n1; n++) {
+    if (!direct) im2col(x, n * C * H * W, H, W, KH, KW, sh, sw, ph, pw, OH, OW, 0, C, col);
+    const colOff = direct ? n * C * H * W : 0;
+    gemm(o1 - o0, CKK, P, dy, (n * O + o0) * P, P, 1, col, colOff, 1, P, dw, o0 * CKK, CKK, n > n0, ws);
+  }
+}
+
+/** Runs one part of a job (the worker's entry point, and the calling thread's). */
+export function runPart(kind: string, arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch): void {
+  if (kind === 'matmul') matmulPart(arrs, p, lo, hi, ws);
+  else if (kind === 'conv2d') conv2dPart(arrs, p, lo, hi, ws);
+  else if (kind === 'conv2dBackwardInput') conv2dBackwardInputPart(arrs, p, lo, hi, ws);
+  else if (kind === 'conv2dBackwardFilter') conv2dBackwardFilterPart(arrs, p, lo, hi, ws);
+  else throw new Error(`fast kernels: unknown job ${kind}`);
+}
