@@ -21,6 +21,6 @@ export const avgPool2d = (rt: Runtime, x: GpuHandle, xShape: Shape, attrs: Pool2
   s += `  for (let ky = 0; ky < ${kh}; ky++) {\n  const iy = o1 * ${attrs.stride[0]} - ${attrs.pad[0]} + ky;\n  if (iy >= 0 && iy < ${h}) {\n`;
   s += `  for (let kx = 0; kx < ${kw}; kx++) {\n  const ix = o2 * ${attrs.stride[1]} - ${attrs.pad[1]} + kx;\n  if (ix >= 0 && ix < ${w}) {\n`;
   s += readFlat('v', 'x', `o0 * ${h * w} + iy * ${w} + ix`, x) + '  acc += v;\n  }\n  }\n  }\n  }\n';
-  s += `  return acc / ${windowCount('o1', 'o2', xShape, attrs)};`;
+  s += `  return acc / (${windowCount('o1', 'o2', xShape, attrs)});`;
   return rt.run(['x'], s, n * c * oh * ow, [x]);
 };

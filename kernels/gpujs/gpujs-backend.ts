@@ -6,6 +6,7 @@
  * build) mode 'gpu' lands on WebAssembly, a CPU path. The class actually obtained is probed at
  * creation, exposed as `kernelClass`, and logged; `requireGL` turns a fallback into an error.
  */
+import type { GPU } from 'gpu.js';
 import type { Backend, DataHandle } from '../../lib/backend/backend.js';
 import { EngineError } from '../../lib/errors.js';
 import type { DType, TypedArray } from '../../lib/tensor/dtype.js';
@@ -51,6 +52,8 @@ export interface GpujsBackend extends Backend {
   readonly isGL: boolean;
   /** Every kernel class compiled so far (more than one means some kernel degraded). */
   kernelClasses(): string[];
+  /** The GPU.js instance, for kernels that share its context (e.g. batched Sinkhorn). */
+  readonly gpu: GPU;
   /** Releases every live buffer, the compiled kernels and the GL context. */
   destroy(): void;
 }
@@ -92,6 +95,7 @@ export const createGpujsBackend = (opts: GpujsBackendOptions = {}): GpujsBackend
     dtypes: ['float32'],
     mode,
     isGL,
+    gpu: rt.gpu,
     kernelClasses: () => rt.kernelClasses(),
     destroy: () => rt.destroy(),
 
@@ -101,7 +105,8 @@ export const createGpujsBackend = (opts: GpujsBackendOptions = {}): GpujsBackend
     },
     download: (x) => rt.download(h(x)),
     release(x) {
-      if (x instanceof GpuHandle) rt.release(x);
+      if (!(x instanceof GpuHandle)) throw new EngineError('BackendError', 'gpujs', 'handle does not belong to the gpujs backend');
+      rt.release(x);
     },
     liveHandles: () => rt.liveCount,
     fill(size, value, dtype) {

@@ -118,7 +118,7 @@ ${body}
   }
 
   release(hd: GpuHandle): void {
-    if (hd.released) return;
+    if (hd.released) throw new EngineError('DisposedError', 'gpujs', 'handle released twice');
     hd.released = true;
     this.live.delete(hd);
     const d = hd.data as { delete?: () => void } | null;
