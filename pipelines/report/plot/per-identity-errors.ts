@@ -7,6 +7,7 @@
  */
 import { createCanvas, fillRect, type Canvas } from '../raster/canvas.js';
 import { encodePng } from '../raster/png.js';
+import type { IdentityRow } from '../types.js';
 import { drawText, lineHeight, textWidth } from '../raster/text.js';
 import { INK, MUTED, seriesColor } from './colors.js';
 import { extent } from './extent.js';
@@ -14,14 +15,8 @@ import { drawPanel, layoutPanel, xPx, yPx, type AxisSpec } from './frame.js';
 import { drawLegend, legendSize, type LegendEntry } from './legend.js';
 import { formatTick, niceTicks } from './nice-ticks.js';
 
-export interface IdentityErrorRow {
-  readonly identity: string;
-  readonly rmseV: number;
-  readonly rmseA: number;
-  readonly cccV?: number;
-  readonly cccA?: number;
-  readonly n: number;
-}
+/** The row type lives in ../types.ts so tables and plots share it. */
+export type IdentityErrorRow = IdentityRow;
 
 export interface PerIdentityOptions {
   readonly title?: string;
