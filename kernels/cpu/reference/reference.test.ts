@@ -28,7 +28,10 @@ const randShape = (rank: number, maxDim = 4): number[] => Array.from({ length: r
 const at = (shape: Shape, idx: number[]) => idx.reduce((o, v, i) => o + v * stridesOf(shape)[i], 0);
 const indices = (shape: Shape): number[][] => {
   const out: number[][] = [];
-  const rec = (pre: number[]) => (pre.length === shape.length ? out.push(pre) : Array.from({ length: shape[pre.length] }, (_, i) => rec([...pre, i])));
+  const rec = (pre: number[]): void => {
+    if (pre.length === shape.length) out.push(pre);
+    else for (let i = 0; i < shape[pre.length]; i++) rec([...pre, i]);
+  };
   rec([]);
   return out;
 };
