@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './options.js';
 export * from './problem.js';
 export * from './cost.js';
+export * from './cost-tensor.js';
 export * from './relevance.js';
 export * from './output.js';
 export * from './sinkhorn-scaling.js';
