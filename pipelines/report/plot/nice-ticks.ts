@@ -1,6 +1,8 @@
 /**
  * Axis ticks by Heckbert's "nice numbers" (Graphics Gems, 1990): steps of 1, 2 or 5 times a
- * power of ten, and tick labels with just enough decimals to tell neighbours apart.
+ * power of ten, and tick labels with just enough decimals to tell neighbours apart. Unlike
+ * Heckbert we round span / (target - 1) directly instead of first rounding the span up,
+ * which can double the step (a span of 2.03 would get ticks at -1, 0, 1 instead of halves).
  */
 
 /** A "nice" number near x: 1, 2, 5 or 10 times a power of ten; `round` picks nearest, else ceiling. */
@@ -31,8 +33,7 @@ export const niceTicks = (lo: number, hi: number, target = 5): Ticks => {
     lo -= pad;
     hi += pad;
   }
-  const range = niceNumber(hi - lo, false);
-  const step = niceNumber(range / Math.max(1, target - 1), true);
+  const step = niceNumber((hi - lo) / Math.max(1, target - 1), true);
   const min = Math.floor(lo / step + 1e-9) * step;
   const max = Math.ceil(hi / step - 1e-9) * step;
   const values: number[] = [];
@@ -50,8 +51,16 @@ export const ticksWithin = (lo: number, hi: number, target = 5): Ticks => {
   return { min: lo, max: hi, step: t.step, values };
 };
 
-/** Decimals needed to print multiples of `step` exactly. */
-export const decimalsFor = (step: number): number => Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+/** Decimals needed to print multiples of `step` exactly (0.2 -> 1, 0.25 -> 2, 50 -> 0). */
+export const decimalsFor = (step: number): number => {
+  const a = Math.abs(step);
+  if (!(a > 0) || !Number.isFinite(a)) return 0;
+  for (let d = 0; d < 12; d++) {
+    const scaled = a * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) <= 1e-9 * scaled) return d;
+  }
+  return 12;
+};
 
 /** Label for a tick value on an axis with the given step. Very large or small steps switch to exponent form. */
 export const formatTick = (v: number, step: number): string => {
