@@ -8,7 +8,7 @@ import * as R from './reference/index.js';
 
 describe('cpu backend', () => {
   it('names what it is', () => {
-    expect(createCpuBackend().kernelClass).toBe('cpu-ts(1 thread)');
+    expect(createCpuBackend({ threads: 1 }).kernelClass).toBe('cpu-ts(1 thread)');
     const b = createCpuBackend({ threads: 2 });
     expect(b.kernelClass).toBe('cpu-ts(2 threads)');
     expect(b.name).toBe('cpu');

@@ -8,6 +8,7 @@ import { EngineError } from '../../lib/errors.js';
 import type { DType, TypedArray } from '../../lib/tensor/dtype.js';
 import { sizeOf, type Shape } from '../../lib/tensor/shape.js';
 import { BufferPool } from './buffer-pool.js';
+import { fastThreads, setFastThreads } from './fast/index.js';
 import * as heavy from './heavy-kernels.js';
 import * as ref from './reference/index.js';
 
@@ -24,7 +25,11 @@ export class CpuHandle implements DataHandle {
 }
 
 export interface CpuBackendOptions {
-  /** Threads the fast kernels may use (reported in kernelClass); default 1. */
+  /**
+   * Threads the fast float32 kernels may use. This sets the fast kernels' process-wide setting
+   * (setFastThreads); omitted, their default stands (env ELIM_THREADS, else min(2, cores)).
+   * kernelClass reports the number actually obtained (1 if the worker pool cannot start).
+   */
   readonly threads?: number;
   /** Share a pool between backends (tests); default a fresh one. */
   readonly pool?: BufferPool;
@@ -37,7 +42,8 @@ export interface CpuBackend extends Backend {
 }
 
 export const createCpuBackend = (opts: CpuBackendOptions = {}): CpuBackend => {
-  const threads = Math.max(1, Math.floor(opts.threads ?? 1));
+  if (opts.threads !== undefined) setFastThreads(opts.threads);
+  const threads = fastThreads();
   const pool = opts.pool ?? new BufferPool();
   let live = 0;
 
