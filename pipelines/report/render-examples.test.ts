@@ -13,7 +13,10 @@ import { plotVaScatter } from './plot/va-scatter.js';
 import { createCanvas } from './raster/canvas.js';
 import { encodePng } from './raster/png.js';
 import { drawText } from './raster/text.js';
+import { formatCompareTable } from './tables/compare-table.js';
+import { markdownSummary } from './tables/markdown-summary.js';
 import { tsne } from './tsne/tsne.js';
+import type { CompareResult, MetricSet } from './types.js';
 
 const dir = process.env.REPORT_EXAMPLES_DIR;
 
@@ -83,5 +86,27 @@ describe.runIf(dir)('report examples', () => {
     }
     drawText(c, 6, y, 'mean ± std -0.123', { scale: 2 });
     writeFileSync(join(dir!, 'font.png'), await encodePng(c));
+  });
+
+  it('writes the compare table and a summary', () => {
+    const rng = Rng.fromSeed(5);
+    const stat = (m: number) => {
+      const values = [0, 1, 2].map(() => m + 0.02 * rng.normal());
+      const mean = values.reduce((a, b) => a + b, 0) / 3;
+      return { mean, std: Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / 2), values };
+    };
+    const ms = (q: number): MetricSet => ({ rmse: stat(0.45 - q), sagr: stat(0.7 + q), pcc: stat(0.5 + q), ccc: stat(0.42 + q) });
+    const compare: CompareResult = {
+      seeds: [1, 2, 3],
+      heldOut: { elim: { valence: ms(0.04), arousal: ms(0.03) }, baseline: { valence: ms(0), arousal: ms(0) } },
+      train: { elim: { valence: ms(0.01), arousal: ms(0.0) }, baseline: { valence: ms(0.02), arousal: ms(0.01) } },
+    };
+    writeFileSync(join(dir!, 'compare-table.txt'), formatCompareTable(compare));
+    writeFileSync(join(dir!, 'summary.md'), markdownSummary({
+      title: 'ELIM vs baseline (synthetic)', config: { seeds: [1, 2, 3], train: { lr: 1e-3, steps: 500 }, ot: { epsilon: 0.05 } },
+      final: [{ split: 'held-out', valence: { rmse: 0.41, sagr: 0.74, pcc: 0.54, ccc: 0.46 }, arousal: { rmse: 0.42, sagr: 0.73, pcc: 0.53, ccc: 0.45 } }],
+      perIdentity: [{ identity: 's1', rmseV: 0.3, rmseA: 0.35, n: 40, cccV: 0.4, cccA: 0.3 }, { identity: 's2', rmseV: 0.5, rmseA: 0.45, n: 38 }],
+      compare, plots: [{ title: 'Loss curves', file: 'loss-curves.png' }],
+    }));
   });
 });

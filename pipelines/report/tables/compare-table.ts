@@ -28,9 +28,10 @@ export const statDifference = (a: Stat, b: Stat): { mean: number; std: number } 
   return { mean: a.mean - b.mean, std: NaN };
 };
 
-const verdict = (m: MetricName, diff: number): string => {
+/** Winner by the mean difference; a difference that prints as zero is a tie, so the table never contradicts itself. */
+const verdict = (m: MetricName, diff: number, dec: number): string => {
   if (!Number.isFinite(diff)) return 'n/a';
-  if (diff === 0) return 'tie';
+  if (Number(diff.toFixed(dec)) === 0) return 'tie';
   return (diff > 0) === higherIsBetter(m) ? 'ELIM' : 'baseline';
 };
 
@@ -47,7 +48,7 @@ const splitTable = (split: Split, dec: number): string => {
         fmtMeanStd(e.mean, e.std, dec),
         fmtMeanStd(b.mean, b.std, dec),
         fmtSignedMeanStd(d.mean, d.std, dec),
-        verdict(m, d.mean),
+        verdict(m, d.mean, dec),
       ]);
     }
   }
