@@ -3,32 +3,18 @@ import { createCpuBackend } from '../../kernels/cpu/cpu-backend.js';
 import { useBackend } from '../backend/current.js';
 import * as T from '../ops/index.js';
 import { Rng } from '../rng/rng.js';
-import type { Tensor } from '../tensor/tensor.js';
 import { linear } from './linear.js';
 import { batchNorm1d, batchNorm2d } from './batch-norm.js';
 import { layerNorm } from './layer-norm.js';
 import { dropout } from './dropout.js';
-import { initModule, type Module } from './module.js';
-import { gradError, weights } from './test-util.js';
+import { initModule } from './module.js';
+import { checkModuleGrad } from './test-util.js';
 
 const backend = useBackend(createCpuBackend());
 const f64 = (v: number[], shape: number[], requiresGrad = false) => T.tensor(v, shape, { dtype: 'float64', requiresGrad });
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-9) => {
   expect(a.length).toBe(b.length);
   for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(tol);
-};
-
-/** Gradient of sum(apply(...) * w) in the input and every parameter, by central differences. */
-const checkModuleGrad = (m: Module, x: Tensor, training = true) => {
-  const { params, state } = initModule(m, Rng.fromSeed(3), { dtype: 'float64' });
-  const names = [...params.keys()];
-  const xs = [T.tensor(x.toArray(), x.shape, { dtype: 'float64', requiresGrad: true }), ...params.values()];
-  const err = gradError((v) => {
-    const p = new Map(names.map((n, i) => [n, v[i + 1]]));
-    const { y } = m.apply(p, state, v[0], { training, updateStats: false });
-    return T.sum(T.mul(y, weights(y.shape, backend)));
-  }, xs);
-  expect(err).toBeLessThan(1e-6);
 };
 
 describe('Linear', () => {
