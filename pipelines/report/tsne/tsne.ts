@@ -43,30 +43,34 @@ export const tsne = (x: Float64Array | Float32Array, n: number, d: number, opts:
   for (let it = 0; it < iterations; it++) {
     const pScale = it < exagIters ? exag : 1;
     const momentum = it < exagIters ? 0.5 : 0.8;
-    // Student-t kernel: num_ij = 1 / (1 + |y_i - y_j|^2); Q = num / sum(num).
+    // Student-t kernel: num_ij = 1 / (1 + |y_i - y_j|^2); Q = num / sum(num). Upper triangle only.
     let sumNum = 0;
     for (let i = 0; i < n; i++) {
+      const yi0 = y[2 * i], yi1 = y[2 * i + 1];
       for (let j = i + 1; j < n; j++) {
-        const dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
+        const dx = yi0 - y[2 * j], dy = yi1 - y[2 * j + 1];
         const v = 1 / (1 + dx * dx + dy * dy);
         num[i * n + j] = v;
-        num[j * n + i] = v;
         sumNum += 2 * v;
       }
     }
-    // dC/dy_i = 4 sum_j (p_ij - q_ij) num_ij (y_i - y_j)
+    // dC/dy_i = 4 sum_j (p_ij - q_ij) num_ij (y_i - y_j); each pair's term is antisymmetric, so visit it once.
     grad.fill(0);
+    const invSum = 1 / sumNum;
     for (let i = 0; i < n; i++) {
+      const yi0 = y[2 * i], yi1 = y[2 * i + 1];
       let gx = 0, gy = 0;
-      for (let j = 0; j < n; j++) {
-        if (j === i) continue;
+      for (let j = i + 1; j < n; j++) {
         const v = num[i * n + j];
-        const m = (pScale * P[i * n + j] - v / sumNum) * v;
-        gx += m * (y[2 * i] - y[2 * j]);
-        gy += m * (y[2 * i + 1] - y[2 * j + 1]);
+        const m = 4 * (pScale * P[i * n + j] - v * invSum) * v;
+        const fx = m * (yi0 - y[2 * j]), fy = m * (yi1 - y[2 * j + 1]);
+        gx += fx;
+        gy += fy;
+        grad[2 * j] -= fx;
+        grad[2 * j + 1] -= fy;
       }
-      grad[2 * i] = 4 * gx;
-      grad[2 * i + 1] = 4 * gy;
+      grad[2 * i] += gx;
+      grad[2 * i + 1] += gy;
     }
     // Gains grow where the gradient keeps pushing against the last update, shrink where it agrees.
     for (let k = 0; k < 2 * n; k++) {
