@@ -64,6 +64,11 @@ describe('plots', () => {
     expect([empty.width, empty.height]).toEqual([300, 200]);
     const withZero = await decode(await plotLossCurves([{ name: 'L', points: [[0, 1], [1, 0], [2, 0.5], [3, 0.25]] }], { width: 300, height: 200, logY: true }));
     expect(countNear(withZero.data, seriesColor(0))).toBeGreaterThan(10);
+    for (const png of [await plotVaScatter([], [], { width: 400, height: 220 }), await plotTsneSideBySide([], { width: 400, height: 220 })]) {
+      const bmp = await decode(png);
+      expect([bmp.width, bmp.height]).toEqual([400, 220]);
+      expect(nonWhite(bmp.data)).toBeGreaterThan(50);
+    }
   });
 
   it('plotVaScatter: two panels with points in both axis colours', async () => {
