@@ -107,6 +107,7 @@ const cases: Record<string, Case[]> = {
   matmul: ([
     [[1, 3, 5], [1, 5, 2], false, false], [[2, 5, 3], [2, 5, 4], true, false], [[1, 3, 5], [4, 2, 5], false, true],
     [[3, 6, 1], [1, 7, 6], true, true], [[1, 1, 1], [1, 1, 9], false, false], [[4, 9, 8], [4, 8, 7], false, false],
+    [[2, 4, 4], [2, 4, 4], false, false], [[2, 4, 4], [1, 4, 4], true, false],
   ] as Array<[ref.Shape3, ref.Shape3, boolean, boolean]>).map(([as, bs, ta, tb]): Case => (b, rng) => {
     const x = input(b, rand(rng, sizeOf(as))), y = input(b, rand(rng, sizeOf(bs)));
     return { got: b.matmul(x.h, as, y.h, bs, ta, tb), want: ref.refMatmul(x.r, as, y.r, bs, ta, tb) };

@@ -98,6 +98,16 @@ export const refBinary = (op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedAr
     for (let i = 0; i < o.length; i++) o[i] = f(a[i], b[i]); // same shape: no index arithmetic
     return o;
   }
+  if (b.length === 1 && a.length === o.length) {
+    const v = b[0]; // tensor op scalar: the common case in optimisers and losses
+    for (let i = 0; i < o.length; i++) o[i] = f(a[i], v);
+    return o;
+  }
+  if (a.length === 1 && b.length === o.length) {
+    const v = a[0];
+    for (let i = 0; i < o.length; i++) o[i] = f(v, b[i]);
+    return o;
+  }
   forEachBroadcast(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)], (i, oa, ob) => {
     o[i] = f(a[oa], b[ob]);
   });
