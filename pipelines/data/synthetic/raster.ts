@@ -52,9 +52,9 @@ export const fillGradient = (c: Canvas, top: Rgb, bottom: Rgb) => {
 const ellipseDistance = (px: number, py: number, cx: number, cy: number, rx: number, ry: number, cos: number, sin: number) => {
   const dx = px - cx, dy = py - cy;
   const u = dx * cos + dy * sin, v = -dx * sin + dy * cos;
-  const r = Math.hypot(u / rx, v / ry);
+  const r = Math.sqrt((u / rx) * (u / rx) + (v / ry) * (v / ry));
   if (r === 0) return -Math.min(rx, ry);
-  const local = Math.hypot(u, v) / r; // ellipse radius along this direction
+  const local = Math.sqrt(u * u + v * v) / r; // ellipse radius along this direction
   return (r - 1) * local;
 };
 
@@ -93,7 +93,8 @@ const segmentDistance = (px: number, py: number, a: Point, b: Point) => {
   const vx = b[0] - a[0], vy = b[1] - a[1];
   const L = vx * vx + vy * vy;
   const t = L === 0 ? 0 : clamp01(((px - a[0]) * vx + (py - a[1]) * vy) / L);
-  return Math.hypot(px - a[0] - t * vx, py - a[1] - t * vy);
+  const ex = px - a[0] - t * vx, ey = py - a[1] - t * vy;
+  return Math.sqrt(ex * ex + ey * ey);
 };
 
 const bounds = (pts: readonly Point[], pad: number) => {
@@ -129,7 +130,7 @@ export const fillPolygon = (c: Canvas, pts: readonly Point[], color: Rgb, alpha 
 };
 
 /** Canvas -> RGBA bytes (alpha 255), rounding and clamping. */
-export const toRgba = (c: Canvas, out = new Uint8Array(c.width * c.height * 4), offset = 0): Uint8Array => {
+export const toRgba = (c: Canvas, out: Uint8Array<ArrayBufferLike> = new Uint8Array(c.width * c.height * 4), offset = 0): Uint8Array<ArrayBufferLike> => {
   const n = c.width * c.height;
   for (let i = 0; i < n; i++) {
     out[offset + 4 * i] = Math.round(clamp01(c.data[3 * i]) * 255);
