@@ -10,6 +10,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { EngineError, tryEngine } from '../lib/errors.js';
+import type { OtError } from '../lib/ot/errors.js';
 
 export type StageName =
   | 'validate' | 'group' | 'sample' | 'transport' | 'normalize' | 'project' | 'loss'
@@ -18,6 +19,8 @@ export type StageName =
 export type ElimError =
   /** The engine threw (shape mismatch, dtype, backend, disposed tensor, ...). */
   | { readonly _tag: 'EngineFailure'; readonly stage: StageName; readonly error: EngineError }
+  /** lib/ot rejected a problem or its plan diverged (e.g. the scaling form under a large lambda: use solver 'log'). */
+  | { readonly _tag: 'TransportFailure'; readonly stage: StageName; readonly error: OtError }
   /** Inputs that do not fit together: label/feature/key counts, wrong ranks. */
   | { readonly _tag: 'InputMismatch'; readonly stage: StageName; readonly message: string }
   /** NaN or Inf where finite values are required; `index` is the first bad sample (row). */
@@ -28,6 +31,7 @@ export type ElimError =
 export type ElimErrorTag = ElimError['_tag'];
 
 export const engineFailure = (stage: StageName, error: EngineError): ElimError => ({ _tag: 'EngineFailure', stage, error });
+export const transportFailure = (stage: StageName, error: OtError): ElimError => ({ _tag: 'TransportFailure', stage, error });
 export const inputMismatch = (stage: StageName, message: string): ElimError => ({ _tag: 'InputMismatch', stage, message });
 export const nonFinite = (stage: StageName, what: 'features' | 'labels', index: number, count: number): ElimError => ({ _tag: 'NonFinite', stage, what, index, count });
 export const invalidConfig = (stage: StageName, field: string, message: string): ElimError => ({ _tag: 'InvalidConfig', stage, field, message });
@@ -41,6 +45,8 @@ export const formatElimError = (e: ElimError): string => {
   switch (e._tag) {
     case 'EngineFailure':
       return `[${e.stage}] engine ${e.error.tag}: ${e.error.message}`;
+    case 'TransportFailure':
+      return `[${e.stage}] optimal transport ${e.error._tag}: ${e.error.message}`;
     case 'InputMismatch':
       return `[${e.stage}] input mismatch: ${e.message}`;
     case 'NonFinite':

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import * as E from 'fp-ts/lib/Either.js';
+import { Rng } from '../lib/rng/rng.js';
+import { mergeTrees, subtree } from '../lib/nn/tree.js';
+import { adam } from '../lib/optim/adam.js';
+import { scope } from '../lib/tensor/scope.js';
+import { elimStepSync, elimStep, elimOnlyStepSync, withGrad } from './elim.js';
+import { baselineStepSync } from './baseline.js';
+import { termValues } from './stages/loss.js';
+import { testEnv } from './stages/testing/env.js';
+import { encode, toyProblem } from './stages/testing/toy.js';
+import type { ConfigOverrides } from './config.js';
+
+const setup = (overrides: ConfigOverrides = {}, seed = 11) => {
+  const env = testEnv({ domains: 4, topk: 4, ...overrides }, seed);
+  const toy = toyProblem({ seed: 3 });
+  const models = toy.init(Rng.fromSeed(seed));
+  const batch = toy.batch(Rng.fromSeed(seed + 1));
+  return { env, toy, models, batch };
+};
+
+const stepInput = (s: ReturnType<typeof setup>, iteration = 100) => {
+  const z = encode(s.toy.encoder, s.models.encoder.params, s.models.encoder.state, s.batch.x);
+  return { z, labels: s.batch.labels, keys: s.batch.keys, iteration, models: { projector: { module: s.toy.projector, ...s.models.projector } } };
+};
+
+describe('elimStep / baselineStep', () => {
+  it('forward and backward on the CPU backend: finite loss, every term, gradients into encoder and projector', () => {
+    const s = setup();
+    const params = mergeTrees({ encoder: s.models.encoder.params, projector: s.models.projector.params });
+    const r = withGrad(params, () => elimStepSync(stepInput(s))(s.env));
+    expect(E.isRight(r)).toBe(true);
+    if (E.isLeft(r)) return;
+    const { out, grads } = r.right;
+    const t = termValues(out.terms);
+    expect(out.outcome._tag).toBe('Grouped');
+    expect(t.main).toBeGreaterThan(0);
+    expect(Number.isFinite(t.total)).toBe(true);
+    expect(t.total).toBeCloseTo(t.main + t.va + 0.5 * (t.pcc + t.ccc), 5);
+    for (const [name, g] of grads) {
+      const a = g.toArray();
+      expect(a.every(Number.isFinite), name).toBe(true);
+    }
+    const norm = (prefix: string) => [...subtree(grads, prefix).values()].reduce((acc, g) => acc + g.toArray().reduce((x, v) => x + v * v, 0), 0);
+    expect(norm('encoder')).toBeGreaterThan(0);
+    expect(norm('projector')).toBeGreaterThan(0);
+  });
+
+  it('with the ELIM term off equals baselineStep (bit for bit)', () => {
+    const a = setup({ elim: false });
+    const b = setup({ elim: false });
+    const ra = scope(() => E.map((o: { loss: { item(): number } }) => o.loss.item())(elimStepSync(stepInput(a))(a.env)));
+    const rb = scope(() => E.map((o: { loss: { item(): number } }) => o.loss.item())(baselineStepSync(stepInput(b))(b.env)));
+    expect(ra).toEqual(rb);
+    expect(E.isRight(ra)).toBe(true);
+  });
+
+  it('the same seed gives a bit-identical loss and gradients; the RTE form agrees', async () => {
+    const run = () => {
+      const s = setup({}, 5);
+      const params = mergeTrees({ encoder: s.models.encoder.params, projector: s.models.projector.params });
+      const r = withGrad(params, () => elimStepSync(stepInput(s))(s.env));
+      if (E.isLeft(r)) throw new Error('step failed');
+      return [r.right.out.loss.item(), ...[...r.right.grads.values()].flatMap((g) => Array.from(g.toArray()))];
+    };
+    expect(run()).toEqual(run());
+    const s = setup({}, 5);
+    const viaTask = await elimStep(stepInput(s))(s.env)();
+    expect(E.isRight(viaTask) && viaTask.right.loss.item()).toBe(run()[0]);
+  });
+
+  it('warm-up: L_main is 0 before w1 (outcome Disabled warmup) and ramps as iteration / w2', () => {
+    const s = setup();
+    const early = elimStepSync(stepInput(s, 2))(s.env);
+    expect(E.isRight(early) && early.right.outcome).toEqual({ _tag: 'Disabled', reason: 'warmup' });
+    expect(E.isRight(early) && early.right.terms.main.item()).toBe(0);
+    const mid = elimStepSync(stepInput(s, 25))(s.env);
+    expect(E.isRight(mid) && mid.right.terms.warmup).toBe(0.5);
+  });
+
+  it('two-step: the first step is the baseline objective, the second L_main alone', () => {
+    const s = setup({ steps: 'two-step' });
+    const first = elimStepSync(stepInput(s))(s.env);
+    expect(E.isRight(first) && first.right.outcome).toEqual({ _tag: 'Disabled', reason: 'two-step' });
+    const second = elimOnlyStepSync(stepInput(s))(s.env);
+    expect(E.isRight(second)).toBe(true);
+    if (E.isRight(second)) {
+      expect(second.right.outcome._tag).toBe('Grouped');
+      expect(second.right.loss.item()).toBe(second.right.terms.main.item());
+      expect(second.right.terms.va.item()).toBe(0);
+    }
+  });
+
+  it('a short training run on the toy problem decreases the loss', () => {
+    const s = setup({ domains: 6, topk: 4, warmup: { w1: 0, w2: 1 } }, 21);
+    let params = mergeTrees({ encoder: s.models.encoder.params, projector: s.models.projector.params });
+    const opt = adam({ lr: 3e-3 });
+    let optState = opt.init(params);
+    let projState = s.models.projector.state;
+    const dataRng = Rng.fromSeed(99);
+    const losses: number[] = [];
+    for (let it = 0; it < 200; it++) {
+      const batch = s.toy.batch(dataRng);
+      const r = withGrad(params, () => {
+        const z = encode(s.toy.encoder, subtree(params, 'encoder'), s.models.encoder.state, batch.x);
+        return elimStepSync({ z, labels: batch.labels, keys: batch.keys, iteration: it, models: { projector: { module: s.toy.projector, params: subtree(params, 'projector'), state: projState } } })(s.env);
+      });
+      if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
+      losses.push(r.right.out.loss.item());
+      projState = r.right.out.state;
+      const next = opt.step(params, r.right.grads, optState);
+      params = next.params;
+      optState = next.state;
+      batch.x.dispose();
+      batch.labels.dispose();
+    }
+    const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(avg(losses.slice(-20))).toBeLessThan(0.6 * avg(losses.slice(0, 20)));
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * elimStep: one training iteration's loss as a composition of the stages
+ *   validate -> project(batch) -> [group -> sample -> transport|attention -> normalize ->
+ *   project(ELIM)] -> loss
+ * returning the loss tensor, every term, the ELIM outcome (Grouped / Skipped / Disabled), the
+ * projector's new state and a transport summary.
+ *
+ * Synchronous core (`elimStepSync`, a ReaderEither) so it can run inside `valueAndGrad`
+ * (`withGrad` below does that and keeps errors as values); `elimStep` is the same as a
+ * ReaderTaskEither stage. Note that running a step draws from `env.rng` (forks this step's
+ * streams): the same seed and the same sequence of calls give bit-identical results.
+ *
+ * Two-step mode (config steps 'two-step', the release): `elimStep` computes only the baseline
+ * objective (outcome Disabled 'two-step'); after its optimiser step the trainer runs
+ * `elimOnlyStep` — a fresh forward whose loss is L_main alone — and a second optimiser step
+ * (the release clips the encoder's gradient norm to 1 there: lib/optim clipGradNorm).
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import * as RE from 'fp-ts/lib/ReaderEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { valueAndGradTree } from '../lib/optim/grads.js';
+import type { ParamTree } from '../lib/nn/tree.js';
+import type { Tensor } from '../lib/tensor/tensor.js';
+import { warmupFactor } from './config.js';
+import { forkStreams, type Env } from './env.js';
+import type { ElimError } from './errors.js';
+import { batchPart, type BatchPart, type DisabledReason, type StepInput, type StepOutput } from './baseline.js';
+import { elimBranch, type BranchOutput } from './stages/branch.js';
+import { lossSync } from './stages/loss.js';
+import { lift, type Stage, type SyncStage } from './stages/stage.js';
+import { validateSync } from './stages/validate.js';
+
+export type { StepInput, StepOutput, StepModels, ElimOutcome } from './baseline.js';
+
+/** Why the ELIM branch does not run this step, or null if it does. */
+export const disabledReason = (env: Env, iteration: number, firstOfTwo: boolean): DisabledReason | null =>
+  !env.config.elim ? 'elim-off' : firstOfTwo && env.config.steps === 'two-step' ? 'two-step' : warmupFactor(env.config.warmup, iteration) * env.config.loss.mainScale === 0 ? 'warmup' : null;
+
+const branchFor = (input: StepInput, b: BatchPart, firstOfTwo: boolean): RE.ReaderEither<Env, ElimError, BranchOutput | { outcome: { _tag: 'Disabled'; reason: DisabledReason }; state: BatchPart['state'] }> =>
+  (env) => {
+    const reason = disabledReason(env, input.iteration, firstOfTwo);
+    if (reason) return E.right({ outcome: { _tag: 'Disabled', reason }, state: b.state });
+    return elimBranch({
+      data: input,
+      checked: b.checked,
+      projector: { ...input.models.projector, state: b.state },
+      attention: input.models.attention,
+      kernel: input.kernel,
+      streams: b.streams,
+    })(env);
+  };
+
+export const elimStepSync: SyncStage<StepInput, StepOutput> = (input) =>
+  pipe(
+    batchPart(input),
+    RE.bindTo('b'),
+    RE.bind('branch', ({ b }) => branchFor(input, b, true)),
+    RE.bind('warmup', () => RE.asks((env: Env) => warmupFactor(env.config.warmup, input.iteration))),
+    RE.bind('loss', ({ b, branch, warmup }) => lossSync({ batch: { y: b.y, labels: input.labels }, elim: 'predictions' in branch ? branch.predictions : undefined, warmup })),
+    RE.map(({ branch, loss }): StepOutput => ({
+      loss: loss.loss,
+      terms: loss.terms,
+      outcome: branch.outcome,
+      state: branch.state,
+      transport: 'transport' in branch ? branch.transport : undefined,
+    })),
+  );
+
+export const elimStep: Stage<StepInput, StepOutput> = lift(elimStepSync);
+
+/** The two-step mode's second step: L_main alone (0 when Skipped/Disabled: the trainer may skip its update). */
+export const elimOnlyStepSync: SyncStage<StepInput, StepOutput> = (input) =>
+  pipe(
+    RE.asks((env: Env) => forkStreams(env.rng)),
+    RE.bindTo('streams'),
+    RE.bind('checked', () => validateSync(input)),
+    RE.bind('branch', ({ streams, checked }) =>
+      branchFor(input, { streams, checked, y: input.z, state: input.models.projector.state }, false),
+    ),
+    RE.bind('warmup', () => RE.asks((env: Env) => warmupFactor(env.config.warmup, input.iteration))),
+    RE.bind('loss', ({ branch, warmup }) =>
+      lossSync({ elim: 'predictions' in branch ? branch.predictions : undefined, warmup, like: input.z }),
+    ),
+    RE.map(({ branch, loss }): StepOutput => ({
+      loss: loss.loss,
+      terms: loss.terms,
+      outcome: branch.outcome,
+      state: branch.state,
+      transport: 'transport' in branch ? branch.transport : undefined,
+    })),
+  );
+
+export const elimOnlyStep: Stage<StepInput, StepOutput> = lift(elimOnlyStepSync);
+
+class StepFailed {
+  constructor(readonly error: ElimError) {}
+}
+
+/**
+ * Runs `body` (the encoder forward plus a step core) inside `valueAndGrad` over `params`:
+ * Right with the step output and gradients keyed like `params`, or the step's Left (the
+ * scope is unwound and its tensors released either way).
+ */
+export const withGrad = <A extends { loss: Tensor }>(params: ParamTree, body: () => E.Either<ElimError, A>): E.Either<ElimError, { out: A; grads: Map<string, Tensor> }> => {
+  try {
+    return E.right(
+      valueAndGradTree(params, () => {
+        const r = body();
+        if (E.isLeft(r)) throw new StepFailed(r.left);
+        return r.right;
+      }),
+    );
+  } catch (err) {
+    if (err instanceof StepFailed) return E.left(err.error);
+    throw err;
+  }
+};

@@ -1,0 +1,118 @@
+/**
+ * The ELIM branch as one composition of stages: group -> sample -> (transport | attention)
+ * -> normalize -> project. Shared by elimStep (one-step) and elimOnlyStep (the second step of
+ * the release's two-step mode). Produces the predictions the loss stage needs, or the
+ * outcome saying why there are none this iteration.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import * as RE from 'fp-ts/lib/ReaderEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as T from '../../lib/ops/index.js';
+import type { Tensor } from '../../lib/tensor/tensor.js';
+import type { ParamTree, StateTree } from '../../lib/nn/tree.js';
+import type { BatchedScalingKernel } from '../../lib/ot/batched.js';
+import type { Env, StepStreams } from '../env.js';
+import { inputMismatch, tryStage, type ElimError } from '../errors.js';
+import { attentionSync } from './attention.js';
+import { groupSync, type GroupOutcome } from './group.js';
+import { normalizeSync, type ShiftSource } from './normalize.js';
+import { projectSync, type ProjectorModel } from './project.js';
+import { keptIndices, sampleSync } from './sample.js';
+import { transportSync, type TransportOutput } from './transport.js';
+import type { ElimPredictions } from './loss.js';
+import type { StepData, Validated } from './validate.js';
+
+export interface BranchInput {
+  readonly data: StepData;
+  readonly checked: Validated;
+  readonly projector: ProjectorModel;
+  /** ELIM-Attention parameters (matching 'attention'). */
+  readonly attention?: ParamTree;
+  readonly kernel?: BatchedScalingKernel;
+  readonly streams: StepStreams;
+}
+
+export interface TransportSummary {
+  readonly iterations: readonly number[];
+  readonly converged: readonly boolean[];
+  readonly uniformFallbacks: number;
+}
+
+export interface BranchOutput {
+  readonly outcome: GroupOutcome;
+  readonly predictions?: ElimPredictions;
+  readonly state: StateTree;
+  readonly transport?: TransportSummary;
+  /** Batch indices used: anchor's and each target's kept samples. */
+  readonly used?: { readonly anchor: readonly number[]; readonly targets: ReadonlyArray<readonly number[]> };
+}
+
+const shiftFor = (input: BranchInput, anchor: number[], targets: number[][]): RE.ReaderEither<Env, ElimError, { shift: ShiftSource; transport?: TransportOutput }> =>
+  (env) => {
+    if (env.config.matching === 'attention') {
+      if (!input.attention) return E.left(inputMismatch('attention', "matching 'attention' needs the attention parameters (StepModels.attention)"));
+      return E.map(({ mu }: { mu: Tensor }) => ({ shift: { _tag: 'Weights', mu } as ShiftSource }))(
+        attentionSync({ z: input.data.z, anchor, targets, params: input.attention })(env),
+      );
+    }
+    const { zHost, dim } = input.checked;
+    return E.map((transport: TransportOutput) => ({ shift: { _tag: 'Transport', anchor, transport } as ShiftSource, transport }))(
+      transportSync({ zHost, dim, anchor, targets, kernel: input.kernel })(env),
+    );
+  };
+
+const gatherRows = (x: Tensor, idx: readonly number[]) => T.gather(x, idx);
+
+export const elimBranch = (input: BranchInput): RE.ReaderEither<Env, ElimError, BranchOutput> =>
+  pipe(
+    groupSync({ keys: input.data.keys, rng: input.streams.group }),
+    RE.flatMap((outcome): RE.ReaderEither<Env, ElimError, BranchOutput> => {
+      if (outcome._tag === 'Skipped') return RE.right({ outcome, state: input.projector.state });
+      return pipe(
+        sampleSync({ anchor: outcome.anchor, targets: outcome.targets, labels: input.checked.labelsHost, rng: input.streams.sample }),
+        RE.bindTo('sampled'),
+        RE.let('anchor', ({ sampled }) => keptIndices(sampled.anchor)),
+        RE.let('targets', ({ sampled }) => sampled.targets.map(keptIndices)),
+        RE.bind('matched', ({ anchor, targets }) => shiftFor(input, anchor, targets)),
+        RE.bind('normed', ({ targets, matched }) => normalizeSync({ z: input.data.z, targets, shift: matched.shift })),
+        RE.bind('projected', ({ anchor, normed }) => projectElim(input, anchor, normed.zTilde, normed.sizes)),
+        RE.bind('predictions', ({ anchor, targets, normed, projected }) => () =>
+          tryStage('project', () => predictionsFrom(input, anchor, targets, normed.sizes, projected.y, projected.withAnchor)),
+        ),
+        RE.map(({ anchor, targets, matched, projected, predictions }) => ({
+          outcome,
+          state: projected.state,
+          predictions,
+          transport: matched.transport && {
+            iterations: matched.transport.targets.map((t) => t.iterations),
+            converged: matched.transport.targets.map((t) => t.converged),
+            uniformFallbacks: matched.transport.uniformFallbacks,
+          },
+          used: { anchor, targets },
+        })),
+      );
+    }),
+  );
+
+/** One projector pass over [z~ of every target; z of the anchor (when its term is used)]. */
+const projectElim = (input: BranchInput, anchor: readonly number[], zTilde: Tensor, sizes: readonly number[]) =>
+  (env: Env): E.Either<ElimError, { y: Tensor; state: StateTree; withAnchor: boolean }> => {
+    const withAnchor = env.config.loss.includeAnchor;
+    const allSizes = withAnchor ? [...sizes, anchor.length] : sizes;
+    return pipe(
+      tryStage('project', () => (withAnchor ? T.concat([zTilde, gatherRows(input.data.z, anchor)], 0) : zTilde)),
+      E.flatMap((x) => projectSync({ model: input.projector, x, role: 'elim', sizes: allSizes, rng: input.streams.project })(env)),
+      E.map((r) => ({ ...r, withAnchor })),
+    );
+  };
+
+const predictionsFrom = (input: BranchInput, anchor: readonly number[], targets: ReadonlyArray<readonly number[]>, sizes: readonly number[], y: Tensor, withAnchor: boolean): ElimPredictions => {
+  const labels = input.data.labels;
+  const m = sizes.reduce((a, b) => a + b, 0);
+  const targetsY = withAnchor ? T.slice(y, [0, 0], [m, 2]) : y;
+  return {
+    sizes,
+    targets: { y: targetsY, labels: gatherRows(labels, targets.flat()) },
+    anchor: withAnchor ? { y: T.slice(y, [m, 0], [anchor.length, 2]), labels: gatherRows(labels, anchor) } : undefined,
+  };
+};

@@ -1,0 +1,104 @@
+/**
+ * Stage `normalize` (spec stages 5-6): the ID shift of each target sample, then RMS
+ * normalisation  z~_j = (z_j - mu_j) / (sqrt(mean_d (z_j - mu_j)^2) + eps).
+ *
+ * Where mu comes from:
+ * - `Transport` (Sinkhorn matching): per-sample mu_j = sum_i X_ij C_ij (config shift
+ *   'per-sample', default) or the release's scalar: mu_0 of each target for all of its samples
+ *   ('scalar'). Detached by default (the release). With `detachShift: false` the shift is
+ *   differentiable: C is recomputed from the feature tensors and the plan X held fixed, so the
+ *   gradient is dmu_j = sum_i X_ij dC_ij (the envelope-theorem gradient of the OT cost; the
+ *   5 Sinkhorn iterations are not unrolled).
+ * - `Weights` (ELIM-Attention): the attention head's one weight per target sample, trained
+ *   jointly (never detached).
+ *
+ * The RMS denominator is sqrt(max(ms, 1e-24)) + eps: identical to the spec's forward value up
+ * to 1e-12, and its gradient stays finite when a row equals its shift exactly.
+ * Targets are handled together: rows in target order, `sizes` says how many each has.
+ */
+import * as T from '../../lib/ops/index.js';
+import type { Tensor } from '../../lib/tensor/tensor.js';
+import type { Cost, ShiftMode } from '../config.js';
+import type { TransportOutput } from './transport.js';
+import { engineStage, lift, type Stage, type SyncStage } from './stage.js';
+
+export type ShiftSource =
+  | { readonly _tag: 'Transport'; readonly anchor: readonly number[]; readonly transport: TransportOutput }
+  | { readonly _tag: 'Weights'; readonly mu: Tensor };
+
+export interface NormalizeInput {
+  /** Features of the whole batch, [B, d]. */
+  readonly z: Tensor;
+  /** Batch indices of each target's kept samples. */
+  readonly targets: ReadonlyArray<readonly number[]>;
+  readonly shift: ShiftSource;
+}
+
+export interface NormalizeOutput {
+  /** Normalised target features, [M, d] (M = sum of sizes), targets in order. */
+  readonly zTilde: Tensor;
+  /** The shift used, [M, 1]. */
+  readonly mu: Tensor;
+  readonly sizes: readonly number[];
+}
+
+const NORM_EPS = 1e-8; // lib/ot's cosine guard, so the recomputed C equals the solver's
+
+/** C(x, y) as a tensor [n, m], the same geometry lib/ot uses on host arrays. */
+export const costTensor = (kind: Cost, x: Tensor, y: Tensor): Tensor => {
+  if (kind === 'cosine') {
+    const xn = T.div(x, T.l2Norm(x, 1, true, NORM_EPS));
+    const yn = T.div(y, T.l2Norm(y, 1, true, NORM_EPS));
+    return T.sub(1, T.matmul(xn, yn, { transB: true }));
+  }
+  const xx = T.sum(T.square(x), 1, true); // [n, 1]
+  const yy = T.reshape(T.sum(T.square(y), 1), [1, y.shape[0]]);
+  return T.sub(T.add(xx, yy), T.mul(T.matmul(x, y, { transB: true }), 2));
+};
+
+const hostShift = (values: readonly number[], like: Tensor): Tensor =>
+  T.tensor(values, [values.length, 1], { dtype: like.dtype, backend: like.backend });
+
+/** mu for every target row, [M, 1]. */
+export const transportShift = (
+  z: Tensor,
+  anchor: readonly number[],
+  targets: ReadonlyArray<readonly number[]>,
+  transport: TransportOutput,
+  mode: ShiftMode,
+  detach: boolean,
+  cost: Cost,
+): Tensor => {
+  if (detach) {
+    const values = transport.targets.flatMap((t) => (mode === 'scalar' ? Array.from({ length: t.m }, () => t.shift[0]) : Array.from(t.shift)));
+    return hostShift(values, z);
+  }
+  const za = T.gather(z, anchor);
+  const parts = targets.map((idx, k) => {
+    const tr = transport.targets[k];
+    const plan = T.tensor(tr.plan, [tr.n, tr.m], { dtype: z.dtype, backend: z.backend });
+    const mu = T.reshape(T.sum(T.mul(plan, costTensor(cost, za, T.gather(z, idx))), 0), [tr.m, 1]); // sum_i X_ij C_ij
+    return mode === 'scalar' ? T.mul(T.slice(mu, [0, 0], [1, 1]), T.onesLike(mu)) : mu;
+  });
+  return parts.length === 1 ? parts[0] : T.concat(parts, 0);
+};
+
+/** (z - mu) / (sqrt(mean_d (z - mu)^2) + eps), row-wise; mu [M, 1] or [M, d]. */
+export const rmsNormalize = (z: Tensor, mu: Tensor, eps: number): Tensor => {
+  const c = T.sub(z, mu);
+  const ms = T.maximum(T.mean(T.square(c), 1, true), 1e-24);
+  return T.div(c, T.add(T.sqrt(ms), eps));
+};
+
+export const normalizeSync: SyncStage<NormalizeInput, NormalizeOutput> = engineStage('normalize', ({ z, targets, shift }, env) => {
+  const c = env.config;
+  const flat = targets.flat();
+  const sizes = targets.map((t) => t.length);
+  const mu =
+    shift._tag === 'Weights'
+      ? T.reshape(shift.mu, [flat.length, 1])
+      : transportShift(z, shift.anchor, targets, shift.transport, c.shift, c.detachShift, c.transport.cost);
+  return { zTilde: rmsNormalize(T.gather(z, flat), mu, c.normEps), mu, sizes };
+});
+
+export const normalize: Stage<NormalizeInput, NormalizeOutput> = lift(normalizeSync);
