@@ -50,6 +50,8 @@ export interface GpujsBackend extends Backend {
   readonly mode: GpujsMode;
   /** True when kernels run on a GL context (real GPU or Mesa's software llvmpipe). */
   readonly isGL: boolean;
+  /** The GL renderer under the kernels ('ANGLE (Mesa/X.org llvmpipe ...)' is software); null off GL. */
+  readonly renderer: string | null;
   /** Every kernel class compiled so far (more than one means some kernel degraded). */
   kernelClasses(): string[];
   /** The GPU.js instance, for kernels that share its context (e.g. batched Sinkhorn). */
@@ -68,9 +70,10 @@ export const createGpujsBackend = (opts: GpujsBackendOptions = {}): GpujsBackend
   rt.release(probe);
   const kernelClass = rt.kernelClasses()[0] ?? 'unknown';
   const isGL = isGLKernelClass(kernelClass);
+  const renderer = isGL ? rt.renderer() : null;
   const info = opts.log ?? ((m: string) => console.info(m));
   const warn = opts.log ?? ((m: string) => console.warn(m));
-  if (isGL) info(`[gpujs] mode '${mode}': kernel class ${kernelClass}`);
+  if (isGL) info(`[gpujs] mode '${mode}': kernel class ${kernelClass} on ${renderer ?? 'an unknown GL renderer'}`);
   else warn(`[gpujs] mode '${mode}': no GL context, GPU.js fell back to ${kernelClass} (runs on the CPU; see kernels/gpujs README section for headless GL)`);
   if (opts.requireGL && !isGL) {
     rt.destroy();
@@ -96,6 +99,7 @@ export const createGpujsBackend = (opts: GpujsBackendOptions = {}): GpujsBackend
     mode,
     isGL,
     gpu: rt.gpu,
+    renderer,
     kernelClasses: () => rt.kernelClasses(),
     destroy: () => rt.destroy(),
 

@@ -125,6 +125,23 @@ ${body}
     if (d && typeof d.delete === 'function') d.delete(); // GL texture: freed now, not by the GC
   }
 
+  /**
+   * The GL renderer under the kernels, e.g. 'ANGLE (Mesa/X.org llvmpipe ...)' or an NVIDIA string;
+   * null off GL. headless-gl masks RENDERER as 'ANGLE', so ask ANGLE directly where possible.
+   */
+  renderer(): string | null {
+    for (const k of this.cache.values()) {
+      const ctx = (k as unknown as { kernel?: { context?: GLish } }).kernel?.context;
+      if (!ctx || typeof ctx.getParameter !== 'function') continue;
+      try {
+        return String(ctx._getParameterDirect ? ctx._getParameterDirect(ctx.RENDERER) : ctx.getParameter(ctx.RENDERER));
+      } catch {
+        return null;
+      }
+    }
+    return null;
+  }
+
   /** Distinct kernel classes obtained so far, most used first. */
   kernelClasses(): string[] {
     return [...this.classCounts.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
@@ -147,6 +164,12 @@ ${body}
     this.classCounts.set(cls, (this.classCounts.get(cls) ?? 0) + 1);
     this.onClass?.(cls);
   }
+}
+
+interface GLish {
+  RENDERER: number;
+  getParameter(p: number): unknown;
+  _getParameterDirect?: (p: number) => unknown;
 }
 
 /** The class GPU.js actually compiled a kernel to (its run shortcut wraps the kernel). */
