@@ -44,13 +44,13 @@ export async function* loadAffWild2(o: AffWild2Options): RecordStream {
     try {
       for await (const { line, fields } of csvRows(file)) {
         if (header) {
-          header = false;
           const names = fields.map((x) => x.trim().toLowerCase());
           if (names[0] !== 'valence' || names[1] !== 'arousal') {
             const stop = bad.reject(dataError('MissingColumn', file, `header must be 'valence,arousal', got '${fields.join(',')}'`, line));
             if (stop) return stop;
-            break; // this video is unusable; the EmptyIdentity check below is skipped for it
+            break; // this video is unusable (already counted); `header` stays true so it is not also counted empty
           }
+          header = false;
           continue;
         }
         frame++;
