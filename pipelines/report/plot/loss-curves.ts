@@ -55,7 +55,9 @@ export const renderLossCurves = (series: readonly LossSeries[], opts: LossPlotOp
     yAxis = { min: t.min, max: t.max, log: true, ticks: t.values, format: formatLogTick, label: opts.yLabel ?? 'loss (log scale)' };
   } else {
     const t = niceTicks(y0, y1, 6);
-    yAxis = { min: t.min, max: t.max, ticks: t.values, format: (v) => formatTick(v, t.step), label: opts.yLabel ?? 'loss' };
+    // A 2% margin beyond the outer ticks keeps points at the extremes off the frame.
+    const pad = 0.02 * (t.max - t.min);
+    yAxis = { min: t.min - pad, max: t.max + pad, ticks: t.values, format: (v) => formatTick(v, t.step), label: opts.yLabel ?? 'loss' };
   }
 
   const entries: LegendEntry[] = [
