@@ -24,11 +24,10 @@ export const clipGradNorm = (grads: GradTree, maxNorm: number, which: (name: str
   const out = new Map(grads);
   if (!(norm > maxNorm)) return { grads: out, norm };
   const factor = maxNorm / (norm + 1e-6);
-  noGrad(() => {
-    for (const [n, g] of chosen) {
-      out.set(n, asState(T.mul(g, factor)));
-      g.dispose();
-    }
-  });
+  // the scope releases the lifted scalar factors; asState lets the rescaled gradients escape it
+  noGrad(() => scope(() => {
+    for (const [n, g] of chosen) out.set(n, asState(T.mul(g, factor)));
+  }));
+  for (const [, g] of chosen) g.dispose();
   return { grads: out, norm };
 };
