@@ -1,0 +1,94 @@
+/**
+ * Evaluation: the encoder and projector in eval mode (running statistics, no dropout) over an
+ * ImageSet in batches, predictions clamped to the label range [-1, 1] (the release clamps too),
+ * then RMSE/SAGR/PCC/CCC per axis overall and per identity. Optionally returns the latents z
+ * (for the t-SNE plot).
+ */
+import { noGrad } from '../../lib/autograd/tape.js';
+import { axisMetrics, type AxisMetrics, type SagrZero } from '../../lib/metrics/metrics.js';
+import * as T from '../../lib/ops/index.js';
+import { subtree } from '../../lib/nn/tree.js';
+import { scope } from '../../lib/tensor/scope.js';
+import type { Backend } from '../../lib/backend/backend.js';
+import type { Tensor } from '../../lib/tensor/tensor.js';
+import type { Model } from './model.js';
+import { assembleBatch, type ImageSet } from './image-set.js';
+
+export interface VaMetrics {
+  readonly valence: AxisMetrics;
+  readonly arousal: AxisMetrics;
+}
+
+export interface IdentityMetrics extends VaMetrics {
+  readonly identity: string;
+  readonly n: number;
+}
+
+export interface Evaluation {
+  readonly overall: VaMetrics;
+  readonly perIdentity: readonly IdentityMetrics[];
+  /** [count x 2] predictions (clamped) in ImageSet order. */
+  readonly predictions: Float32Array;
+  /** [count x latent] when asked for. */
+  readonly latents?: Float32Array;
+}
+
+export interface PredictOptions {
+  readonly batchSize?: number;
+  readonly withLatents?: boolean;
+}
+
+/** Predictions (and latents) for every image of the set. */
+export const predictSet = (
+  model: Model,
+  params: ReadonlyMap<string, Tensor>,
+  state: ReadonlyMap<string, Tensor>,
+  set: ImageSet,
+  backend: Backend,
+  o: PredictOptions = {},
+): { predictions: Float32Array; latents?: Float32Array } => {
+  const bs = o.batchSize ?? 128;
+  const predictions = new Float32Array(set.count * 2);
+  const latents = o.withLatents ? new Float32Array(set.count * model.spec.latent) : undefined;
+  const encP = subtree(params, 'encoder');
+  const encS = subtree(state, 'encoder');
+  const projP = subtree(params, 'projector');
+  const projS = subtree(state, 'projector');
+  for (let start = 0; start < set.count; start += bs) {
+    const idx = Array.from({ length: Math.min(bs, set.count - start) }, (_, i) => start + i);
+    noGrad(() =>
+      scope(() => {
+        const { x } = assembleBatch(set, idx);
+        const xt = T.tensor(x, [idx.length, 3, set.size, set.size], { backend });
+        const z = model.encoder.apply(encP, encS, xt, { training: false }).y;
+        const y = T.clamp(model.projector.apply(projP, projS, z, { training: false }).y, -1, 1);
+        predictions.set(y.toArray(), start * 2);
+        if (latents) latents.set(z.toArray(), start * model.spec.latent);
+      }),
+    );
+  }
+  return { predictions, latents };
+};
+
+const column = (xs: Float32Array, k: number, idx?: readonly number[]) =>
+  idx ? Float64Array.from(idx, (i) => xs[2 * i + k]) : Float64Array.from({ length: xs.length / 2 }, (_, i) => xs[2 * i + k]);
+
+export const vaMetrics = (labels: Float32Array, preds: Float32Array, idx?: readonly number[], zero: SagrZero = 'sign'): VaMetrics => ({
+  valence: axisMetrics(column(labels, 0, idx), column(preds, 0, idx), zero),
+  arousal: axisMetrics(column(labels, 1, idx), column(preds, 1, idx), zero),
+});
+
+export const evaluateSet = (
+  model: Model,
+  params: ReadonlyMap<string, Tensor>,
+  state: ReadonlyMap<string, Tensor>,
+  set: ImageSet,
+  backend: Backend,
+  o: PredictOptions = {},
+): Evaluation => {
+  const { predictions, latents } = predictSet(model, params, state, set, backend, o);
+  const byId = new Map<string, number[]>();
+  set.identities.forEach((id, i) => byId.set(id, [...(byId.get(id) ?? []), i]));
+  const perIdentity = [...byId].map(([identity, idx]) => ({ identity, n: idx.length, ...vaMetrics(set.labels, predictions, idx) }));
+  return { overall: vaMetrics(set.labels, predictions), perIdentity, predictions, latents };
+};

@@ -1,0 +1,234 @@
+/**
+ * The training loop. Per iteration: an identity-aware P x K batch, the encoder in training mode,
+ * then each phase (one for one-step training, two for the release's two-step) differentiates
+ * its objective, optionally clips the encoder's gradients, and takes an optimiser step.
+ * Everything random derives from (seed, iteration) or from the seeded batch sampler, so a run
+ * resumed from a checkpoint continues exactly as if it had never stopped.
+ *
+ * Long work shows progress (events + progress bar), validates every n steps, checkpoints
+ * atomically every m steps, and on a stop request (Ctrl-C) finishes the current iteration,
+ * writes a checkpoint and returns.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { saveCheckpoint, loadCheckpoint, templateOf, type TrainingCheckpoint } from '../../lib/checkpoint/checkpoint.js';
+import { describeCheckpointError } from '../../lib/checkpoint/errors.js';
+import { EngineError } from '../../lib/errors.js';
+import * as T from '../../lib/ops/index.js';
+import { clipGradNorm } from '../../lib/optim/clip.js';
+import { valueAndGradTree } from '../../lib/optim/grads.js';
+import { disposeOptimizerState, type OptimizerState } from '../../lib/optim/optimizer.js';
+import { subtree } from '../../lib/nn/tree.js';
+import type { Module } from '../../lib/nn/module.js';
+import { Rng } from '../../lib/rng/rng.js';
+import type { Backend } from '../../lib/backend/backend.js';
+import type { Tensor } from '../../lib/tensor/tensor.js';
+import { identitySampler } from '../data/identity-sampler.js';
+import type { EventSink } from '../cli/events.js';
+import { nodeFileIO } from '../io/node-file-io.js';
+import { evaluateSet, type VaMetrics } from './evaluate.js';
+import { assembleBatch, type BatchAugment, type ImageSet } from './image-set.js';
+import { buildModel, initModel, type Model, type ModelSpec } from './model.js';
+import type { Phase } from './objective.js';
+import { makeOptimizer, type OptimizerSettings } from './optimizer-settings.js';
+import { stepStreams } from './step-rng.js';
+
+export interface TrainSettings {
+  readonly model: ModelSpec;
+  readonly optimizer: OptimizerSettings;
+  /** P identities x K images per batch. */
+  readonly batch: { readonly identities: number; readonly perIdentity: number };
+  readonly steps: number;
+  readonly seed: number;
+  /** Validate every n iterations (0: only at the end). */
+  readonly validateEvery: number;
+  /** Checkpoint every n iterations (0: only at the end); needs a checkpoint path. */
+  readonly checkpointEvery: number;
+  /** Emit a step event every n iterations. */
+  readonly logEvery: number;
+  readonly augment: BatchAugment;
+}
+
+export type TrainError =
+  | { readonly _tag: 'DataError'; readonly message: string }
+  | { readonly _tag: 'CheckpointError'; readonly message: string }
+  | { readonly _tag: 'NumericError'; readonly message: string; readonly step: number }
+  | { readonly _tag: 'EngineError'; readonly message: string; readonly step: number };
+
+export interface StepRecord {
+  readonly step: number;
+  readonly terms: Readonly<Record<string, number>>;
+}
+
+export interface TrainResult {
+  readonly model: Model;
+  readonly params: Map<string, Tensor>;
+  readonly state: Map<string, Tensor>;
+  /** Iterations completed (equals settings.steps unless stopped). */
+  readonly step: number;
+  readonly stopped: boolean;
+  readonly history: readonly StepRecord[];
+  readonly validations: ReadonlyArray<{ readonly step: number; readonly metrics: VaMetrics }>;
+  /** How often each phase outcome happened (e.g. how many batches skipped the ELIM term and why). */
+  readonly outcomes: Readonly<Record<string, number>>;
+  readonly seconds: number;
+  readonly imagesPerSecond: number;
+}
+
+export interface TrainInputs {
+  readonly settings: TrainSettings;
+  /** Trainable modules the objective needs besides encoder and projector (e.g. ELIM-Attention's matcher). */
+  readonly extras?: ReadonlyArray<readonly [string, Module]>;
+  readonly phases: readonly Phase[];
+  readonly backend: Backend;
+  readonly train: ImageSet;
+  readonly validation?: ImageSet;
+  readonly events: EventSink;
+  /** Where checkpoints go (written atomically); also what `resume` reads. */
+  readonly checkpointPath?: string;
+  readonly resume?: boolean;
+  /** Set `stop` to true (e.g. on SIGINT) to finish the iteration, checkpoint and return. */
+  readonly control?: { stop: boolean };
+  /** Extra metadata written into checkpoints (e.g. the resolved config). */
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+const metadataFor = (inp: TrainInputs): Record<string, string> => ({
+  ...inp.metadata,
+  modelSpec: JSON.stringify(inp.settings.model),
+  seed: String(inp.settings.seed),
+});
+
+const disposeAll = (m: ReadonlyMap<string, Tensor>) => {
+  for (const t of m.values()) t.dispose();
+};
+
+export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, TrainResult>> => {
+  const { settings: s, backend, events } = inp;
+  const model = buildModel(s.model, inp.extras);
+  const optimizer = makeOptimizer(s.optimizer, s.steps);
+  let { params, state } = initModel(model, Rng.fromSeed(s.seed).fork());
+  let optState: OptimizerState = optimizer.init(params);
+  let start = 0;
+
+  if (inp.resume) {
+    if (!inp.checkpointPath) return E.left({ _tag: 'CheckpointError', message: 'resume needs a checkpoint path' });
+    const loaded = await loadCheckpoint(nodeFileIO, inp.checkpointPath, templateOf(params, state, optState), { backend })();
+    if (E.isLeft(loaded)) return E.left({ _tag: 'CheckpointError', message: `cannot resume from ${inp.checkpointPath}: ${describeCheckpointError(loaded.left)}` });
+    disposeAll(params);
+    disposeAll(state);
+    disposeOptimizerState(optState);
+    ({ params, state } = { params: new Map(loaded.right.params), state: new Map(loaded.right.state) });
+    optState = loaded.right.optimizer!;
+    start = loaded.right.step;
+    events.emit({ event: 'resume', step: start, checkpoint: inp.checkpointPath });
+  }
+
+  // The batch order is a seeded sampler; resuming replays it up to `start` (index arithmetic only).
+  const sampler = identitySampler(inp.train.keys, { identitiesPerBatch: s.batch.identities, imagesPerIdentity: s.batch.perIdentity }, Rng.fromSeed(s.seed).fork().fork());
+  if (E.isLeft(sampler)) return E.left({ _tag: 'DataError', message: sampler.left.message });
+  for (let i = 0; i < start; i++) sampler.right.next();
+
+  const history: StepRecord[] = [];
+  const validations: Array<{ step: number; metrics: VaMetrics }> = [];
+  const outcomes: Record<string, number> = {};
+  const t0 = performance.now();
+  let images = 0;
+  let step = start;
+  const batchSize = s.batch.identities * s.batch.perIdentity;
+
+  const checkpoint = async (): Promise<E.Either<TrainError, void>> => {
+    if (!inp.checkpointPath) return E.right(undefined);
+    const c: TrainingCheckpoint = { step, params, state, optimizer: optState, metadata: metadataFor(inp) };
+    const r = await saveCheckpoint(nodeFileIO, inp.checkpointPath, c)();
+    if (E.isLeft(r)) return E.left({ _tag: 'CheckpointError', message: describeCheckpointError(r.left) });
+    events.emit({ event: 'checkpoint', step, path: inp.checkpointPath });
+    return E.right(undefined);
+  };
+
+  const validate = () => {
+    if (!inp.validation) return;
+    const ev = evaluateSet(model, params, state, inp.validation, backend);
+    validations.push({ step, metrics: ev.overall });
+    events.emit({ event: 'validation', step, valence: ev.overall.valence, arousal: ev.overall.arousal });
+  };
+
+  events.emit({ event: 'train-start', steps: s.steps, from: start, backend: backend.name, kernelClass: backend.kernelClass, batch: batchSize, phases: inp.phases.map((p) => p.name) });
+  let stopped = false;
+  try {
+    while (step < s.steps) {
+      const idx = sampler.right.next();
+      const streams = stepStreams(s.seed, step);
+      const b = assembleBatch(inp.train, idx, s.augment, streams.augment);
+      const terms: Record<string, number> = {};
+      for (const phase of inp.phases) {
+        const x = T.tensor(b.x, [idx.length, 3, inp.train.size, inp.train.size], { backend });
+        const y = T.tensor(b.y, [idx.length, 2], { backend });
+        const { out, grads } = valueAndGradTree(params, () => {
+          const enc = model.encoder.apply(subtree(params, 'encoder'), subtree(state, 'encoder'), x, { training: true, rng: streams.dropout.fork() });
+          const o = phase.objective({
+            z: enc.y,
+            labels: y,
+            keys: b.keys,
+            projector: { module: model.projector, params: subtree(params, 'projector'), state: subtree(state, 'projector') },
+            params,
+            iteration: step,
+            rng: streams.objective.fork(),
+          });
+          return { loss: o.loss, encState: enc.state, projState: o.projectorState, terms: o.terms, outcome: o.outcome };
+        });
+        x.dispose();
+        y.dispose();
+        const lossValue = out.terms.total ?? out.loss.item();
+        out.loss.dispose();
+        if (!Number.isFinite(lossValue)) {
+          disposeAll(grads);
+          return E.left({ _tag: 'NumericError', step, message: `loss became ${lossValue} at iteration ${step} (phase ${phase.name}); lower the learning rate` });
+        }
+        const clipped = phase.encoderClipNorm > 0 ? clipGradNorm(grads, phase.encoderClipNorm, (n) => n.startsWith('encoder.')).grads : grads;
+        const next = optimizer.step(params, clipped, optState);
+        params = next.params;
+        optState = next.state;
+        const newState = new Map<string, Tensor>();
+        for (const [k, v] of out.encState) newState.set(`encoder.${k}`, v);
+        for (const [k, v] of out.projState) newState.set(`projector.${k}`, v);
+        for (const [k, v] of state) if (!newState.has(k)) newState.set(k, v); // extras' state passes through
+        for (const [k, v] of state) if (newState.get(k) !== v) v.dispose();
+        state = newState;
+        for (const [k, v] of Object.entries(out.terms)) terms[inp.phases.length > 1 ? `${phase.name}.${k}` : k] = v;
+        outcomes[out.outcome] = (outcomes[out.outcome] ?? 0) + 1;
+      }
+      step++;
+      images += idx.length;
+      history.push({ step, terms });
+      const elapsed = (performance.now() - t0) / 1000;
+      if (step % s.logEvery === 0 || step === s.steps) events.emit({ event: 'step', step, epoch: Math.floor((step * batchSize) / inp.train.count), imagesPerSecond: images / elapsed, ...terms });
+      events.progress({ step, totalSteps: s.steps, epoch: Math.floor((step * batchSize) / inp.train.count), elapsedSeconds: elapsed, imagesPerSecond: images / elapsed, losses: pickTerms(terms), label: inp.metadata?.label });
+      if (s.validateEvery > 0 && step % s.validateEvery === 0 && step < s.steps) validate();
+      if (s.checkpointEvery > 0 && step % s.checkpointEvery === 0 && step < s.steps) {
+        const c = await checkpoint();
+        if (E.isLeft(c)) return c;
+      }
+      if (inp.control?.stop) {
+        stopped = true;
+        events.info(`stopping at iteration ${step}: writing a checkpoint`);
+        break;
+      }
+      // let signal handlers and IO run between iterations
+      if (step % 10 === 0) await new Promise((r) => setImmediate(r));
+    }
+  } catch (err) {
+    if (err instanceof EngineError) return E.left({ _tag: 'EngineError', step, message: err.message });
+    throw err;
+  } finally {
+    events.close();
+  }
+  validate();
+  const c = await checkpoint();
+  if (E.isLeft(c)) return c;
+  disposeOptimizerState(optState);
+  const seconds = (performance.now() - t0) / 1000;
+  events.emit({ event: 'train-end', step, seconds, imagesPerSecond: images / seconds, outcomes });
+  return E.right({ model, params, state, step, stopped, history, validations, outcomes, seconds, imagesPerSecond: images / Math.max(seconds, 1e-9) });
+};
+
+const pickTerms = (t: Record<string, number>) => Object.fromEntries(Object.entries(t).filter(([k]) => /(^|\.)(total|main|va|pcc|ccc)$/.test(k)));
