@@ -98,6 +98,15 @@ describe(`gpujs multi-row buffers (> ${MAX_W} cells) on ${b.kernelClass}`, () =>
     for (const h of [ha, hm, mm, hx, hw, cv, sm, g, sa, sl, pi, cc]) b.release(h);
   });
 
+  it('concat of more inputs than one kernel takes (grouped, then joined)', () => {
+    const shapes = Array.from({ length: 10 }, (_, i) => [2, 1 + (i % 3)]);
+    const xs = shapes.map((sh) => data(sizeOf(sh)));
+    const hs = xs.map((x) => b.upload(x));
+    const c = b.concat(hs, shapes, 1);
+    expectClose(b.download(c), ref.refConcat(xs.map(f64), shapes, 1), TOL, 'concat x10');
+    for (const h of [...hs, c]) b.release(h);
+  });
+
   it('empty buffers: size-0 fill, download and release', () => {
     const e = b.fill(0, 1, 'float32');
     expect(b.download(e).length).toBe(0);
