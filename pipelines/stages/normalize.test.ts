@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import * as E from 'fp-ts/lib/Either.js';
+import * as T from '../../lib/ops/index.js';
+import { grad } from '../../lib/autograd/grad.js';
+import { Rng } from '../../lib/rng/rng.js';
+import { normalizeSync, rmsNormalize, costTensor } from './normalize.js';
+import { solveTransport } from './transport.js';
+import { DEFAULT_CONFIG } from '../config.js';
+import { testEnv } from './testing/env.js';
+
+const rowsRms = (x: Float32Array | Float64Array, d: number) =>
+  Array.from({ length: x.length / d }, (_, i) => Math.sqrt(x.slice(i * d, (i + 1) * d).reduce((a, v) => a + v * v, 0) / d));
+
+describe('normalize', () => {
+  it('rmsNormalize gives unit-RMS rows (up to eps) and subtracts mu', () => {
+    const env = testEnv();
+    const z = T.tensor([1, 2, 3, 4, 10, 10, 10, 11], [2, 4], { backend: env.backend });
+    const mu = T.tensor([0.5, 10], [2, 1], { backend: env.backend });
+    const out = rmsNormalize(z, mu, 1e-6).toArray();
+    rowsRms(out, 4).forEach((r) => expect(r).toBeCloseTo(1, 5));
+    expect(out[4]).toBe(out[5]); // (10 - 10) ... equal entries stay equal
+  });
+
+  it('a row equal to its shift gives zeros and finite gradients', () => {
+    const env = testEnv();
+    const z = T.tensor([2, 2, 2], [1, 3], { backend: env.backend, requiresGrad: true });
+    const out = rmsNormalize(z, T.tensor([2], [1, 1], { backend: env.backend }), 1e-6);
+    expect(Array.from(out.toArray())).toEqual([0, 0, 0]);
+    const [g] = grad(T.sum(out), [z]);
+    expect(Array.from(g.toArray()).every(Number.isFinite)).toBe(true);
+  });
+
+  it('per-sample shift uses mu_j, scalar uses mu_0 for the whole target; detached by default', () => {
+    const d = 3;
+    const r = Rng.fromSeed(4);
+    const host = Float32Array.from({ length: 8 * d }, () => r.normal());
+    const anchor = [0, 1, 2];
+    const targets = [[3, 4], [5, 6, 7]];
+    const tr = solveTransport({ zHost: host, dim: d, anchor, targets }, DEFAULT_CONFIG.transport);
+    if (E.isLeft(tr)) throw new Error('transport');
+    const shift = { _tag: 'Transport' as const, anchor, transport: tr.right };
+    const env = testEnv();
+    const z = T.tensor(host, [8, d], { requiresGrad: true });
+    const per = normalizeSync({ z, targets, shift })(env);
+    const scalar = normalizeSync({ z, targets, shift })(testEnv({ shift: 'scalar' }));
+    if (E.isLeft(per) || E.isLeft(scalar)) throw new Error('normalize');
+    const want = tr.right.targets.flatMap((t) => Array.from(t.shift));
+    Array.from(per.right.mu.toArray()).forEach((v, i) => expect(v).toBeCloseTo(want[i], 6));
+    const s0 = tr.right.targets.flatMap((t) => Array.from({ length: t.m }, () => t.shift[0]));
+    Array.from(scalar.right.mu.toArray()).forEach((v, i) => expect(v).toBeCloseTo(s0[i], 6));
+    expect(per.right.mu.tracksGrad).toBe(false);
+    expect(per.right.sizes).toEqual([2, 3]);
+  });
+
+  it('differentiable shift: same values as the detached one, gradient flows through C', () => {
+    const d = 4;
+    const r = Rng.fromSeed(8);
+    const host = Float64Array.from({ length: 6 * d }, () => r.normal());
+    const anchor = [0, 1, 2];
+    const targets = [[3, 4, 5]];
+    const tr = solveTransport({ zHost: host, dim: d, anchor, targets }, DEFAULT_CONFIG.transport);
+    if (E.isLeft(tr)) throw new Error('transport');
+    const env = testEnv({ detachShift: false });
+    const z = T.tensor(host, [6, d], { dtype: 'float64', requiresGrad: true });
+    const out = normalizeSync({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr.right } })(env);
+    if (E.isLeft(out)) throw new Error('normalize');
+    Array.from(out.right.mu.toArray()).forEach((v, j) => expect(v).toBeCloseTo(tr.right.targets[0].shift[j], 10));
+    const [g] = grad(T.sum(out.right.mu), [z]);
+    expect(Array.from(g.toArray()).slice(0, 3 * d).some((v) => v !== 0)).toBe(true); // anchor rows get gradient through C
+  });
+
+  it('costTensor matches lib/ot geometry (cosine in [0, 2], sqeuclidean >= 0)', () => {
+    testEnv();
+    const x = T.tensor([1, 0, 0, 1, -1, 0], [3, 2]);
+    const y = T.tensor([1, 0, 0, 2], [2, 2]);
+    expect(Array.from(costTensor('cosine', x, y).toArray()).map((v) => Math.round(v * 1e6) / 1e6)).toEqual([0, 1, 1, 0, 2, 1]);
+    expect(Array.from(costTensor('sqeuclidean', x, y).toArray())).toEqual([0, 5, 2, 1, 4, 5]);
+  });
+});
