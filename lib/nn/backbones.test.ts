@@ -63,3 +63,18 @@ describe('forward shapes at tiny sizes', () => {
     expect(y.shape).toEqual([4, 2]);
   });
 });
+
+describe('projector BatchNorm modes (the ELIM branch)', () => {
+  it('updateStats=false: batch statistics, running statistics returned untouched; default training updates them', () => {
+    const proj = nn.projector(4);
+    const { params, state } = nn.initModule(proj, Rng.fromSeed(1));
+    const z = T.randomNormal([6, 4], Rng.fromSeed(2));
+    const frozen = proj.apply(params, state, z, { training: true, updateStats: false });
+    const updating = proj.apply(params, state, z, { training: true });
+    expect(Array.from(frozen.y.toArray())).toEqual(Array.from(updating.y.toArray()));
+    expect(frozen.state.get('1.running_mean')).toBe(state.get('1.running_mean'));
+    expect(updating.state.get('1.running_mean')).not.toBe(state.get('1.running_mean'));
+    const evalY = proj.apply(params, state, z, { training: false }).y;
+    expect(Array.from(evalY.toArray())).not.toEqual(Array.from(frozen.y.toArray()));
+  });
+});
