@@ -1,0 +1,275 @@
+/**
+ * Kernel benchmark (npm run bench:kernels): float32 matmul 256/512/1024 and conv2d (batch 64,
+ * 128->128, 16x16, 3x3, pad 1) forward and both backward passes, in GFLOP/s, for
+ *   - our fast CPU kernels (kernels/cpu/fast) on 1 and 2 threads (SharedArrayBuffer arrays, as
+ *     the CPU backend allocates them), with CPU/wall to show whether two threads really ran;
+ *   - the GPU.js backend (kernels/gpujs), when present: op + download, few reps;
+ *   - TensorFlow.js 4.22 'wasm' (XNNPACK, one thread in Node) and 'cpu' (plain JS: matmul
+ *     256/512 and one conv forward rep only, it is very slow);
+ *   - PyTorch CPU on 1 and 2 threads via /usr/bin/python3 (bench/anchors/torch_kernels.py),
+ *     skipped with install instructions when torch is absent.
+ * Prints a table with each of our columns' ratio to the best peer, and writes the rows to
+ * bench/results/kernels.json. The machine is shared: compare ratios from the same run.
+ * Env: BENCH_QUICK=1 runs one rep of everything on smaller conv batches (a smoke test).
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Rng } from '../lib/rng/rng.js';
+import type { Backend, Conv2dAttrs } from '../lib/backend/backend.js';
+import {
+  fastConv2d, fastConv2dBackwardFilter, fastConv2dBackwardInput, fastMatmul, fastThreads, fastThreadsFailure, setFastThreads,
+} from '../kernels/cpu/fast/index.js';
+import { convOut, specFlops, specName, type ConvSpec, type KernelSpec } from './anchors/kernel-specs.js';
+import { runTfjsKernels } from './anchors/tfjs-kernels.js';
+import { gflops, machineLine, timeSync, type Timing } from './lib/timing.js';
+import { printTable, type Cell } from './lib/table.js';
+import { writeResults, type ResultRow } from './lib/results.js';
+import { runPythonAnchor } from './lib/python.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The repository root, from dist/bench (compiled) or bench (sources). */
+const root = existsSync(join(here, '..', 'package.json')) ? join(here, '..') : join(here, '..', '..');
+const quick = process.env.BENCH_QUICK === '1';
+
+const conv = (kind: ConvSpec['kind']): ConvSpec => ({ kind, N: quick ? 4 : 64, C: 128, O: 128, H: 16, W: 16, K: 3, pad: 1 });
+const SPECS: KernelSpec[] = [
+  { kind: 'matmul', n: 256 },
+  { kind: 'matmul', n: 512 },
+  { kind: 'matmul', n: 1024 },
+  conv('conv2d-fwd'),
+  conv('conv2d-bwd-input'),
+  conv('conv2d-bwd-filter'),
+];
+
+interface Plan {
+  readonly warmup: number;
+  readonly reps: number;
+}
+const plan = (warmup: number, reps: number): Plan => (quick ? { warmup: Math.min(warmup, 1), reps: 1 } : { warmup, reps });
+
+const rng = Rng.fromSeed(2);
+const fillValue = (i: number): number => Math.sin(i * 0.7) * 0.5; // cheap deterministic values for the peers' inputs
+const sharedRandom = (n: number): Float32Array => {
+  const a = new Float32Array(new SharedArrayBuffer(n * 4));
+  for (let i = 0; i < n; i++) a[i] = rng.uniform() * 2 - 1;
+  return a;
+};
+
+const rows: ResultRow[] = [];
+const notes: string[] = [];
+const ENGINES: string[] = [];
+const value = new Map<string, number | null>(); // `${workload}|${engine}` -> GFLOP/s
+const OURS = ['elim-fast t1', 'elim-fast t2'];
+
+const record = (spec: KernelSpec, engine: string, g: number | null, t: Timing | null): void => {
+  const workload = specName(spec);
+  if (!ENGINES.includes(engine)) ENGINES.push(engine);
+  value.set(`${workload}|${engine}`, g);
+  if (g !== null) rows.push({ workload, engine, metric: 'gflops', value: g, unit: 'GFLOP/s' });
+  if (t) {
+    rows.push({ workload, engine, metric: 'median_ms', value: t.medianMs, unit: 'ms' });
+    rows.push({ workload, engine, metric: 'cpu_per_wall', value: t.cpuPerWall, unit: 'ratio' });
+  }
+};
+
+const note = (msg: string): void => {
+  notes.push(msg);
+  console.log(`  note: ${msg}`);
+};
+
+// --- our fast kernels ---------------------------------------------------------------------------
+
+const ourPlan = (s: KernelSpec): Plan => (s.kind === 'matmul' ? (s.n <= 256 ? plan(3, 9) : s.n <= 512 ? plan(2, 5) : plan(1, 3)) : plan(1, 3));
+
+const benchOurs = (threads: number): void => {
+  setFastThreads(threads);
+  const got = fastThreads();
+  const engine = `elim-fast t${threads}`;
+  if (got !== threads) note(`${engine}: only ${got} thread(s) available (${fastThreadsFailure() || 'no reason given'})`);
+  for (const spec of SPECS) {
+    let run: () => void;
+    if (spec.kind === 'matmul') {
+      const n = spec.n;
+      const a = sharedRandom(n * n), b = sharedRandom(n * n), c = sharedRandom(n * n);
+      run = () => fastMatmul(a, [1, n, n], b, [1, n, n], false, false, c);
+    } else {
+      const { N, C, O, H, W, K, pad } = spec;
+      const [OH, OW] = convOut(spec);
+      const xShape = [N, C, H, W], wShape = [O, C, K, K], yShape = [N, O, OH, OW];
+      const attrs: Conv2dAttrs = { stride: [1, 1], pad: [pad, pad] };
+      const x = sharedRandom(N * C * H * W), w = sharedRandom(O * C * K * K), y = sharedRandom(N * O * OH * OW);
+      if (spec.kind === 'conv2d-fwd') run = () => fastConv2d(x, xShape, w, wShape, attrs, y);
+      else if (spec.kind === 'conv2d-bwd-input') run = () => fastConv2dBackwardInput(y, yShape, w, wShape, xShape, attrs, x);
+      else run = () => fastConv2dBackwardFilter(x, xShape, y, yShape, wShape, attrs, w);
+    }
+    const t = timeSync(run, ourPlan(spec));
+    const g = gflops(specFlops(spec), t.medianMs);
+    console.log(`  ${engine} ${specName(spec)}: ${g.toFixed(2)} GFLOP/s (median ${t.medianMs.toFixed(1)} ms of ${t.reps}, cpu/wall ${t.cpuPerWall.toFixed(2)})`);
+    record(spec, engine, g, t);
+  }
+};
+
+// --- GPU.js backend -----------------------------------------------------------------------------
+
+const benchGpujs = async (): Promise<void> => {
+  const compiled = join(root, 'dist', 'kernels', 'gpujs', 'gpujs-backend.js');
+  const source = join(root, 'kernels', 'gpujs', 'gpujs-backend.ts');
+  if (!existsSync(compiled) && !existsSync(source)) {
+    note('gpujs: kernels/gpujs/gpujs-backend.ts not found; column skipped');
+    return;
+  }
+  let be: Backend & { destroy?: () => void };
+  try {
+    const specifier = '../kernels/gpujs/gpujs-backend.js';
+    const mod = (await import(specifier)) as { createGpujsBackend: (o?: { log?: (m: string) => void }) => Backend & { destroy?: () => void } };
+    be = mod.createGpujsBackend({ log: () => {} });
+  } catch (e) {
+    note(`gpujs: backend failed to start (${(e as Error).message}); column skipped`);
+    return;
+  }
+  const engine = 'gpujs';
+  note(`gpujs: kernelClass ${be.kernelClass} (timed as op + download; webasm is a CPU path: few reps, no matmul 1024)`);
+  for (const spec of SPECS) {
+    if (spec.kind === 'matmul' && spec.n > 512) {
+      record(spec, engine, null, null);
+      continue;
+    }
+    const handles: ReturnType<Backend['upload']>[] = [];
+    const up = (n: number) => {
+      const h = be.upload(Float32Array.from({ length: n }, (_, i) => fillValue(i)));
+      handles.push(h);
+      return h;
+    };
+    let run: () => void;
+    if (spec.kind === 'matmul') {
+      const n = spec.n;
+      const a = up(n * n), b = up(n * n);
+      run = () => {
+        const c = be.matmul(a, [1, n, n], b, [1, n, n], false, false);
+        be.download(c);
+        be.release(c);
+      };
+    } else {
+      const { N, C, O, H, W, K, pad } = spec;
+      const [OH, OW] = convOut(spec);
+      const xShape = [N, C, H, W], wShape = [O, C, K, K], yShape = [N, O, OH, OW];
+      const attrs: Conv2dAttrs = { stride: [1, 1], pad: [pad, pad] };
+      const x = up(N * C * H * W), w = up(O * C * K * K), dy = up(N * O * OH * OW);
+      run = () => {
+        const r =
+          spec.kind === 'conv2d-fwd' ? be.conv2d(x, xShape, w, wShape, attrs)
+          : spec.kind === 'conv2d-bwd-input' ? be.conv2dBackwardInput(dy, yShape, w, wShape, xShape, attrs)
+          : be.conv2dBackwardFilter(x, xShape, dy, yShape, wShape, attrs);
+        be.download(r);
+        be.release(r);
+      };
+    }
+    try {
+      const t = timeSync(run, spec.kind === 'matmul' ? plan(1, spec.n <= 256 ? 3 : 2) : plan(1, 1));
+      const g = gflops(specFlops(spec), t.medianMs);
+      console.log(`  ${engine} ${specName(spec)}: ${g.toFixed(2)} GFLOP/s (median ${t.medianMs.toFixed(1)} ms of ${t.reps})`);
+      record(spec, engine, g, t);
+    } catch (e) {
+      note(`gpujs ${specName(spec)} failed: ${(e as Error).message.split('\n')[0]}`);
+      record(spec, engine, null, null);
+    }
+    for (const h of handles) be.release(h);
+  }
+  be.destroy?.();
+};
+
+// --- TensorFlow.js ------------------------------------------------------------------------------
+
+const benchTfjs = async (backend: 'wasm' | 'cpu'): Promise<void> => {
+  const engine = `tfjs-${backend}`;
+  const specs =
+    backend === 'wasm'
+      ? SPECS.map((spec) => ({ spec, ...(spec.kind === 'matmul' ? plan(2, spec.n <= 512 ? 5 : 3) : plan(1, 3)) }))
+      : SPECS.filter((s) => (s.kind === 'matmul' && s.n <= 512) || s.kind === 'conv2d-fwd').map((spec) => ({ spec, ...(spec.kind === 'matmul' ? plan(1, 2) : plan(0, 1)) }));
+  if (backend === 'cpu') note('tfjs-cpu: very slow, so only matmul 256/512 (2 reps) and one conv forward rep (no warm-up)');
+  try {
+    const res = await runTfjsKernels(backend, specs, fillValue);
+    for (const r of res) {
+      if (r.note) note(`${engine} ${specName(r.spec)}: ${r.note}`);
+      if (r.gflops !== null) console.log(`  ${engine} ${specName(r.spec)}: ${r.gflops.toFixed(2)} GFLOP/s (median ${r.timing?.medianMs.toFixed(1)} ms of ${r.timing?.reps})`);
+      record(r.spec, engine, r.gflops, r.timing);
+    }
+  } catch (e) {
+    note(`${engine}: failed (${(e as Error).message.split('\n')[0]}); column skipped`);
+  }
+};
+
+// --- PyTorch ------------------------------------------------------------------------------------
+
+interface TorchAnswer {
+  readonly torch: string;
+  readonly threads: number;
+  readonly rows: ReadonlyArray<{ workload: string; metric: string; value: number; unit: string }>;
+}
+
+const benchTorch = (threads: number): void => {
+  const engine = `torch t${threads}`;
+  const c = conv('conv2d-fwd');
+  const script = join(root, 'bench', 'anchors', 'torch_kernels.py');
+  const args = ['--threads', String(threads), '--reps', quick ? '1' : '5', '--conv-reps', quick ? '1' : '3', '--conv', [c.N, c.C, c.O, c.H, c.W, c.K, c.pad].join(',')];
+  const r = runPythonAnchor<TorchAnswer>(script, args, { timeoutMs: 240_000 });
+  if (!r.ok) {
+    note(`${engine}: skipped (${r.reason})`);
+    return;
+  }
+  if (threads === 1) note(`torch ${r.value.torch} (${script})`);
+  for (const row of r.value.rows) {
+    const spec = SPECS.find((s) => specName(s) === row.workload);
+    if (spec) {
+      console.log(`  ${engine} ${row.workload}: ${row.value.toFixed(2)} GFLOP/s`);
+      record(spec, engine, row.value, null);
+    }
+  }
+};
+
+// --- report -------------------------------------------------------------------------------------
+
+const report = (): void => {
+  const peers = ENGINES.filter((e) => !OURS.includes(e));
+  const headers = ['workload (GFLOP/s)', ...ENGINES, 'best peer', 't1/best', 't2/best', 't2/t1'];
+  const table: Cell[][] = SPECS.map((spec) => {
+    const w = specName(spec);
+    const v = (e: string) => value.get(`${w}|${e}`) ?? null;
+    const peerVals = peers.map((e) => [e, v(e)] as const).filter((p): p is readonly [string, number] => p[1] !== null);
+    const best = peerVals.reduce<readonly [string, number] | null>((b, p) => (b === null || p[1] > b[1] ? p : b), null);
+    const t1 = v('elim-fast t1');
+    const t2 = v('elim-fast t2');
+    return [
+      w,
+      ...ENGINES.map(v),
+      best ? `${best[1].toFixed(2)} (${best[0]})` : null,
+      best && t1 !== null ? t1 / best[1] : null,
+      best && t2 !== null ? t2 / best[1] : null,
+      t1 !== null && t2 !== null ? t2 / t1 : null,
+    ];
+  });
+  console.log('');
+  printTable(headers, table);
+  const cpw = SPECS.map((s) => rows.find((r) => r.workload === specName(s) && r.engine === 'elim-fast t2' && r.metric === 'cpu_per_wall')?.value);
+  console.log(`\nelim-fast t2 cpu/wall: ${cpw.map((c) => (c === undefined ? '-' : c.toFixed(2))).join(', ')} (2.00 = both threads ran throughout)`);
+};
+
+const main = async (): Promise<void> => {
+  const started = performance.now();
+  const machine = machineLine();
+  console.log(`bench:kernels — ${machine}${quick ? ' [BENCH_QUICK]' : ''}`);
+  for (const t of [1, 2]) benchOurs(t);
+  await benchTfjs('wasm');
+  for (const t of [1, 2]) benchTorch(t);
+  await benchGpujs();
+  await benchTfjs('cpu');
+  report();
+  const out = join(root, 'bench', 'results', 'kernels.json');
+  writeResults(out, { benchmark: 'kernels', date: new Date().toISOString(), machine: `${machine}; at end: ${machineLine()}`, notes, rows });
+  console.log(`\nwrote ${rows.length} rows to ${out} in ${((performance.now() - started) / 1000).toFixed(0)} s; load at end: ${machineLine()}`);
+};
+
+await main();
+// GPU.js and tfjs may leave handles open; the pool's workers are unref'd already.
+process.exit(0);
