@@ -94,18 +94,26 @@ export const sequential = (layers: readonly Module[]): Module =>
 export const named = (children: ReadonlyArray<readonly [string, Module]>, kind = 'Sequential'): Module =>
   composite(kind, children, (run, x) => children.reduce((h, [n]) => run(n, h), x));
 
-/** Allocates a module's parameters (leaves with requiresGrad) and state, seeded by rng (one fork per tensor). */
-export const initModule = (m: Module, rng: Rng, o: Omit<CreateOptions, 'requiresGrad'> = {}): { params: Map<string, Tensor>; state: Map<string, Tensor> } => {
-  const make = (s: TensorSpec): Tensor => {
-    const r = rng.fork();
-    const i = s.init;
-    return i.kind === 'const' ? T.full(s.shape, i.value, o) : i.kind === 'uniform' ? T.randomUniform(s.shape, r, -i.bound, i.bound, o) : T.randomNormal(s.shape, r, 0, i.std, o);
-  };
-  return {
-    params: new Map(m.params.map((s) => [s.name, asParameter(make(s))])),
-    state: new Map(m.state.map((s) => [s.name, asState(make(s))])),
-  };
-};
+/** Allocates tensors for specs, seeded by rng (one fork per tensor, so adding a tensor does not shift the others). */
+export const initTensors = (specs: readonly TensorSpec[], rng: Rng, o: Omit<CreateOptions, 'requiresGrad'> = {}, leaf: (t: Tensor) => Tensor = asParameter): Map<string, Tensor> =>
+  new Map(
+    specs.map((s) => {
+      const r = rng.fork();
+      const i = s.init;
+      const t = i.kind === 'const' ? T.full(s.shape, i.value, o) : i.kind === 'uniform' ? T.randomUniform(s.shape, r, -i.bound, i.bound, o) : T.randomNormal(s.shape, r, 0, i.std, o);
+      return [s.name, leaf(t)] as const;
+    }),
+  );
+
+/**
+ * Allocates a module's parameters (long-lived leaves with requiresGrad) and state (long-lived
+ * constants). For a bare parameter list (e.g. a cross-attention block: `attentionParams(o)`)
+ * use initTensors.
+ */
+export const initModule = (m: Module, rng: Rng, o: Omit<CreateOptions, 'requiresGrad'> = {}): { params: Map<string, Tensor>; state: Map<string, Tensor> } => ({
+  params: initTensors(m.params, rng, o, asParameter),
+  state: initTensors(m.state, rng, o, asState),
+});
 
 /** Number of parameters, from shapes alone (nothing allocated). */
 export const countParams = (m: Module): number => m.params.reduce((n, s) => n + sizeOf(s.shape), 0);
