@@ -41,7 +41,7 @@ describe('elimStep / baselineStep', () => {
       const a = g.toArray();
       expect(a.every(Number.isFinite), name).toBe(true);
     }
-    const norm = (prefix: string) => [...subtree(grads, prefix).values()].reduce((acc, g) => acc + g.toArray().reduce((x, v) => x + v * v, 0), 0);
+    const norm = (prefix: string) => [...subtree(grads, prefix).values()].reduce((acc, g) => acc + Array.from(g.toArray()).reduce((x, v) => x + v * v, 0), 0);
     expect(norm('encoder')).toBeGreaterThan(0);
     expect(norm('projector')).toBeGreaterThan(0);
   });

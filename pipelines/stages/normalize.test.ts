@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG } from '../config.js';
 import { testEnv } from './testing/env.js';
 
 const rowsRms = (x: Float32Array | Float64Array, d: number) =>
-  Array.from({ length: x.length / d }, (_, i) => Math.sqrt(x.slice(i * d, (i + 1) * d).reduce((a, v) => a + v * v, 0) / d));
+  Array.from({ length: x.length / d }, (_, i) => Math.sqrt(Array.from(x.slice(i * d, (i + 1) * d)).reduce((a, v) => a + v * v, 0) / d));
 
 describe('normalize', () => {
   it('rmsNormalize gives unit-RMS rows (up to eps) and subtracts mu', () => {
