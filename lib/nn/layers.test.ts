@@ -7,6 +7,7 @@ import { linear } from './linear.js';
 import { batchNorm1d, batchNorm2d } from './batch-norm.js';
 import { layerNorm } from './layer-norm.js';
 import { dropout } from './dropout.js';
+import { gelu, relu } from './activations.js';
 import { initModule, type ApplyCtx, type Module } from './module.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gradCheck } from '../../property-tests/gradcheck.js';
@@ -134,5 +135,22 @@ describe('Dropout', () => {
     const b = m.apply(new Map(), new Map(), x, { training: true, rng: Rng.fromSeed(7) }).y.toArray();
     expect(Array.from(a)).toEqual(Array.from(b));
     expect(() => m.apply(new Map(), new Map(), x, { training: true })).toThrow(/rng/);
+  });
+});
+
+describe('activations', () => {
+  it('ReLU and GELU (tanh approximation) by hand, with gradient checks', () => {
+    const x = f64([-2, -0.5, 0.3, 1.7], [2, 2]);
+    const none = new Map();
+    expect(Array.from(relu().apply(none, none, x, { training: false }).y.toArray())).toEqual([0, 0, 0.3, 1.7]);
+    const g = (v: number) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
+    close(gelu().apply(none, none, x, { training: false }).y.toArray(), [-2, -0.5, 0.3, 1.7].map(g), 1e-12);
+    checkModuleGrad(relu(), x);
+    checkModuleGrad(gelu(), x);
+  });
+  it('Dropout passes a gradient check (the same mask each evaluation)', () => {
+    const m = dropout(0.3);
+    const x64 = T.tensor(Float64Array.from({ length: 12 }, (_, i) => Math.cos(i)), [3, 4], { dtype: 'float64' });
+    gradCheck((xi) => m.apply(new Map(), new Map(), xi, { training: true, rng: Rng.fromSeed(4) }).y, [x64], { tol: 1e-6 });
   });
 });
