@@ -83,6 +83,7 @@ const matmulCases: MM[] = [
   [1, 1, 200, 257, 150, true, true], // row split, K spans two KC blocks
   [1, 1, 16, 300, 1100, false, false], // column split, N spans two NC blocks
   [1, 1, 1, 513, 1, false, false],
+  [9, 1, 20, 30, 17, true, false], // many batch chunks shared dynamically
   [2, 2, 0, 3, 4, false, false],
   [1, 1, 3, 0, 4, false, false], // K = 0: zeros
 ];
@@ -119,6 +120,7 @@ const convCases: CV[] = [
   [1, 24, 13, 11, 20, 3, 3, 2, 2, 1, 1], // one image: split over channels
   [1, 32, 10, 10, 16, 1, 1, 1, 1, 0, 0], // one image, pointwise, channel split
   [3, 20, 10, 10, 18, 3, 3, 1, 1, 0, 0], // odd image count over two threads
+  [9, 4, 6, 6, 3, 3, 3, 1, 1, 1, 1], // several image chunks per thread (backward filter sums partials)
 ];
 
 describe('fastConv2d and its backward passes', () => {

@@ -12,7 +12,7 @@ import os from 'node:os';
 import type { Conv2dAttrs } from '../../../lib/backend/backend.js';
 import { newScratch } from './gemm.js';
 import { runPart, type JobKind } from './jobs.js';
-import { ensureWorkers, isShared, runParts, sharedScratch, poolFailure, type Part } from './pool.js';
+import { ensureWorkers, isShared, runChunked, sharedScratch, poolFailure, type Part } from './pool.js';
 
 export type Shape3 = readonly [number, number, number];
 export type Shape4 = readonly number[];
@@ -64,13 +64,15 @@ export const splitRange = (n: number, parts: number, align: number): Part[] => {
 };
 
 /**
- * Runs a job over `parts` (one per thread) on the given arrays; the last array is the output.
- * Arrays not on a SharedArrayBuffer are staged through shared scratch (outputs copied back).
+ * Runs a job: on the calling thread alone when `threads` is 1 (chunks[0] then spans the whole
+ * split axis), else its chunks are shared out dynamically over `threads` threads. The last
+ * array is the output. Arrays not on a SharedArrayBuffer are staged through shared scratch
+ * (outputs copied back). With `threadOutputs`, each thread sums into its own full-size output
+ * (thread 0 into the real one) and the partial outputs are added at the end.
  */
-const runStaged = (kind: JobKind, arrs: Float32Array[], p: number[], parts: Part[], partOutputs = false): void => {
-  if (parts.length <= 1) {
-    const whole = parts[0] ?? { lo: 0, hi: 0 };
-    runPart(kind, arrs, p, whole.lo, whole.hi, mainScratch);
+const runJob = (kind: JobKind, arrs: Float32Array[], p: number[], chunks: Part[], threads: number, threadOutputs = false): void => {
+  if (threads <= 1 || chunks.length <= 1) {
+    for (const [i, c] of chunks.entries()) runPart(kind, arrs, p, c.lo, c.hi, mainScratch, i > 0);
     return;
   }
   const staged = arrs.map((a, i) => {
@@ -79,21 +81,21 @@ const runStaged = (kind: JobKind, arrs: Float32Array[], p: number[], parts: Part
     if (i < arrs.length - 1) s.set(a);
     return s;
   });
-  const out = staged[staged.length - 1];
-  let partArrs: Float32Array[][] | null = null;
-  if (partOutputs) {
-    // each thread writes its own full-size output; thread 0 uses the real one, then they are summed
-    partArrs = parts.map((_, t) => (t === 0 ? staged : [...staged.slice(0, -1), sharedScratch(arrs.length + t, out.length)]));
-  }
-  runParts(kind, staged, p, parts, partArrs, mainScratch);
-  if (partArrs) {
-    for (let t = 1; t < partArrs.length; t++) {
-      const part = partArrs[t][arrs.length - 1];
+  const last = arrs.length - 1;
+  const out = staged[last];
+  const threadArrs = threadOutputs
+    ? Array.from({ length: threads }, (_, t) => (t === 0 ? staged : [...staged.slice(0, last), sharedScratch(arrs.length + t, out.length)]))
+    : null;
+  const done = runChunked(kind, staged, p, chunks, threads, threadArrs, mainScratch);
+  if (threadArrs) {
+    if (done[0] === 0) out.fill(0);
+    for (let t = 1; t < threads; t++) {
+      if (done[t] === 0) continue;
+      const part = threadArrs[t][last];
       for (let i = 0; i < out.length; i++) out[i] += part[i];
     }
   }
-  const realOut = arrs[arrs.length - 1];
-  if (out !== realOut) realOut.set(out);
+  if (out !== arrs[last]) arrs[last].set(out);
 };
 
 /** Threads worth using for `flops` of work with `units` splittable units. */
@@ -116,8 +118,9 @@ export function fastMatmul(a: Float32Array, aShape: Shape3, b: Float32Array, bSh
   const units = split === 0 ? batch : Math.ceil((split === 1 ? M : N) / 4);
   const t = threadsFor(flops, units);
   const p = [ba, ar, ac, bb, br, bc, transA ? 1 : 0, transB ? 1 : 0, t === 1 ? 0 : split];
-  const parts = t === 1 ? [{ lo: 0, hi: batch }] : splitRange(split === 0 ? batch : split === 1 ? M : N, t, split === 0 ? 1 : 4);
-  runStaged('matmul', [a, b, out], p, parts);
+  // row/column chunks each repack the other operand, so fewer of them than for batches
+  const chunks = t === 1 ? [{ lo: 0, hi: batch }] : splitRange(split === 0 ? batch : split === 1 ? M : N, t * (split === 0 ? 4 : 3), split === 0 ? 1 : 4);
+  runJob('matmul', [a, b, out], p, chunks, t);
 }
 
 const convParams = (xShape: Shape4, wShape: Shape4, attrs: Conv2dAttrs): number[] => {
@@ -132,40 +135,45 @@ const convParams = (xShape: Shape4, wShape: Shape4, attrs: Conv2dAttrs): number[
 
 const convFlops = (p: readonly number[]): number => 2 * p[0] * p[4] * p[1] * p[5] * p[6] * p[11] * p[12];
 
-/** Splits a conv over images when there are enough, else over `channels` (output or input). */
-const convParts = (p: number[], channels: number): Part[] => {
+/**
+ * Chunks and threads for a conv: over images when there are at least as many as threads, else
+ * over `channels` (output or input channels); sets the split flag p[13].
+ */
+const convPlan = (p: number[], channels: number): { chunks: Part[]; threads: number } => {
   const N = p[0];
   const tImages = threadsFor(convFlops(p), N);
-  if (tImages > 1 && N >= tImages) {
+  if (tImages > 1) {
     p[13] = 0;
-    return splitRange(N, tImages, 1);
+    return { chunks: splitRange(N, Math.min(N, tImages * 4), 1), threads: tImages };
   }
   const tCh = threadsFor(convFlops(p), channels);
   if (tCh > 1) {
     p[13] = 1;
-    return splitRange(channels, tCh, 1);
+    return { chunks: splitRange(channels, Math.min(channels, tCh * 3), 1), threads: tCh };
   }
   p[13] = 0;
-  return [{ lo: 0, hi: N }];
+  return { chunks: [{ lo: 0, hi: N }], threads: 1 };
 };
 
 /** x [N,C,H,W], w [O,C,KH,KW] -> out [N,O,OH,OW]. */
 export function fastConv2d(x: Float32Array, xShape: Shape4, w: Float32Array, wShape: Shape4, attrs: Conv2dAttrs, out: Float32Array): void {
   const p = convParams(xShape, wShape, attrs);
-  runStaged('conv2d', [x, w, out], p, convParts(p, p[4]));
+  const { chunks, threads: t } = convPlan(p, p[4]);
+  runJob('conv2d', [x, w, out], p, chunks, t);
 }
 
 /** dy [N,O,OH,OW], w [O,C,KH,KW] -> out = dx [N,C,H,W]. */
 export function fastConv2dBackwardInput(dy: Float32Array, dyShape: Shape4, w: Float32Array, wShape: Shape4, xShape: Shape4, attrs: Conv2dAttrs, out: Float32Array): void {
   void dyShape;
   const p = convParams(xShape, wShape, attrs);
-  runStaged('conv2dBackwardInput', [dy, w, out], p, convParts(p, p[1]));
+  const { chunks, threads: t } = convPlan(p, p[1]);
+  runJob('conv2dBackwardInput', [dy, w, out], p, chunks, t);
 }
 
 /** x [N,C,H,W], dy [N,O,OH,OW] -> out = dw [O,C,KH,KW]. */
 export function fastConv2dBackwardFilter(x: Float32Array, xShape: Shape4, dy: Float32Array, dyShape: Shape4, wShape: Shape4, attrs: Conv2dAttrs, out: Float32Array): void {
   void dyShape;
   const p = convParams(xShape, wShape, attrs);
-  const parts = convParts(p, p[4]);
-  runStaged('conv2dBackwardFilter', [x, dy, out], p, parts, p[13] === 0 && parts.length > 1);
+  const { chunks, threads: t } = convPlan(p, p[4]);
+  runJob('conv2dBackwardFilter', [x, dy, out], p, chunks, t, p[13] === 0);
 }

@@ -13,13 +13,13 @@ import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from '
 import { newScratch, scratchF64, packPanels, micro4x4, microEdge, gemm } from './gemm.js';
 import { validRange, im2col, col2imAdd } from './conv.js';
 import {
-  matmulPart, scratchCol, isPointwise, conv2dPart, conv2dBackwardInputPart, conv2dBackwardFilterPart, runPart,
+  matmulPart, scratchCol, isPointwise, conv2dPart, conv2dBackwardInputPart, conv2dBackwardFilterPart, runPart, runChunks,
 } from './jobs.js';
 
 const KERNEL_FUNCTIONS: ReadonlyArray<(...args: never[]) => unknown> = [
   newScratch, scratchF64, packPanels, micro4x4, microEdge, gemm,
   validRange, im2col, col2imAdd,
-  matmulPart, scratchCol, isPointwise, conv2dPart, conv2dBackwardInputPart, conv2dBackwardFilterPart, runPart,
+  matmulPart, scratchCol, isPointwise, conv2dPart, conv2dBackwardInputPart, conv2dBackwardFilterPart, runPart, runChunks,
 ];
 
 /** The worker's main loop (runs inside the worker; `require` exists in eval workers). */
@@ -28,10 +28,10 @@ function workerMain(): void {
   const ctrl: Int32Array = wt.workerData.ctrl;
   const port: MessagePort = wt.workerData.port;
   const ws = newScratch();
-  wt.parentPort.on('message', (m: { kind: string; arrs: Float32Array[]; p: number[]; lo: number; hi: number }) => {
+  wt.parentPort.on('message', (m: { kind: string; arrs: Float32Array[]; p: number[]; bounds: number[]; next: Int32Array }) => {
     let status = 1;
     try {
-      runPart(m.kind, m.arrs, m.p, m.lo, m.hi, ws);
+      ctrl[1] = runChunks(m.kind, m.arrs, m.p, m.bounds, m.next, ws);
     } catch (e) {
       status = 2;
       port.postMessage(String((e as Error)?.stack ?? e));
@@ -80,7 +80,7 @@ const waitFor = (w: PoolWorker, timeoutMs: number): boolean => {
 };
 
 const startWorker = (src: string): PoolWorker | string => {
-  const ctrl = new Int32Array(new SharedArrayBuffer(4));
+  const ctrl = new Int32Array(new SharedArrayBuffer(8)); // [status: 0 running, 1 done, 2 failed; chunks done]
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
   try {
@@ -95,7 +95,8 @@ const startWorker = (src: string): PoolWorker | string => {
   const probe = new Float32Array(new SharedArrayBuffer(12));
   probe[0] = 2;
   probe[1] = 3;
-  worker.postMessage({ kind: 'matmul', arrs: [probe.subarray(0, 1), probe.subarray(1, 2), probe.subarray(2, 3)], p: [1, 1, 1, 1, 1, 1, 0, 0, 0], lo: 0, hi: 1 });
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  worker.postMessage({ kind: 'matmul', arrs: [probe.subarray(0, 1), probe.subarray(1, 2), probe.subarray(2, 3)], p: [1, 1, 1, 1, 1, 1, 0, 0, 0], bounds: [0, 1], next });
   const ok = waitFor(w, 30_000);
   if (!ok || Atomics.load(ctrl, 0) !== 1 || probe[2] !== 6) {
     const msg = receiveMessageOnPort(port1)?.message;
@@ -131,32 +132,42 @@ export interface Part {
   readonly hi: number;
 }
 
+const nextChunk = new Int32Array(new SharedArrayBuffer(4));
+
 /**
- * Runs parts[0] on the calling thread and parts[i] (i >= 1) on worker i-1, all with the same
- * arrays (which must be SharedArrayBuffer-backed) and parameters; returns when all are done.
+ * Runs `chunks` of a job on the calling thread and `threads - 1` workers, each taking the next
+ * chunk from a shared counter until none is left. Thread t uses `threadArrs[t]` when given (its
+ * own output), else `arrs`; all arrays must be SharedArrayBuffer-backed. Returns the number of
+ * chunks each thread ran (a thread that ran none never touched its output).
  */
-export const runParts = (kind: string, arrs: Float32Array[], p: readonly number[], parts: readonly Part[], partArrs: ReadonlyArray<Float32Array[]> | null, ws: ReturnType<typeof newScratch>): void => {
-  const used = parts.length - 1;
+export const runChunked = (kind: string, arrs: Float32Array[], p: readonly number[], chunks: readonly Part[], threads: number, threadArrs: ReadonlyArray<Float32Array[]> | null, ws: ReturnType<typeof newScratch>): number[] => {
+  const used = threads - 1;
   if (ensureWorkers(used) < used) throw new Error(`fast kernels: ${failure}`);
+  const bounds = chunks.flatMap((c) => [c.lo, c.hi]);
+  Atomics.store(nextChunk, 0, 0);
   for (let i = 1; i <= used; i++) {
     const w = workers[i - 1];
     Atomics.store(w.ctrl, 0, 0);
-    w.worker.postMessage({ kind, arrs: partArrs ? partArrs[i] : arrs, p, lo: parts[i].lo, hi: parts[i].hi });
+    w.worker.postMessage({ kind, arrs: threadArrs ? threadArrs[i] : arrs, p, bounds, next: nextChunk });
   }
+  const done: number[] = [0];
   let error: unknown = null;
   try {
-    runPart(kind, partArrs ? partArrs[0] : arrs, p, parts[0].lo, parts[0].hi, ws);
+    done[0] = runChunks(kind, threadArrs ? threadArrs[0] : arrs, p, bounds, nextChunk, ws);
   } catch (e) {
     error = e;
+    Atomics.store(nextChunk, 0, chunks.length); // let the workers stop early
   }
   for (let i = 1; i <= used; i++) {
     const w = workers[i - 1];
     waitFor(w, Number.POSITIVE_INFINITY);
+    done.push(Atomics.load(w.ctrl, 1));
     if (Atomics.load(w.ctrl, 0) === 2 && error === null) {
       error = new Error(`fast kernels: worker failed: ${receiveMessageOnPort(w.port)?.message ?? 'unknown error'}`);
     }
   }
   if (error !== null) throw error;
+  return done;
 };
 
 // --- shared scratch: inputs/outputs not on a SharedArrayBuffer are staged through these ---
