@@ -25,7 +25,6 @@ export class Rng {
   private s1: number;
   private s2: number;
   private s3: number;
-  private spareNormal: number | undefined;
 
   constructor(state: RngState) {
     [this.s0, this.s1, this.s2, this.s3] = state;
@@ -65,18 +64,15 @@ export class Rng {
     return u;
   }
 
-  /** Standard normal (Box-Muller, the spare value kept). */
+  /**
+   * Standard normal (Box-Muller). The second value of each pair is discarded rather than
+   * cached: a cached spare would be hidden state outside `state()`, and a stream resumed from
+   * a checkpoint would then diverge.
+   */
   normal(): number {
-    if (this.spareNormal !== undefined) {
-      const v = this.spareNormal;
-      this.spareNormal = undefined;
-      return v;
-    }
     const u = this.uniformOpen();
     const v = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spareNormal = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
   /** Integer in [0, n). */
