@@ -9,6 +9,7 @@ import type { Tensor } from '../lib/tensor/tensor.js';
 import type { StateTree } from '../lib/nn/tree.js';
 import type { ParamTree } from '../lib/nn/tree.js';
 import type { BatchedScalingKernel } from '../lib/ot/batched.js';
+import { validateConfig } from './config.js';
 import { forkStreams, type Env, type StepStreams } from './env.js';
 import type { ElimError } from './errors.js';
 import type { GroupOutcome } from './stages/group.js';
@@ -58,7 +59,9 @@ export interface BatchPart {
 /** validate, fork this step's streams (always, in a fixed order), project the whole batch. */
 export const batchPart = (input: StepInput): RE.ReaderEither<Env, ElimError, BatchPart> =>
   pipe(
-    RE.asks((env: Env) => forkStreams(env.rng)),
+    RE.ask<Env>(),
+    RE.flatMapEither((env) => validateConfig(env.config)),
+    RE.flatMap(() => RE.asks((env: Env) => forkStreams(env.rng))),
     RE.bindTo('streams'),
     RE.bind('checked', () => validateSync(input)),
     RE.bind('projected', ({ streams }) => projectSync({ model: input.models.projector, x: input.z, role: 'batch', rng: streams.project })),

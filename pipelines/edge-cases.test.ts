@@ -10,6 +10,7 @@ import { elimStepSync, withGrad } from './elim.js';
 import { baselineStepSync } from './baseline.js';
 import { attentionMatcher, matcherSpec } from './stages/attention.js';
 import { testEnv } from './stages/testing/env.js';
+import { memoryLogger } from './env.js';
 import type { ConfigOverrides } from './config.js';
 import type { DomainKey } from './stages/group.js';
 
@@ -94,6 +95,18 @@ describe('edge cases', () => {
     }
     const missing = elimStepSync({ ...input, models: { projector: input.models.projector } })(env);
     expect(E.isLeft(missing) && missing.left._tag).toBe('InputMismatch');
+  });
+
+  it('an invalid config is a typed InvalidConfig before any math', () => {
+    const { elim } = run(['a', 'a', 'b', 'b'], { overrides: { domains: 1 } });
+    expect(E.isLeft(elim) && elim.left._tag === 'InvalidConfig' && elim.left.field).toBe('domains');
+  });
+
+  it('the step logs its outcome through the Env logger', () => {
+    const logger = memoryLogger();
+    const { input, env } = run(['a', 'a', 'b', 'b']);
+    elimStepSync(input)({ ...env, logger });
+    expect(logger.records.some((r) => r.level === 'debug' && r.message === 'elim step')).toBe(true);
   });
 
   it('release preset (scalar shift, per-identity projector, anchor term, 0.5) runs and updates running statistics', () => {

@@ -50,6 +50,13 @@ const branchFor = (input: StepInput, b: BatchPart, firstOfTwo: boolean): RE.Read
     })(env);
   };
 
+/** One debug line per step (outcome, iterations), a warning when a pair fell back to uniform weights. */
+const logStep = (env: Env, out: StepOutput): StepOutput => {
+  env.logger.log('debug', 'elim step', { outcome: out.outcome, iterations: out.transport?.iterations });
+  if (out.transport?.uniformFallbacks) env.logger.log('warn', 'relevance weights had zero mass: uniform weights used', { pairs: out.transport.uniformFallbacks });
+  return out;
+};
+
 export const elimStepSync: SyncStage<StepInput, StepOutput> = (input) =>
   pipe(
     batchPart(input),
@@ -64,6 +71,7 @@ export const elimStepSync: SyncStage<StepInput, StepOutput> = (input) =>
       state: branch.state,
       transport: 'transport' in branch ? branch.transport : undefined,
     })),
+    RE.flatMap((out) => RE.asks((env: Env) => logStep(env, out))),
   );
 
 export const elimStep: Stage<StepInput, StepOutput> = lift(elimStepSync);
@@ -88,6 +96,7 @@ export const elimOnlyStepSync: SyncStage<StepInput, StepOutput> = (input) =>
       state: branch.state,
       transport: 'transport' in branch ? branch.transport : undefined,
     })),
+    RE.flatMap((out) => RE.asks((env: Env) => logStep(env, out))),
   );
 
 export const elimOnlyStep: Stage<StepInput, StepOutput> = lift(elimOnlyStepSync);
