@@ -18,6 +18,7 @@
  */
 import * as T from '../../lib/ops/index.js';
 import type { Tensor } from '../../lib/tensor/tensor.js';
+import { cosineCostT, sqEuclideanCostT } from '../../lib/ot/cost-tensor.js';
 import type { Cost, ShiftMode } from '../config.js';
 import type { TransportOutput } from './transport.js';
 import { engineStage, lift, type Stage, type SyncStage } from './stage.js';
@@ -42,19 +43,8 @@ export interface NormalizeOutput {
   readonly sizes: readonly number[];
 }
 
-const NORM_EPS = 1e-8; // lib/ot's cosine guard, so the recomputed C equals the solver's
-
-/** C(x, y) as a tensor [n, m], the same geometry lib/ot uses on host arrays. */
-export const costTensor = (kind: Cost, x: Tensor, y: Tensor): Tensor => {
-  if (kind === 'cosine') {
-    const xn = T.div(x, T.l2Norm(x, 1, true, NORM_EPS));
-    const yn = T.div(y, T.l2Norm(y, 1, true, NORM_EPS));
-    return T.sub(1, T.matmul(xn, yn, { transB: true }));
-  }
-  const xx = T.sum(T.square(x), 1, true); // [n, 1]
-  const yy = T.reshape(T.sum(T.square(y), 1), [1, y.shape[0]]);
-  return T.sub(T.add(xx, yy), T.mul(T.matmul(x, y, { transB: true }), 2));
-};
+/** C(x, y) as a tensor [n, m]: lib/ot's tensor geometry, the same definitions as the host solver's. */
+export const costTensor = (kind: Cost, x: Tensor, y: Tensor): Tensor => (kind === 'cosine' ? cosineCostT(x, y) : sqEuclideanCostT(x, y));
 
 const hostShift = (values: readonly number[], like: Tensor): Tensor =>
   T.tensor(values, [values.length, 1], { dtype: like.dtype, backend: like.backend });
