@@ -16,7 +16,7 @@ import { baselineStepSync } from '../baseline.js';
 import type { ElimConfig } from '../config.js';
 import { elimOnlyStepSync, elimStepSync, type StepInput, type StepOutput } from '../elim.js';
 import { makeEnv } from '../env.js';
-import type { ElimError } from '../errors.js';
+import { formatElimError, type ElimError } from '../errors.js';
 import type { RE } from './re-type.js';
 import { attentionMatcher, matcherSpec } from '../stages/attention.js';
 import { termValues } from '../stages/loss.js';
@@ -30,7 +30,7 @@ const outcomeName = (o: StepOutput['outcome']): string =>
 /** A step failure inside the trainer's autodiff scope is raised as an EngineError naming the stage. */
 const unwrap = (r: E.Either<ElimError, StepOutput>): StepOutput => {
   if (E.isRight(r)) return r.right;
-  throw new EngineError('NumericError', 'elim', r.left.message);
+  throw new EngineError('NumericError', 'elim', formatElimError(r.left));
 };
 
 const phase = (name: string, core: (i: StepInput) => RE<StepOutput>, config: ElimConfig, backend: Backend, clip: number, kernel?: BatchedScalingKernel): Phase => ({

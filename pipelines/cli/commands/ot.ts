@@ -1,0 +1,21 @@
+/** `elim ot`: entropic OT problems as JSON on stdin -> plans, potentials and shifts on stdout. */
+import type { CommandSpec } from '../args.js';
+import { parseCommand } from '../command.js';
+import { runJsonCommand } from '../stdin-json.js';
+import { runOtJson } from '../../../lib/ot/interop.js';
+
+export const spec: CommandSpec = {
+  name: 'ot',
+  summary: 'solve entropic OT problems read as JSON on stdin',
+  usage:
+    'elim ot < problem.json\n' +
+    '  input:  {cost: number[][], a: number[], b: number[], lambda | eta, iterations?, tolerance?, mode?: "scaling"|"log", dtype?: "float32"|"float64"} or a list of them\n' +
+    '  output: {plan, u, v, iterations, converged, marginalError, transportCost, shift} (or a list)',
+  options: [],
+};
+
+export const run = async (argv: readonly string[]): Promise<number> => {
+  const parsed = await parseCommand(spec, argv);
+  if (typeof parsed === 'number') return parsed;
+  return runJsonCommand('ot', runOtJson);
+};

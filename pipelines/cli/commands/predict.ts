@@ -1,0 +1,117 @@
+/**
+ * `elim predict`: valence/arousal for images (folders, CSVs with a path column, globs) to a CSV.
+ * Streams: inputs are listed lazily and decoded 64 at a time by the worker pool, rows are
+ * appended to a temporary file renamed over the output at the end (no half-written CSV).
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as T from '../../../lib/ops/index.js';
+import { noGrad } from '../../../lib/autograd/tape.js';
+import { scope } from '../../../lib/tensor/scope.js';
+import { subtree } from '../../../lib/nn/tree.js';
+import type { CommandSpec } from '../args.js';
+import { failure, parseCommand, usageError } from '../command.js';
+import { installBackend } from '../backend-choice.js';
+import { createEventSink } from '../events.js';
+import { imageInputs, InputError } from '../image-inputs.js';
+import { loadBatches } from '../../data/batch-loader.js';
+import { DecodePool } from '../../data/images/decode-pool.js';
+import { formatDataError } from '../../data/data-error.js';
+import type { FaceRecord } from '../../data/face-record.js';
+import { loadTrainedModel, type LoadedModel } from '../../train/load-model.js';
+import { csvField } from '../../train/run.js';
+import type { Backend } from '../../../lib/backend/backend.js';
+
+export const spec: CommandSpec = {
+  name: 'predict',
+  summary: 'valence/arousal predictions for images (folder, CSV or glob) to a CSV',
+  usage: "elim predict --checkpoint RUN/checkpoint.safetensors [--out predictions.csv] <folder | file.csv | 'glob/**/*.png' | image> ...",
+  options: [
+    { name: 'config', kind: 'string', help: 'JSON or YAML file of options' },
+    { name: 'checkpoint', kind: 'string', help: 'checkpoint written by elim train (required)' },
+    { name: 'out', kind: 'string', default: 'predictions.csv', help: 'output CSV (path,valence,arousal)' },
+    { name: 'backend', kind: 'enum', choices: ['auto', 'cpu', 'gpujs'], default: 'auto', help: 'compute backend' },
+    { name: 'bad-records', kind: 'enum', choices: ['error', 'skip'], default: 'skip', help: 'an unreadable image stops, or is skipped and counted' },
+    { name: 'batch', kind: 'int', min: 1, default: 64, help: 'images per forward pass' },
+  ],
+  positionals: { name: 'inputs', help: 'image folders, CSV files with a path column, globs or images', min: 1 },
+};
+
+const forward = (m: LoadedModel, backend: Backend, x: Float32Array, n: number): Float32Array =>
+  noGrad(() =>
+    scope(() => {
+      const s = m.model.spec.inputSize;
+      const xt = T.tensor(x.subarray(0, n * 3 * s * s), [n, 3, s, s], { backend });
+      const z = m.model.encoder.apply(subtree(m.params, 'encoder'), subtree(m.state, 'encoder'), xt, { training: false }).y;
+      return Float32Array.from(T.clamp(m.model.projector.apply(subtree(m.params, 'projector'), subtree(m.state, 'projector'), z, { training: false }).y, -1, 1).toArray());
+    }),
+  );
+
+export const run = async (argv: readonly string[]): Promise<number> => {
+  const parsed = await parseCommand(spec, argv);
+  if (typeof parsed === 'number') return parsed;
+  const o = parsed.options;
+  if (typeof o.checkpoint !== 'string') return usageError('elim predict: --checkpoint is required');
+  const events = createEventSink({ quiet: true });
+  let backend;
+  try {
+    backend = await installBackend(o.backend as 'auto', events);
+  } catch (err) {
+    return failure((err as Error).message);
+  }
+  const loaded = await loadTrainedModel(o.checkpoint, backend);
+  if (E.isLeft(loaded)) return failure(loaded.left);
+  const m = loaded.right;
+  const out = o.out as string;
+  await fs.mkdir(path.dirname(path.resolve(out)), { recursive: true });
+  const tmp = path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.${process.pid}.tmp`);
+  const file = await fs.open(tmp, 'w');
+  const pool = new DecodePool();
+  const bs = o.batch as number;
+  let written = 0;
+  let skipped = 0;
+  const t0 = performance.now();
+  try {
+    await file.write('path,valence,arousal\n');
+    const flush = async (records: FaceRecord[]) => {
+      const stream = loadBatches(pool, records, [records.map((_, i) => i)], { augment: { size: m.model.spec.inputSize, train: false }, onBadRecord: o.badRecords as 'error' | 'skip' });
+      for (;;) {
+        const step = await stream.next();
+        if (step.done) {
+          if (E.isLeft(step.value)) throw new InputError(formatDataError(step.value.left));
+          skipped += step.value.right.total;
+          return;
+        }
+        const b = step.value;
+        const y = forward(m, backend, b.x, b.indices.length);
+        const lines = b.indices.map((rec, j) => `${csvField(records[rec].source as string)},${y[2 * j]},${y[2 * j + 1]}`);
+        await file.write(lines.join('\n') + '\n');
+        written += lines.length;
+      }
+    };
+    let pending: FaceRecord[] = [];
+    for (const input of parsed.positionals) {
+      for await (const p of imageInputs(input)) {
+        pending.push({ source: p, valence: 0, arousal: 0, identity: '' });
+        if (pending.length === bs) {
+          await flush(pending);
+          pending = [];
+          process.stderr.write(`\rpredicted ${written} images`);
+        }
+      }
+    }
+    if (pending.length) await flush(pending);
+    await file.sync();
+  } catch (err) {
+    await file.close();
+    await fs.rm(tmp, { force: true });
+    await pool.close();
+    return failure(err instanceof InputError ? err.message : String(err));
+  }
+  await file.close();
+  await pool.close();
+  await fs.rename(tmp, out);
+  process.stderr.write(`\rpredicted ${written} images in ${((performance.now() - t0) / 1000).toFixed(1)} s${skipped ? `, ${skipped} unreadable skipped` : ''} -> ${out}\n`);
+  return written === 0 && skipped > 0 ? 1 : 0;
+};

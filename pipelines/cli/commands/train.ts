@@ -1,0 +1,61 @@
+/** `elim train`: one training run into a run folder (see pipelines/train/run.ts for its files). */
+import * as E from 'fp-ts/lib/Either.js';
+import * as path from 'node:path';
+import type { CommandSpec } from '../args.js';
+import { failure, parseCommand, usageError } from '../command.js';
+import { installBackend } from '../backend-choice.js';
+import { dataSpecFrom } from '../data-options.js';
+import { createEventSink } from '../events.js';
+import { clipNormOf, runSpecFrom, TRAIN_OPTIONS } from '../train-options.js';
+import { executeRun } from '../../train/run.js';
+import { fmtMetrics } from '../format.js';
+
+export const spec: CommandSpec = {
+  name: 'train',
+  summary: 'train ELIM or the baseline on synthetic faces or a dataset',
+  usage: 'elim train [--method elim|baseline] [--data synthetic|generic-csv|afew-va|affectnet|aff-wild2 --data-path P] [--out DIR] [options]',
+  options: TRAIN_OPTIONS,
+};
+
+export const run = async (argv: readonly string[]): Promise<number> => {
+  const parsed = await parseCommand(spec, argv);
+  if (typeof parsed === 'number') return parsed;
+  const rs = runSpecFrom(parsed.options);
+  if (E.isLeft(rs)) return usageError(`elim train: ${rs.left.message}`);
+  const events = createEventSink({ logFile: path.join(rs.right.out, 'events.jsonl') });
+  let backend;
+  try {
+    backend = await installBackend(rs.right.backend, events);
+  } catch (err) {
+    return failure((err as Error).message);
+  }
+  // Ctrl-C: finish the iteration, checkpoint, report; a second Ctrl-C exits at once.
+  const control = { stop: false };
+  const onSigint = () => {
+    if (control.stop) process.exit(130);
+    control.stop = true;
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const r = await executeRun({
+      spec: rs.right,
+      data: dataSpecFrom(parsed.options, rs.right.settings.model.inputSize, rs.right.settings.seed),
+      backend,
+      events,
+      control,
+      clipNorm: clipNormOf(parsed.options),
+      resolved: parsed.options,
+      label: 'train',
+    });
+    if (E.isLeft(r)) return failure(`${r.left.stage}: ${r.left.message}`);
+    process.stderr.write(
+      `\n${r.right.result.stopped ? 'stopped' : 'finished'} after ${r.right.result.step} iterations (${r.right.result.seconds.toFixed(1)} s, ${r.right.result.imagesPerSecond.toFixed(1)} img/s)\n` +
+        `training identities: ${fmtMetrics(r.right.train.overall)}\n` +
+        `held-out identities: ${fmtMetrics(r.right.heldOut.overall)}\n` +
+        `run folder: ${r.right.dir}\n`,
+    );
+    return r.right.result.stopped ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+};

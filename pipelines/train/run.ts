@@ -1,0 +1,169 @@
+/**
+ * One complete run: data -> train -> evaluate on training and held-out identities -> the run
+ * folder: config.json (resolved options, seed, versions, backend and kernel class, timings),
+ * events.jsonl (written by the caller's sink), checkpoint.safetensors, metrics.json,
+ * predictions-held-out.csv, summary.md and PNG plots. Every file is written atomically.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import * as path from 'node:path';
+import type { Backend } from '../../lib/backend/backend.js';
+import { disposeTree } from '../../lib/nn/tree.js';
+import type { EventSink } from '../cli/events.js';
+import { versions } from '../cli/versions.js';
+import { formatDataError } from '../data/data-error.js';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
+import { markdownSummary, plotLossCurves, plotPerIdentityErrors, plotTsneSideBySide, plotVaScatter, tsne, type FinalMetrics, type PlotLink } from '../report/index.js';
+import type { RunSpec } from '../cli/train-options.js';
+import { phasesFor } from './elim-objective.js';
+import { evaluateSet, type Evaluation, type VaMetrics } from './evaluate.js';
+import type { ImageSet } from './image-set.js';
+import { loadRunData, type DataSpec, type RunData } from './load-data.js';
+import { train, type TrainResult } from './trainer.js';
+
+export interface RunOutputs {
+  readonly dir: string;
+  readonly result: Omit<TrainResult, 'params' | 'state'>;
+  readonly train: Evaluation;
+  readonly heldOut: Evaluation;
+  readonly data: RunData;
+}
+
+export type RunError = { readonly _tag: 'RunError'; readonly stage: 'data' | 'train' | 'report'; readonly message: string };
+
+export interface RunOptions {
+  readonly spec: RunSpec;
+  readonly data: DataSpec;
+  readonly backend: Backend;
+  readonly events: EventSink;
+  /** Data already loaded (compare shares one draw between its paired methods). */
+  readonly preloaded?: RunData;
+  readonly control?: { stop: boolean };
+  readonly clipNorm: number;
+  /** The options as resolved (written to config.json). */
+  readonly resolved: Readonly<Record<string, unknown>>;
+  /** Latents of the held-out set are kept for a side-by-side t-SNE (compare). */
+  readonly keepLatents?: boolean;
+  readonly label?: string;
+}
+
+const final = (split: string, m: VaMetrics): FinalMetrics => ({ split, valence: { ...m.valence }, arousal: { ...m.arousal } });
+
+const identityRows = (ev: Evaluation) => ev.perIdentity.map((r) => ({ identity: r.identity, n: r.n, rmseV: r.valence.rmse, rmseA: r.arousal.rmse, cccV: r.valence.ccc, cccA: r.arousal.ccc }));
+
+const pairs = (xs: Float32Array): [number, number][] => Array.from({ length: xs.length / 2 }, (_, i) => [xs[2 * i], xs[2 * i + 1]]);
+
+export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunOutputs>> => {
+  const { spec, backend, events } = o;
+  const dir = spec.out;
+  const t0 = performance.now();
+  const loaded = o.preloaded ? E.right(o.preloaded) : await loadRunData(o.data);
+  if (E.isLeft(loaded)) return E.left({ _tag: 'RunError', stage: 'data', message: formatDataError(loaded.left) });
+  const d = loaded.right;
+  const loadSeconds = (performance.now() - t0) / 1000;
+  events.emit({ event: 'data', description: d.description, train: d.train.count, heldOut: d.heldOut.count, skipped: d.skipped });
+  if (d.skipped && d.skipped.total > 0) events.warn(`${d.skipped.total} records skipped: ${JSON.stringify(d.skipped.byReason)}`);
+
+  const configJson = {
+    command: o.label ?? 'train',
+    options: o.resolved,
+    method: spec.method,
+    elim: spec.elim,
+    settings: spec.settings,
+    data: { ...o.data, description: d.description, trainImages: d.train.count, heldOutImages: d.heldOut.count },
+    backend: { name: backend.name, kernelClass: backend.kernelClass },
+    versions: versions(),
+    startedAt: new Date().toISOString(),
+  };
+  await writeJsonAtomic(path.join(dir, 'config.json'), configJson);
+
+  const plan = phasesFor(spec.method, spec.elim, backend, spec.settings.model.latent, o.clipNorm);
+  const trained = await train({
+    settings: spec.settings,
+    phases: plan.phases,
+    extras: plan.extras,
+    backend,
+    train: d.train,
+    validation: d.heldOut,
+    events,
+    checkpointPath: path.join(dir, 'checkpoint.safetensors'),
+    resume: spec.resume,
+    control: o.control,
+    metadata: { label: o.label ?? spec.method, config: JSON.stringify({ method: spec.method, elim: spec.elim, settings: spec.settings }) },
+  });
+  if (E.isLeft(trained)) return E.left({ _tag: 'RunError', stage: 'train', message: trained.left.message });
+  const r = trained.right;
+  const evTrain = evaluateSet(r.model, r.params, r.state, d.train, backend);
+  const evHeld = evaluateSet(r.model, r.params, r.state, d.heldOut, backend, { withLatents: o.keepLatents || spec.plots });
+  disposeTree(r.params);
+  disposeTree(r.state);
+  const { params: _p, state: _s, ...result } = r;
+
+  const metrics = {
+    method: spec.method,
+    seed: spec.settings.seed,
+    steps: r.step,
+    stopped: r.stopped,
+    outcomes: r.outcomes,
+    train: { overall: evTrain.overall, perIdentity: evTrain.perIdentity },
+    heldOut: { overall: evHeld.overall, perIdentity: evHeld.perIdentity },
+    validations: r.validations,
+    timings: { loadSeconds, trainSeconds: r.seconds, imagesPerSecond: r.imagesPerSecond, totalSeconds: (performance.now() - t0) / 1000 },
+  };
+  await writeJsonAtomic(path.join(dir, 'metrics.json'), metrics);
+  await writeFileAtomic(path.join(dir, 'predictions-held-out.csv'), predictionsCsv(d.heldOut, evHeld.predictions));
+
+  const plots: PlotLink[] = [];
+  if (spec.plots) {
+    try {
+      plots.push(...(await writeRunPlots(dir, r, d, evHeld, spec.method)));
+    } catch (err) {
+      return E.left({ _tag: 'RunError', stage: 'report', message: `plots: ${(err as Error).message}` });
+    }
+  }
+  await writeFileAtomic(
+    path.join(dir, 'summary.md'),
+    markdownSummary({
+      title: `elim-ts run: ${spec.method}, seed ${spec.settings.seed}`,
+      config: { method: spec.method, backend: `${backend.name} (${backend.kernelClass})`, data: d.description, ...spec.settings, elim: spec.method === 'elim' ? spec.elim : undefined },
+      final: [final('training identities', evTrain.overall), final('held-out identities', evHeld.overall)],
+      perIdentity: identityRows(evHeld),
+      plots,
+      notes: [
+        `${r.step} iterations in ${r.seconds.toFixed(1)} s (${r.imagesPerSecond.toFixed(1)} images/s)${r.stopped ? ' — stopped early' : ''}.`,
+        `ELIM term outcomes: ${JSON.stringify(r.outcomes)}.`,
+      ],
+    }),
+  );
+  events.emit({ event: 'run-end', dir, heldOut: evHeld.overall, train: evTrain.overall, seconds: (performance.now() - t0) / 1000 });
+  return E.right({ dir, result, train: evTrain, heldOut: evHeld, data: d });
+};
+
+const predictionsCsv = (set: ImageSet, preds: Float32Array): string =>
+  ['source,identity,valence,arousal,pred_valence,pred_arousal']
+    .concat(set.sources.map((s, i) => `${csvField(s)},${csvField(set.identities[i])},${set.labels[2 * i]},${set.labels[2 * i + 1]},${preds[2 * i]},${preds[2 * i + 1]}`))
+    .join('\n') + '\n';
+
+export const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+const writeRunPlots = async (dir: string, r: TrainResult, d: RunData, evHeld: Evaluation, method: string): Promise<PlotLink[]> => {
+  const keys = [...new Set(r.history.flatMap((h) => Object.keys(h.terms)))].filter((k) => !/warmup$/.test(k));
+  const series = keys.map((name) => ({ name, points: r.history.filter((h) => Number.isFinite(h.terms[name])).map((h) => [h.step, h.terms[name]] as [number, number]) }));
+  const files: Array<[string, string, Promise<Buffer>]> = [
+    ['loss-curves.png', 'Loss per term', plotLossCurves(series, { title: `Training loss terms (${method})`, xLabel: 'iteration', yLabel: 'loss', logY: true })],
+    ['va-scatter-held-out.png', 'Predicted vs true VA, held-out identities', plotVaScatter(pairs(d.heldOut.labels), pairs(evHeld.predictions), { title: `Held-out identities (${method})` })],
+    ['per-identity-held-out.png', 'Per-identity errors, held-out identities', plotPerIdentityErrors(identityRows(evHeld), { title: `Per-identity error, held-out (${method})` })],
+  ];
+  if (evHeld.latents) {
+    const n = Math.min(d.heldOut.count, 600);
+    const emb = tsne(evHeld.latents.subarray(0, n * r.model.spec.latent), n, r.model.spec.latent, { seed: 7, iterations: 500 });
+    files.push(['tsne-held-out.png', 't-SNE of held-out latents, coloured by valence', plotTsneSideBySide([{ title: method, points: pairs2(emb), values: Array.from({ length: n }, (_, i) => d.heldOut.labels[2 * i]) }], { title: 'Latent features (t-SNE), coloured by valence' })]);
+  }
+  const links: PlotLink[] = [];
+  for (const [file, title, png] of files) {
+    await writeFileAtomic(path.join(dir, file), await png);
+    links.push({ title, file });
+  }
+  return links;
+};
+
+export const pairs2 = (xs: Float64Array): [number, number][] => Array.from({ length: xs.length / 2 }, (_, i) => [xs[2 * i], xs[2 * i + 1]]);
