@@ -5,6 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { Rng } from '../lib/rng/rng.js';
 import { scope } from '../lib/tensor/scope.js';
 import { elimStepSync } from '../pipelines/elim.js';
+import { baselineStepSync } from '../pipelines/baseline.js';
 import { testEnv } from '../pipelines/stages/testing/env.js';
 import { encode, toyProblem } from '../pipelines/stages/testing/toy.js';
 import type { ConfigOverrides } from '../pipelines/config.js';
@@ -31,6 +32,27 @@ describe('determinism (property)', () => {
         expect(runStep(seed, o)).toEqual(runStep(seed, o));
       }),
       { seed: SEED, numRuns: 6, verbose: 1 },
+    );
+  });
+
+  it('elimStep with the ELIM term off equals baselineStep (loss, terms, state), for any seed', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 0, max: 200 }), (seed, iteration) =>
+        scope(() => {
+          const toy = toyProblem({ seed: 9, ids: 4, perId: 3 });
+          const m = toy.init(Rng.fromSeed(seed));
+          const batch = toy.batch(Rng.fromSeed(seed + 1));
+          const z = encode(toy.encoder, m.encoder.params, m.encoder.state, batch.x);
+          const input = { z, labels: batch.labels, keys: batch.keys, iteration, models: { projector: { module: toy.projector, ...m.projector } } };
+          const a = elimStepSync(input)(testEnv({ elim: false }, seed));
+          const b = baselineStepSync(input)(testEnv({}, seed));
+          if (E.isLeft(a) || E.isLeft(b)) return false;
+          const read = (o: typeof a.right) => [o.loss.item(), o.terms.va.item(), o.terms.pcc.item(), o.terms.ccc.item(), o.terms.main.item(), ...[...o.state.values()].flatMap((t) => Array.from(t.toArray()))];
+          expect(read(a.right)).toEqual(read(b.right));
+          return true;
+        }),
+      ),
+      { seed: SEED, numRuns: 10, verbose: 1 },
     );
   });
 
