@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { Rng } from '../lib/rng/rng.js';
-import { mergeTrees, subtree } from '../lib/nn/tree.js';
+import { disposeReplaced, mergeTrees, subtree } from '../lib/nn/tree.js';
 import { adam } from '../lib/optim/adam.js';
 import { scope } from '../lib/tensor/scope.js';
 import { elimStepSync, elimStep, elimOnlyStepSync, withGrad } from './elim.js';
@@ -89,6 +89,33 @@ describe('elimStep / baselineStep', () => {
       expect(second.right.loss.item()).toBe(second.right.terms.main.item());
       expect(second.right.terms.va.item()).toBe(0);
     }
+  });
+
+  it('no handle leaks: live handles stay flat over training steps (per-identity BN state threaded too)', () => {
+    const s = setup({ projectorCalls: 'per-identity', warmup: { w1: 0, w2: 1 } }, 8);
+    let params = mergeTrees({ encoder: s.models.encoder.params, projector: s.models.projector.params });
+    const opt = adam({ lr: 1e-3 });
+    let optState = opt.init(params);
+    let projState = s.models.projector.state;
+    const dataRng = Rng.fromSeed(3);
+    const live: number[] = [];
+    for (let it = 0; it < 12; it++) {
+      const batch = s.toy.batch(dataRng);
+      const r = withGrad(params, () => {
+        const z = encode(s.toy.encoder, subtree(params, 'encoder'), s.models.encoder.state, batch.x);
+        return elimStepSync({ z, labels: batch.labels, keys: batch.keys, iteration: it, models: { projector: { module: s.toy.projector, params: subtree(params, 'projector'), state: projState } } })(s.env);
+      });
+      if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
+      disposeReplaced(projState, r.right.out.state);
+      projState = r.right.out.state;
+      for (const t of Object.values(r.right.out.terms)) if (typeof t === 'object') t.dispose();
+      r.right.out.loss.dispose();
+      ({ params, state: optState } = opt.step(params, r.right.grads, optState));
+      batch.x.dispose();
+      batch.labels.dispose();
+      live.push(s.env.backend.liveHandles());
+    }
+    expect(live[11]).toBe(live[3]);
   });
 
   it('a short training run on the toy problem decreases the loss', () => {
