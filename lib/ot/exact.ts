@@ -76,6 +76,8 @@ export const minCostFlow = (cost: ArrayLike<number>, n: number, m: number, a: Ar
   const V = n + m;
   const dist = new Float64Array(V);
   const pred = new Int32Array(V);
+  // relaxations must beat rounding, or a rounding-level negative cycle could enter the pred tree
+  const IMPROVE = 1e-12 * (1 + maxAbs(cost));
   for (let step = 0; step < 4 * (n + m) * (n + m) + 16; step++) {
     dist.fill(Infinity);
     pred.fill(-1);
@@ -87,7 +89,7 @@ export const minCostFlow = (cost: ArrayLike<number>, n: number, m: number, a: Ar
         if (dist[i] === Infinity) continue;
         for (let j = 0; j < m; j++) {
           const d = dist[i] + cost[i * m + j];
-          if (d < dist[n + j] - 1e-15) {
+          if (d < dist[n + j] - IMPROVE) {
             dist[n + j] = d;
             pred[n + j] = i;
             changed = true;
@@ -99,7 +101,7 @@ export const minCostFlow = (cost: ArrayLike<number>, n: number, m: number, a: Ar
         for (let i = 0; i < n; i++) {
           if (flow[i * m + j] <= tiny) continue;
           const d = dist[n + j] - cost[i * m + j];
-          if (d < dist[i] - 1e-15) {
+          if (d < dist[i] - IMPROVE) {
             dist[i] = d;
             pred[i] = n + j;
             changed = true;
@@ -114,7 +116,9 @@ export const minCostFlow = (cost: ArrayLike<number>, n: number, m: number, a: Ar
     // walk back to the source row, collecting the bottleneck
     let amount = demand[end];
     let node = n + end;
+    let hops = 0;
     while (pred[node] >= 0) {
+      if (++hops > V) throw new Error('minCostFlow: cycle in the shortest-path tree (non-finite or huge costs?)');
       const prev = pred[node];
       if (node < n) amount = Math.min(amount, flow[node * m + (prev - n)]); // reverse edge col prev -> row node
       node = prev;
@@ -131,6 +135,12 @@ export const minCostFlow = (cost: ArrayLike<number>, n: number, m: number, a: Ar
     }
   }
   return flow;
+};
+
+const maxAbs = (x: ArrayLike<number>) => {
+  let s = 0;
+  for (let k = 0; k < x.length; k++) s = Math.max(s, Math.abs(x[k]));
+  return s;
 };
 
 const planCost = (plan: Float64Array, cost: ArrayLike<number>) => {
