@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The test command (npm test). Runs the whole suite under Xvfb when xvfb-run is available so the
-# GPU.js backend gets a real (Mesa, software) GL context; in CI the GL tests insist on it.
+# The test command (npm test): builds dist/ (the CLI end-to-end tests run the real binary), then
+# runs the whole suite under Xvfb when xvfb-run is available so the GPU.js backend gets a real
+# (Mesa, software) GL context; in CI (CI=true) the GL tests insist on it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+npx tsc -p tsconfig.build.json
 if [ "${CI:-}" = "true" ]; then export ELIM_REQUIRE_GL=1; fi
 if [ -z "${DISPLAY:-}" ] && command -v xvfb-run >/dev/null 2>&1; then
   exec xvfb-run -a -s "-screen 0 1280x1024x24" npx vitest run "$@"

@@ -53,7 +53,7 @@ export const coerce = (spec: OptionSpec, raw: unknown, where: string): E.Either<
     case 'number':
     case 'int': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-      if (!Number.isFinite(n)) return bad(`expects a number, got '${String(raw)}'`);
+      if (!Number.isFinite(n)) return bad(`expects ${spec.kind === 'int' ? 'an integer' : 'a number'}, got '${String(raw)}'`);
       if (spec.kind === 'int' && !Number.isInteger(n)) return bad(`expects an integer, got '${String(raw)}'`);
       if (spec.min !== undefined && n < spec.min) return bad(`must be >= ${spec.min}, got ${n}`);
       if (spec.max !== undefined && n > spec.max) return bad(`must be <= ${spec.max}, got ${n}`);

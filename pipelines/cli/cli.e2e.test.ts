@@ -1,0 +1,149 @@
+/**
+ * End to end through the real `elim` binary (dist/, built by `npm test` first): train ->
+ * checkpoint -> SIGKILL -> resume -> eval -> predict, compare, and the failure paths (bad
+ * paths, bad configs, unknown options) with their exit codes. Tiny sizes: a few seconds each.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = path.join(root, 'bin', 'elim.js');
+const tmp = mkdtempSync(path.join(tmpdir(), 'elim-cli-'));
+
+const TINY = ['--backend', 'cpu', '--input-size', '16', '--width', '0.25', '--hidden', '16', '--latent', '8', '--synth-identities', '8', '--synth-held-out', '2', '--synth-frames', '8', '--identities-per-batch', '3', '--images-per-identity', '4', '--no-plots', '--log-every', '1'];
+
+const elim = (args: string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8', input, env: { ...process.env, ELIM_THREADS: '1' }, timeout: 120_000 });
+
+const events = (dir: string) => readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const stepLosses = (dir: string) => events(dir).filter((e) => e.event === 'step').map((e) => [e.step, e.total] as const);
+
+beforeAll(() => {
+  if (!existsSync(path.join(root, 'dist', 'pipelines', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+});
+
+describe('elim CLI end to end', () => {
+  it('train writes a run folder; a run killed with SIGKILL resumes with the same losses', async () => {
+    const full = path.join(tmp, 'full');
+    const r = elim(['train', ...TINY, '--steps', '8', '--checkpoint-every', '2', '--out', full]);
+    expect(r.status, r.stderr).toBe(0);
+    for (const f of ['config.json', 'events.jsonl', 'checkpoint.safetensors', 'metrics.json', 'summary.md', 'predictions-held-out.csv']) expect(existsSync(path.join(full, f)), f).toBe(true);
+    const config = JSON.parse(readFileSync(path.join(full, 'config.json'), 'utf8'));
+    expect(config.backend.kernelClass).toMatch(/cpu-ts/);
+    expect(config.versions.node).toBe(process.version);
+
+    // the same run, killed once its step-4 checkpoint is on disk, then resumed
+    const killed = path.join(tmp, 'killed');
+    const child = spawn(process.execPath, [bin, 'train', ...TINY, '--steps', '8', '--checkpoint-every', '2', '--out', killed], { cwd: tmp, env: { ...process.env, ELIM_THREADS: '1' }, stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const deadline = Date.now() + 60_000;
+    const hasCheckpoint = () => existsSync(path.join(killed, 'events.jsonl')) && events(killed).some((e) => e.event === 'checkpoint' && (e.step as number) >= 4);
+    while (!hasCheckpoint()) {
+      if (Date.now() > deadline) throw new Error('no step-4 checkpoint within 60 s');
+      await new Promise((r2) => setTimeout(r2, 20));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const resumed = elim(['train', ...TINY, '--steps', '8', '--checkpoint-every', '2', '--out', killed, '--resume']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const start = events(killed).find((e) => e.event === 'resume')!.step as number;
+    const want = new Map(stepLosses(full));
+    const after = stepLosses(killed).filter(([s]) => s > start);
+    expect(after.length).toBe(8 - start);
+    // the resumed run writes each later step once more; its losses equal the uninterrupted run's
+    const lastWrites = new Map(after);
+    for (const [s, loss] of lastWrites) expect(loss).toBe(want.get(s));
+
+    const ev = elim(['eval', '--checkpoint', path.join(full, 'checkpoint.safetensors'), '--backend', 'cpu', '--out', path.join(tmp, 'eval.json')]);
+    expect(ev.status, ev.stderr).toBe(0);
+    expect(ev.stdout).toMatch(/held-out identities \(16 images\): valence RMSE/);
+    const metrics = JSON.parse(readFileSync(path.join(tmp, 'eval.json'), 'utf8'));
+    const trained = JSON.parse(readFileSync(path.join(full, 'metrics.json'), 'utf8'));
+    expect(metrics['held-out'].overall.valence.rmse).toBeCloseTo(trained.heldOut.overall.valence.rmse, 6);
+
+    const synth = elim(['synth', '--out', path.join(tmp, 'synth'), '--identities', '3', '--held-out', '1', '--frames', '3', '--size', '16']);
+    expect(synth.status, synth.stderr).toBe(0);
+    const pred = elim(['predict', '--checkpoint', path.join(full, 'checkpoint.safetensors'), '--backend', 'cpu', '--out', path.join(tmp, 'p.csv'), path.join(tmp, 'synth', 'labels.csv')]);
+    expect(pred.status, pred.stderr).toBe(0);
+    const rows = readFileSync(path.join(tmp, 'p.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('path,valence,arousal');
+    expect(rows.length).toBe(1 + 9);
+    for (const row of rows.slice(1)) {
+      const [, v, a] = row.split(',').map(Number);
+      expect(Math.abs(v)).toBeLessThanOrEqual(1);
+      expect(Math.abs(a)).toBeLessThanOrEqual(1);
+    }
+  }, 240_000);
+
+  it('compare writes compare.json with mean, std and per-seed values for both methods and splits', () => {
+    const out = path.join(tmp, 'cmp');
+    const r = elim(['compare', ...TINY, '--steps', '3', '--seeds', '1,2', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/held-out/i);
+    const c = JSON.parse(readFileSync(path.join(out, 'compare.json'), 'utf8'));
+    expect(c.seeds).toEqual([1, 2]);
+    for (const split of ['heldOut', 'train'])
+      for (const m of ['elim', 'baseline'])
+        for (const axis of ['valence', 'arousal'])
+          for (const metric of ['rmse', 'sagr', 'pcc', 'ccc']) {
+            const s = c[split][m][axis][metric];
+            expect(s.values).toHaveLength(2);
+            expect(s.mean).toBeCloseTo((s.values[0] + s.values[1]) / 2, 10);
+            expect(s.std).toBeGreaterThanOrEqual(0);
+          }
+  }, 240_000);
+
+  it('same config and seed on the CPU backend give identical metrics', () => {
+    const a = elim(['train', ...TINY, '--steps', '3', '--out', path.join(tmp, 'det-a')]);
+    const b = elim(['train', ...TINY, '--steps', '3', '--out', path.join(tmp, 'det-b')]);
+    expect(a.status).toBe(0);
+    expect(b.status).toBe(0);
+    const ma = JSON.parse(readFileSync(path.join(tmp, 'det-a', 'metrics.json'), 'utf8'));
+    const mb = JSON.parse(readFileSync(path.join(tmp, 'det-b', 'metrics.json'), 'utf8'));
+    expect(mb.heldOut).toEqual(ma.heldOut);
+    expect(mb.train).toEqual(ma.train);
+  }, 120_000);
+
+  it('bad paths, configs and options fail with clear messages and non-zero exit codes', () => {
+    const unknown = elim(['train', '--no-such-option', '1']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown option --no-such-option/);
+    const badValue = elim(['train', '--steps', 'many']);
+    expect(badValue.status).toBe(2);
+    expect(badValue.stderr).toMatch(/--steps expects an integer/);
+    const badEnum = elim(['train', '--backbone', 'vgg']);
+    expect(badEnum.status).toBe(2);
+    expect(badEnum.stderr).toMatch(/must be one of/);
+    const cfg = path.join(tmp, 'bad.yaml');
+    writeFileSync(cfg, 'steps: 3\nlamda: 4\n');
+    const badKey = elim(['train', '--config', cfg]);
+    expect(badKey.status).toBe(2);
+    expect(badKey.stderr).toMatch(/unknown key 'lamda'/);
+    writeFileSync(cfg, '{ not json');
+    const badJson = elim(['train', '--config', cfg.replace('.yaml', '.json')]);
+    expect(badJson.status).toBe(2);
+    expect(badJson.stderr).toMatch(/cannot read config file/);
+    const missingData = elim(['train', ...TINY, '--data', 'generic-csv', '--data-path', path.join(tmp, 'nope.csv'), '--out', path.join(tmp, 'x')]);
+    expect(missingData.status).toBe(1);
+    expect(missingData.stderr).toMatch(/nope\.csv/);
+    const noCkpt = elim(['eval', '--checkpoint', path.join(tmp, 'missing.safetensors'), '--backend', 'cpu']);
+    expect(noCkpt.status).toBe(1);
+    expect(noCkpt.stderr).toMatch(/cannot read checkpoint/);
+    const cmd = elim(['frobnicate']);
+    expect(cmd.status).toBe(2);
+    expect(elim(['train', '--help']).stdout).toMatch(/--lambda <number>/);
+  }, 120_000);
+
+  it('the JSON interop commands answer on stdout, and name the bad field on stderr', () => {
+    const ok = elim(['metrics'], JSON.stringify({ yTrue: [[0.1, 0.2], [0.3, -0.4], [-0.5, 0.6]], yPred: [[0.1, 0.2], [0.3, -0.4], [-0.5, 0.6]] }));
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).valence.ccc).toBe(1);
+    const bad = elim(['ot'], JSON.stringify({ cost: [[0, 1], [1, 0]], a: [0.5, 0.5], b: [0.5, 'x'], lambda: 5 }));
+    expect(bad.status).not.toBe(0);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(/b/);
+  });
+});
