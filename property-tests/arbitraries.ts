@@ -82,6 +82,9 @@ export const sum = (x: ArrayLike<number>) => {
 export const rowSums = (plan: ArrayLike<number>, n: number, m: number) => Array.from({ length: n }, (_, i) => sum(Array.from({ length: m }, (_, j) => plan[i * m + j])));
 export const colSums = (plan: ArrayLike<number>, n: number, m: number) => Array.from({ length: m }, (_, j) => sum(Array.from({ length: n }, (_, i) => plan[i * m + j])));
 
+/** A VA value in [-1, 1]; magnitudes below 1e-100 become exact 0 (their squares would underflow, which no law is about). */
+export const va = dbl(-1, 1).map((v) => (Math.abs(v) < 1e-100 ? 0 : v));
+
 /** VA series of length n in [-1, 1] (pairs of label and prediction). */
 export const series = (minN = 2, maxN = 40) =>
-  fc.integer({ min: minN, max: maxN }).chain((n) => fc.tuple(fc.array(dbl(-1, 1), { minLength: n, maxLength: n }), fc.array(dbl(-1, 1), { minLength: n, maxLength: n })));
+  fc.integer({ min: minN, max: maxN }).chain((n) => fc.tuple(fc.array(va, { minLength: n, maxLength: n }), fc.array(va, { minLength: n, maxLength: n })));

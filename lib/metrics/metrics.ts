@@ -77,18 +77,27 @@ export const sagr = (y: ArrayLike<number>, p: ArrayLike<number>, zero: SagrZero 
   return k / y.length;
 };
 
+/** All values equal: tested directly, since the computed variance of a constant can be a rounding residue. */
+const isConstant = (x: ArrayLike<number>) => {
+  for (let i = 1; i < x.length; i++) if (x[i] !== x[0]) return false;
+  return true;
+};
+
 export const pcc = (y: ArrayLike<number>, p: ArrayLike<number>): number => {
   if (identical(y, p)) return 1;
+  if (isConstant(y) || isConstant(p)) return 0;
   const { vy, vp, cov } = moments(y, p);
-  if (vy === 0 || vp === 0) return 0;
-  return Math.max(-1, Math.min(1, cov / Math.sqrt(vy * vp)));
+  const den = Math.sqrt(vy) * Math.sqrt(vp); // not sqrt(vy vp): the product underflows first
+  if (den === 0) return 0;
+  return Math.max(-1, Math.min(1, cov / den));
 };
 
 export const ccc = (y: ArrayLike<number>, p: ArrayLike<number>): number => {
   if (identical(y, p)) return 1;
+  if (isConstant(y) || isConstant(p)) return 0;
   const { my, mp, vy, vp, cov } = moments(y, p);
   const den = vy + vp + (my - mp) ** 2;
-  if (den === 0) return 1; // unreachable unless identical; kept so no 0/0 can escape
+  if (den === 0) return 0; // both sides constant-looking after underflow (e.g. subnormal spreads): no agreement measurable
   const c = (2 * cov) / den;
   // keep |CCC| <= |PCC| exactly under rounding
   const r = pcc(y, p);
