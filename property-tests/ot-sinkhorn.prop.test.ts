@@ -125,6 +125,19 @@ describe('Sinkhorn (property)', () => {
     expect(compared).toBeGreaterThan(100);
   });
 
+  it('zero weights (ReLU relevance) without a guard: u_i = 0, finite, and log = scaling', () => {
+    fc.assert(
+      fc.property(problemSpec(), fc.integer({ min: 0, max: 7 }), dbl(0.1, 5), (s, z, lambda) => {
+        const a = s.a.map((v, i) => (i === z % s.n && s.n > 1 ? 0 : v));
+        const p = toProblem({ ...s, a });
+        const sc = right(sinkhorn(p, { lambda, iterations: 8, guard: 0 }));
+        const lg = right(sinkhorn(p, { lambda, iterations: 8, mode: 'log' }));
+        return close(sc.plan, lg.plan, 1e-9) && a.every((v, i) => v > 0 || sc.u[i] === 0);
+      }),
+      params(100),
+    );
+  });
+
   it('for large lambda the scaling form is a typed Diverged error and the log domain still converges', () => {
     const p = toProblem({ n: 3, m: 3, cost: [0, 2, 2, 2, 0, 2, 2, 2, 1.9], a: [1, 1, 1], b: [1, 1, 1] });
     const sc = sinkhorn(p, { lambda: 2000, iterations: 50, guard: 0 });

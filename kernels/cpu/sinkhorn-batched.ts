@@ -51,7 +51,7 @@ const solveOne = (batch: PackedBatch, p: number, o: ResolvedOptions, out: Batche
   const { K, Kt, ktu, w, ktw, uNew } = ws;
   const u = out.u; // u lives in the output, at ro
   for (let i = 0; i < n; i++) {
-    const s = 1 / (a[ro + i] + guard);
+    const s = a[ro + i] + guard === 0 ? 0 : 1 / (a[ro + i] + guard); // zero weight, no guard: u_i = 0
     for (let j = 0; j < m; j++) {
       const k = i * m + j;
       K[k] = Math.exp(-lambda * cost[mo + k]);
@@ -73,7 +73,7 @@ const solveOne = (batch: PackedBatch, p: number, o: ResolvedOptions, out: Batche
       const row = i * m;
       for (let j = 0; j < m; j++) s += Kt[row + j] * w[j];
       ktw[i] = s;
-      const ui = 1 / (ktw[i] + guard);
+      const ui = a[ro + i] + guard === 0 ? 0 : 1 / (ktw[i] + guard);
       uNew[i] = ui;
       const uo = u[ro + i];
       err += Math.abs(uo * ktw[i] * (a[ro + i] + guard) - a[ro + i]);

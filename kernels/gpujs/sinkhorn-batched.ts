@@ -34,12 +34,13 @@ function colStep(this: any, K: number[], u: number[], b: number[], ns: number[],
   return b[this.thread.x] / (s + guard);
 }
 
-function rowStep(this: any, Kt: number[], w: number[], ns: number[], guard: number): number {
+function rowStep(this: any, Kt: number[], w: number[], ns: number[], zeroRow: number[], guard: number): number {
   const nMax = this.constants.nMax;
   const mMax = this.constants.mMax;
   const p = Math.floor(this.thread.x / nMax);
   const i = this.thread.x - p * nMax;
   if (i >= ns[p]) return 0;
+  if (zeroRow[this.thread.x] > 0) return 0; // a_i = 0 without a guard: u_i = a_i / (K w)_i = 0
   let s = 0;
   for (let j = 0; j < mMax; j++) s += Kt[(p * nMax + i) * mMax + j] * w[p * mMax + j];
   return 1 / (s + guard);
@@ -96,12 +97,15 @@ export const createGpujsBatchedSinkhorn = (gpu: GPU): GpujsBatchedSinkhorn => {
     const b = new Float32Array(P * mMax);
     let u: Float32Array = new Float32Array(P * nMax);
     const ns = Float32Array.from(batch.n);
+    const zeroRow = new Float32Array(P * nMax);
     const ms = Float32Array.from(batch.m);
     for (let p = 0; p < P; p++) {
       const n = batch.n[p];
       const m = batch.m[p];
       for (let i = 0; i < n; i++) {
-        const s = 1 / (batch.a[batch.rowOff[p] + i] + guard);
+        const ag = batch.a[batch.rowOff[p] + i] + guard;
+        const s = ag === 0 ? 0 : 1 / ag;
+        zeroRow[p * nMax + i] = ag === 0 ? 1 : 0;
         u[p * nMax + i] = 1 / n;
         for (let j = 0; j < m; j++) {
           const kij = Math.exp(-lambda * batch.cost[batch.matOff[p] + i * m + j]);
@@ -116,7 +120,7 @@ export const createGpujsBatchedSinkhorn = (gpu: GPU): GpujsBatchedSinkhorn => {
     let remaining = P;
     for (let t = 1; t <= iterations && remaining > 0; t++) {
       const w = k.col(K, u, b, ns, ms, guard) as Float32Array;
-      const uNew = k.row(Kt, w, ns, guard) as Float32Array;
+      const uNew = k.row(Kt, w, ns, zeroRow, guard) as Float32Array;
       for (let p = 0; p < P; p++) {
         if (!active[p]) {
           // a problem that already stopped keeps its u (the others go on)
@@ -130,7 +134,7 @@ export const createGpujsBatchedSinkhorn = (gpu: GPU): GpujsBatchedSinkhorn => {
           const ai = batch.a[batch.rowOff[p] + i];
           const uo = u[p * nMax + i];
           const un = uNew[p * nMax + i];
-          err += Math.abs(uo * (1 / un - guard) * (ai + guard) - ai);
+          if (ai + guard > 0) err += Math.abs(uo * (1 / un - guard) * (ai + guard) - ai);
           diff = Math.max(diff, Math.abs(un - uo));
           umax = Math.max(umax, Math.abs(un));
         }

@@ -4,7 +4,8 @@
  *   repeat u <- 1 ./ (K~ (b ./ (K^T u)))  (T times, or until u stops changing),
  *   v = b ./ (K^T u), X = diag(u) K diag(v).
  * The release's 1e-6 guards sit on every division (1/(a+g), b/(K^T u + g), 1/(K~ w + g));
- * `guard: 0` gives the textbook iteration. The solver is backend-free (GeomLoss style): its
+ * `guard: 0` gives the textbook iteration. A zero weight a_i with guard 0 makes row i of K~
+ * infinite; its u_i is then the limit a_i / (K w)_i = 0 (set directly, not Inf * 0 = NaN). The solver is backend-free (GeomLoss style): its
  * only hot work, the two dense mat-vecs, is the `ScalingKernel` it is given.
  * For large lambda K underflows and the iteration divides by 0: that is reported as a
  * `Diverged` error; use the log-domain solver (sinkhorn-log.ts) there.
@@ -61,7 +62,7 @@ export const runScaling = (p: OtProblem, o: ResolvedOptions, kernel: ScalingKern
   const K = gibbsKernel(p, lambda);
   const Kt = allocate(p.dtype, n * m); // K~ = diag(1 ./ a) K
   for (let i = 0; i < n; i++) {
-    const s = 1 / (a[i] + guard);
+    const s = a[i] + guard === 0 ? 0 : 1 / (a[i] + guard); // zero row: u_i = 0 below
     for (let j = 0; j < m; j++) Kt[i * m + j] = s * K[i * m + j];
   }
   let u = allocate(p.dtype, n).fill(1 / n);
@@ -80,7 +81,7 @@ export const runScaling = (p: OtProblem, o: ResolvedOptions, kernel: ScalingKern
     let err = 0;
     let diff = 0;
     for (let i = 0; i < n; i++) {
-      const ui = 1 / (ktw[i] + guard);
+      const ui = a[i] + guard === 0 ? 0 : 1 / (ktw[i] + guard);
       if (!Number.isFinite(ui)) return E.left(diverged('u', t, problemIndex));
       uNew[i] = ui;
       err += Math.abs(u[i] * ktw[i] * (a[i] + guard) - a[i]); // row sum of diag(u_old) K diag(w)
