@@ -88,14 +88,30 @@ export function micro4x4(kc: number, ap: Float64Array, ao: number, bp: Float64Ar
   c[co] += c30; c[co + 1] += c31; c[co + 2] += c32; c[co + 3] += c33;
 }
 
-/** As micro4x4 for an edge tile: only the top-left mr x nr of the 4x4 result is written. */
+/**
+ * As micro4x4 for an edge tile: the full 4x4 product of the zero-padded panels is computed
+ * (padding lanes only produce discarded values) and only its top-left mr x nr is added to C.
+ */
 export function microEdge(kc: number, ap: Float64Array, ao: number, bp: Float64Array, bo: number, c: Float32Array, co: number, ldc: number, mr: number, nr: number): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  const end = ao + 4 * kc;
+  while (ao < end) {
+    const b0 = bp[bo], b1 = bp[bo + 1], b2 = bp[bo + 2], b3 = bp[bo + 3];
+    let a = ap[ao];
+    c00 += a * b0; c01 += a * b1; c02 += a * b2; c03 += a * b3;
+    a = ap[ao + 1];
+    c10 += a * b0; c11 += a * b1; c12 += a * b2; c13 += a * b3;
+    a = ap[ao + 2];
+    c20 += a * b0; c21 += a * b1; c22 += a * b2; c23 += a * b3;
+    a = ap[ao + 3];
+    c30 += a * b0; c31 += a * b1; c32 += a * b2; c33 += a * b3;
+    ao += 4;
+    bo += 4;
+  }
+  const t = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
   for (let i = 0; i < mr; i++) {
-    for (let j = 0; j < nr; j++) {
-      let s = 0;
-      for (let k = 0; k < kc; k++) s += ap[ao + 4 * k + i] * bp[bo + 4 * k + j];
-      c[co + i * ldc + j] += s;
-    }
+    for (let j = 0; j < nr; j++) c[co + i * ldc + j] += t[4 * i + j];
   }
 }
 
