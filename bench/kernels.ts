@@ -10,7 +10,8 @@
  *     skipped with install instructions when torch is absent.
  * Prints a table with each of our columns' ratio to the best peer, and writes the rows to
  * bench/results/kernels.json. The machine is shared: compare ratios from the same run.
- * Env: BENCH_QUICK=1 runs one rep of everything on smaller conv batches (a smoke test).
+ * Env: BENCH_QUICK=1 runs one rep of everything on smaller conv batches (a smoke test);
+ * BENCH_ENGINES=elim,tfjs-wasm,torch,gpujs,tfjs-cpu (comma list) runs only those groups.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -31,6 +32,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root, from dist/bench (compiled) or bench (sources). */
 const root = existsSync(join(here, '..', 'package.json')) ? join(here, '..') : join(here, '..', '..');
 const quick = process.env.BENCH_QUICK === '1';
+const only = (process.env.BENCH_ENGINES ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+const enabled = (group: string): boolean => only.length === 0 || only.includes(group);
 
 const conv = (kind: ConvSpec['kind']): ConvSpec => ({ kind, N: quick ? 4 : 64, C: 128, O: 128, H: 16, W: 16, K: 3, pad: 1 });
 const SPECS: KernelSpec[] = [
@@ -279,11 +282,11 @@ const main = async (): Promise<void> => {
   const started = performance.now();
   const machine = machineLine();
   console.log(`bench:kernels — ${machine}${quick ? ' [BENCH_QUICK]' : ''}`);
-  for (const t of [1, 2]) benchOurs(t);
-  await benchTfjs('wasm');
-  for (const t of [1, 2]) benchTorch(t);
-  await benchGpujs();
-  await benchTfjs('cpu');
+  if (enabled('elim')) for (const t of [1, 2]) benchOurs(t);
+  if (enabled('tfjs-wasm')) await benchTfjs('wasm');
+  if (enabled('torch')) for (const t of [1, 2]) benchTorch(t);
+  if (enabled('gpujs')) await benchGpujs();
+  if (enabled('tfjs-cpu')) await benchTfjs('cpu');
   report();
   const out = join(root, 'bench', 'results', 'kernels.json');
   writeResults(out, { benchmark: 'kernels', date: new Date().toISOString(), machine: `${machine}; at end: ${machineLine()}`, notes, rows });
