@@ -160,6 +160,24 @@ describe('fastConv2d and its backward passes', () => {
       }
 });
 
+describe('views at an offset into one SharedArrayBuffer', () => {
+  it('matmul and conv on two threads read and write only their own windows', () => {
+    useThreads(2);
+    const sab = new Float32Array(new SharedArrayBuffer(4 * 20000)).fill(7);
+    const a = sab.subarray(3, 3 + 30 * 40);
+    const b = sab.subarray(5000, 5000 + 40 * 50);
+    const out = sab.subarray(9001, 9001 + 30 * 50);
+    for (let i = 0; i < a.length; i++) a[i] = rng.uniform() - 0.5;
+    for (let i = 0; i < b.length; i++) b[i] = rng.uniform() - 0.5;
+    fastMatmul(a, [1, 30, 40], b, [1, 40, 50], false, false, out);
+    const want = refMatmul(f64(a), [1, 30, 40], f64(b), [1, 40, 50], false, false);
+    const scale = refMatmul(abs64(a), [1, 30, 40], abs64(b), [1, 40, 50], false, false);
+    expect(worst(out, want, scale, 40)).toBeLessThanOrEqual(1);
+    expect(sab[9000]).toBe(7);
+    expect(sab[9001 + 30 * 50]).toBe(7);
+  });
+});
+
 describe('inputs are left untouched', () => {
   it('on two threads with plain arrays', () => {
     setFastThreads(2);
