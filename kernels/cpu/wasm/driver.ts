@@ -1,0 +1,240 @@
+/**
+ * The JavaScript side of the wasm kernels: cache blocking around the wasm pack/macro exports,
+ * im2col/col2im, and the job parts a thread runs. The calling thread and the pool's workers run
+ * these same functions (workers rebuild them from their source text), so every function here is
+ * a self-contained `function` declaration using only its parameters, each other and globals.
+ *
+ * `ws` (one per thread) holds the wasm exports, the blocking sizes and byte addresses of that
+ * thread's scratch in the shared memory; `view(ws)` is a float32 view of the whole memory
+ * (re-made after the memory grew, possibly on another thread).
+ */
+
+import type { WasmMemory } from './api.js';
+
+export interface WasmExports {
+  packA(src: number, laneStride: number, kStride: number, lanes: number, kc: number, dst: number): void;
+  packB(src: number, laneStride: number, kStride: number, lanes: number, kc: number, dst: number): void;
+  macro(mc: number, nc: number, kc: number, ap: number, bp: number, c: number, ldc: number, mode: number, tmp: number): void;
+}
+
+export interface WasmThread {
+  readonly ex: WasmExports;
+  readonly memory: WasmMemory;
+  /** Thread index (0 = the calling thread). */
+  readonly t: number;
+  readonly MC: number;
+  readonly KC: number;
+  readonly NC: number;
+  /** Byte addresses of the packed A block, the packed B block and the edge tile. */
+  readonly ap: number;
+  readonly bp: number;
+  readonly tmp: number;
+  f32: Float32Array;
+}
+
+export function view(ws: WasmThread): Float32Array {
+  const buf = ws.memory.buffer;
+  if (ws.f32.buffer !== buf || ws.f32.length * 4 !== buf.byteLength) ws.f32 = new Float32Array(buf);
+  return ws.f32;
+}
+
+/**
+ * C[M,N] (row stride ldc) = A·B, or += when `accumulate`; A(i,k) = A[a + (i*aRs + k*aCs)*4],
+ * B(k,j) = B[b + (k*bRs + j*bCs)*4] (byte addresses, element strides: transposes are strides).
+ */
+export function wgemm(ws: WasmThread, M: number, N: number, K: number, a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number, c: number, ldc: number, accumulate: boolean): void {
+  if (M <= 0 || N <= 0) return;
+  const ex = ws.ex;
+  const KC = ws.KC, MC = ws.MC, NC = ws.NC;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = Math.min(NC, N - jc);
+    // K = 0 still runs one (empty) block so that C is written (zeros) when not accumulating
+    for (let pc = 0; pc < K || (pc === 0 && K <= 0); pc += KC) {
+      const kc = Math.max(0, Math.min(KC, K - pc));
+      ex.packB(b + (pc * bRs + jc * bCs) * 4, bCs, bRs, nc, kc, ws.bp);
+      const mode = accumulate || pc > 0 ? 1 : 0;
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = Math.min(MC, M - ic);
+        ex.packA(a + (ic * aRs + pc * aCs) * 4, aRs, aCs, mc, kc, ws.ap);
+        ex.macro(mc, nc, kc, ws.ap, ws.bp, c + (ic * ldc + jc) * 4, ldc, mode, ws.tmp);
+      }
+    }
+  }
+}
+
+/**
+ * matmul part. p = [ba, ar, ac, bb, br, bc, transA, transB, split, aAddr, bAddr, cAddr]; split
+ * 0 = batches, 1 = rows of C, 2 = columns of C; [lo, hi) is a range of the split axis.
+ */
+export function wMatmulPart(ws: WasmThread, p: readonly number[], lo: number, hi: number): void {
+  const ba = p[0], ar = p[1], ac = p[2], bb = p[3], br = p[4], bc = p[5];
+  const transA = p[6] !== 0, transB = p[7] !== 0, split = p[8];
+  const A = p[9], B = p[10], C = p[11];
+  const M = transA ? ac : ar, K = transA ? ar : ac, N = transB ? br : bc;
+  const batch = Math.max(ba, bb);
+  const aRs = transA ? 1 : ac, aCs = transA ? ac : 1;
+  const bRs = transB ? 1 : bc, bCs = transB ? bc : 1;
+  const t0 = split === 0 ? lo : 0, t1 = split === 0 ? hi : batch;
+  const m0 = split === 1 ? lo : 0, m1 = split === 1 ? hi : M;
+  const n0 = split === 2 ? lo : 0, n1 = split === 2 ? hi : N;
+  for (let t = t0; t < t1; t++) {
+    const ao = A + ((ba === 1 ? 0 : t) * ar * ac + m0 * aRs) * 4;
+    const bo = B + ((bb === 1 ? 0 : t) * br * bc + n0 * bCs) * 4;
+    const co = C + (t * M * N + m0 * N + n0) * 4;
+    wgemm(ws, m1 - m0, n1 - n0, K, ao, aRs, aCs, bo, bRs, bCs, co, N, false);
+  }
+}
+
+/** First ox whose input column ox*sw - pw + kx is >= 0, and one past the last inside W: [lo, hi]. */
+export function wValidRange(pw: number, kx: number, sw: number, W: number, OW: number): number[] {
+  let lo = 0;
+  while (lo < OW && lo * sw - pw + kx < 0) lo++;
+  let hi = OW;
+  while (hi > lo && (hi - 1) * sw - pw + kx >= W) hi--;
+  return [lo, hi];
+}
+
+/**
+ * im2col of channels [c0, c1) of the image at element xo of f into element co of f: row
+ * ((c-c0)*KH + ky)*KW + kx, column oy*OW + ox, value x[c, oy*sh - ph + ky, ox*sw - pw + kx] or 0.
+ * g = [H, W, KH, KW, sh, sw, ph, pw, OH, OW].
+ */
+export function wIm2col(f: Float32Array, xo: number, g: readonly number[], c0: number, c1: number, co: number): void {
+  const H = g[0], W = g[1], KH = g[2], KW = g[3], sh = g[4], sw = g[5], ph = g[6], pw = g[7], OH = g[8], OW = g[9];
+  let o = co;
+  for (let c = c0; c < c1; c++) {
+    const xc = xo + c * H * W;
+    for (let ky = 0; ky < KH; ky++) {
+      for (let kx = 0; kx < KW; kx++) {
+        const r = wValidRange(pw, kx, sw, W, OW);
+        const lo = r[0], hi = r[1];
+        for (let oy = 0; oy < OH; oy++, o += OW) {
+          const iy = oy * sh - ph + ky;
+          if (iy < 0 || iy >= H) {
+            f.fill(0, o, o + OW);
+            continue;
+          }
+          for (let ox = 0; ox < lo; ox++) f[o + ox] = 0;
+          let xi = xc + iy * W + lo * sw - pw + kx;
+          for (let ox = lo; ox < hi; ox++, xi += sw) f[o + ox] = f[xi];
+          for (let ox = hi; ox < OW; ox++) f[o + ox] = 0;
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of wIm2col: adds the column rows of channels [c0, c1) at element co into the image at xo. */
+export function wCol2imAdd(f: Float32Array, co: number, xo: number, g: readonly number[], c0: number, c1: number): void {
+  const H = g[0], W = g[1], KH = g[2], KW = g[3], sh = g[4], sw = g[5], ph = g[6], pw = g[7], OH = g[8], OW = g[9];
+  let o = co;
+  for (let c = c0; c < c1; c++) {
+    const xc = xo + c * H * W;
+    for (let ky = 0; ky < KH; ky++) {
+      for (let kx = 0; kx < KW; kx++) {
+        const r = wValidRange(pw, kx, sw, W, OW);
+        const lo = r[0], hi = r[1];
+        for (let oy = 0; oy < OH; oy++, o += OW) {
+          const iy = oy * sh - ph + ky;
+          if (iy < 0 || iy >= H) continue;
+          let xi = xc + iy * W + lo * sw - pw + kx;
+          for (let ox = lo; ox < hi; ox++, xi += sw) f[xi] += f[o + ox];
+        }
+      }
+    }
+  }
+}
+
+/**
+ * conv parts. p = [N, C, H, W, O, KH, KW, sh, sw, ph, pw, OH, OW, split, in0, in1, out, colBase,
+ * colBytes, outBytes] (addresses in bytes): thread t's im2col scratch is colBase + t*colBytes
+ * and (backward filter over images) its partial dW is out + t*outBytes. split 0 = images,
+ * 1 = channels (forward and filter: output channels; backward input: input channels).
+ */
+export function wConvGeom(p: readonly number[]): number[] {
+  return [p[2], p[3], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12]];
+}
+
+export function wPointwise(p: readonly number[]): boolean {
+  return p[5] === 1 && p[6] === 1 && p[7] === 1 && p[8] === 1 && p[9] === 0 && p[10] === 0;
+}
+
+/** Forward: in0 = x [N,C,H,W], in1 = w [O,C,KH,KW], out = y [N,O,OH,OW]. */
+export function wConvPart(ws: WasmThread, p: readonly number[], lo: number, hi: number): void {
+  const N = p[0], C = p[1], H = p[2], W = p[3], O = p[4], KK = p[5] * p[6], P = p[11] * p[12], split = p[13];
+  const X = p[14], Wt = p[15], Y = p[16], col = p[17] + ws.t * p[18];
+  const CKK = C * KK;
+  const n0 = split === 0 ? lo : 0, n1 = split === 0 ? hi : N;
+  const o0 = split === 1 ? lo : 0, o1 = split === 1 ? hi : O;
+  const direct = wPointwise(p);
+  const g = wConvGeom(p);
+  for (let n = n0; n < n1; n++) {
+    const xo = X + n * C * H * W * 4;
+    if (!direct) wIm2col(view(ws), xo >> 2, g, 0, C, col >> 2);
+    wgemm(ws, o1 - o0, P, CKK, Wt + o0 * CKK * 4, CKK, 1, direct ? xo : col, P, 1, Y + (n * O + o0) * P * 4, P, false);
+  }
+}
+
+/** Backward input: in0 = dy [N,O,OH,OW], in1 = w, out = dx [N,C,H,W]. */
+export function wConvBackInputPart(ws: WasmThread, p: readonly number[], lo: number, hi: number): void {
+  const N = p[0], C = p[1], H = p[2], W = p[3], O = p[4], KK = p[5] * p[6], P = p[11] * p[12], split = p[13];
+  const DY = p[14], Wt = p[15], DX = p[16], col = p[17] + ws.t * p[18];
+  const CKK = C * KK;
+  const n0 = split === 0 ? lo : 0, n1 = split === 0 ? hi : N;
+  const c0 = split === 1 ? lo : 0, c1 = split === 1 ? hi : C;
+  const rows = (c1 - c0) * KK;
+  const g = wConvGeom(p);
+  for (let n = n0; n < n1; n++) {
+    const dxo = DX + n * C * H * W * 4;
+    if (wPointwise(p)) {
+      wgemm(ws, rows, P, O, Wt + c0 * 4, 1, CKK, DY + n * O * P * 4, P, 1, dxo + c0 * P * 4, P, false);
+      continue;
+    }
+    wgemm(ws, rows, P, O, Wt + c0 * KK * 4, 1, CKK, DY + n * O * P * 4, P, 1, col, P, false);
+    const f = view(ws);
+    f.fill(0, (dxo >> 2) + c0 * H * W, (dxo >> 2) + c1 * H * W);
+    wCol2imAdd(f, col >> 2, dxo >> 2, g, c0, c1);
+  }
+}
+
+/**
+ * Backward filter: in0 = x, in1 = dy, out = dW [O,C,KH,KW]. Over images, the thread's first
+ * chunk writes its partial sum (`accumulate` false) and later chunks add to it.
+ */
+export function wConvBackFilterPart(ws: WasmThread, p: readonly number[], lo: number, hi: number, accumulate: boolean): void {
+  const N = p[0], C = p[1], H = p[2], W = p[3], O = p[4], KK = p[5] * p[6], P = p[11] * p[12], split = p[13];
+  const X = p[14], DY = p[15], col = p[17] + ws.t * p[18];
+  const CKK = C * KK;
+  const n0 = split === 0 ? lo : 0, n1 = split === 0 ? hi : N;
+  const o0 = split === 1 ? lo : 0, o1 = split === 1 ? hi : O;
+  const DW = p[16] + (split === 0 ? ws.t * p[19] : 0) + o0 * CKK * 4;
+  const acc = split === 0 && accumulate;
+  const direct = wPointwise(p);
+  const g = wConvGeom(p);
+  if (n1 <= n0 && !acc) view(ws).fill(0, DW >> 2, (DW >> 2) + (o1 - o0) * CKK);
+  for (let n = n0; n < n1; n++) {
+    const xo = X + n * C * H * W * 4;
+    if (!direct) wIm2col(view(ws), xo >> 2, g, 0, C, col >> 2);
+    wgemm(ws, o1 - o0, CKK, P, DY + (n * O + o0) * P * 4, P, 1, direct ? xo : col, 1, P, DW, CKK, acc || n > n0);
+  }
+}
+
+/** One part of a job: the workers' entry point, and the calling thread's. */
+export function wRunPart(ws: WasmThread, kind: string, p: readonly number[], lo: number, hi: number, accumulate: boolean): void {
+  if (kind === 'matmul') wMatmulPart(ws, p, lo, hi);
+  else if (kind === 'conv2d') wConvPart(ws, p, lo, hi);
+  else if (kind === 'conv2dBackwardInput') wConvBackInputPart(ws, p, lo, hi);
+  else if (kind === 'conv2dBackwardFilter') wConvBackFilterPart(ws, p, lo, hi, accumulate);
+  else throw new Error(`wasm kernels: unknown job ${kind}`);
+}
+
+/** Takes chunks [bounds[2i], bounds[2i+1]) off the shared counter until none is left; returns how many it ran. */
+export function wRunChunks(ws: WasmThread, kind: string, p: readonly number[], bounds: readonly number[], next: Int32Array): number {
+  const n = bounds.length >> 1;
+  let done = 0;
+  for (let i = Atomics.add(next, 0, 1); i < n; i = Atomics.add(next, 0, 1)) {
+    wRunPart(ws, kind, p, bounds[2 * i], bounds[2 * i + 1], done > 0);
+    done++;
+  }
+  return done;
+}

@@ -1,0 +1,153 @@
+/**
+ * The GEMM kernels as WebAssembly SIMD, generated with ./emitter.ts. Exports:
+ *  - packA / packB (src, laneStride, kStride, lanes, kc, dst): pack `lanes` lanes (rows of A or
+ *    columns of B, `laneStride` apart) of a kc-long strip (`kStride` apart) into panels of MR /
+ *    NR lanes: dst[(p*kc + k)*R + l] = src[(p*R + l)*laneStride + k*kStride], zeros past `lanes`.
+ *    Contiguous lanes (laneStride 1, e.g. B not transposed) are copied 4 at a time.
+ *  - macro (mc, nc, kc, ap, bp, c, ldc, mode, tmp): C[mc x nc] (row stride ldc) = (mode 0) or
+ *    += (mode 1) the packed A block times the packed B block, with an MR x NR register tile of
+ *    f32x4 accumulators (MR*NR/4 v128 locals). Edge tiles go through `tmp` (MR*NR floats).
+ * Pointers are byte addresses in the shared memory, strides and sizes are in elements.
+ */
+import { buildModule, Fn, I32, SIMD, V128, type MemoryImport } from './emitter.js';
+
+export interface GemmShape {
+  /** Rows of the register tile (A lanes). */
+  readonly MR: number;
+  /** Columns of the register tile (B lanes); a multiple of 4. */
+  readonly NR: number;
+  /** k steps per unrolled iteration of the micro-kernel loop. */
+  readonly unroll: number;
+  /** Use f32x4.relaxed_madd (one fused op) instead of mul + add. */
+  readonly relaxed: boolean;
+}
+
+const packFn = (name: string, R: number): Fn => {
+  const f = new Fn(name, [I32, I32, I32, I32, I32, I32]);
+  const [src, ls, ks, lanes, kc, dst] = [0, 1, 2, 3, 4, 5];
+  const l0 = f.local(I32), k = f.local(I32), p = f.local(I32), rem = f.local(I32), l = f.local(I32);
+  const ptr = Array.from({ length: R }, () => f.local(I32));
+  // strides to bytes
+  f.get(ls).i32(2).op(0x74).set(ls);
+  f.get(ks).i32(2).op(0x74).set(ks);
+  f.forUp(l0, () => f.i32(0), () => f.get(lanes), R, () => {
+    f.get(lanes).get(l0).op(0x6b).set(rem);
+    f.ifElse(() => f.get(rem).i32(R).op(0x4e), () => {
+      // a full panel
+      const contiguous = () => {
+        f.get(src).get(l0).get(ls).op(0x6c).op(0x6a).set(p);
+        f.forUp(k, () => f.i32(0), () => f.get(kc), 1, () => {
+          for (let v = 0; v < R / 4; v++) f.get(dst).get(p).v128Load(v * 16).v128Store(v * 16);
+          f.addTo(dst, R * 4).addTo(p, () => f.get(ks));
+        });
+      };
+      const strided = () => {
+        for (let i = 0; i < R; i++) f.get(src).get(l0).i32(i).op(0x6a).get(ls).op(0x6c).op(0x6a).set(ptr[i]);
+        f.forUp(k, () => f.i32(0), () => f.get(kc), 1, () => {
+          for (let i = 0; i < R; i++) {
+            f.get(dst).get(ptr[i]).f32Load().f32Store(i * 4);
+            f.addTo(ptr[i], () => f.get(ks));
+          }
+          f.addTo(dst, R * 4);
+        });
+      };
+      if (R % 4 === 0) f.ifElse(() => f.get(ls).i32(4).op(0x46), contiguous, strided);
+      else strided();
+    }, () => {
+      // the last, partial panel: zeros past `lanes`
+      f.forUp(k, () => f.i32(0), () => f.get(kc), 1, () => {
+        f.forUp(l, () => f.i32(0), () => f.i32(R), 1, () => {
+          f.ifElse(() => f.get(l).get(rem).op(0x48), () => {
+            f.get(dst).get(l).i32(2).op(0x74).op(0x6a);
+            f.get(src).get(l0).get(l).op(0x6a).get(ls).op(0x6c).op(0x6a).get(k).get(ks).op(0x6c).op(0x6a).f32Load();
+            f.f32Store();
+          }, () => {
+            f.get(dst).get(l).i32(2).op(0x74).op(0x6a).op(0x43, 0, 0, 0, 0).f32Store();
+          });
+        });
+        f.addTo(dst, R * 4);
+      });
+    });
+  });
+  return f;
+};
+
+const macroFn = (g: GemmShape): Fn => {
+  const { MR, NR, unroll } = g;
+  const NV = NR / 4;
+  const f = new Fn('macro', [I32, I32, I32, I32, I32, I32, I32, I32, I32]);
+  const [mc, nc, kc, ap, bp, c, ldc, mode, tmp] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const jr = f.local(I32), ir = f.local(I32), a = f.local(I32), b = f.local(I32), k = f.local(I32);
+  const cp = f.local(I32), i = f.local(I32), j = f.local(I32), mr = f.local(I32), nr = f.local(I32), q = f.local(I32);
+  const bv = Array.from({ length: NV }, () => f.local(V128));
+  const av = f.local(V128);
+  const acc = Array.from({ length: MR * NV }, () => f.local(V128));
+
+  const step = (u: number) => {
+    for (let v = 0; v < NV; v++) f.get(b).v128Load(u * NR * 4 + v * 16).set(bv[v]);
+    for (let r = 0; r < MR; r++) {
+      f.get(a).splatLoad(u * MR * 4 + r * 4).set(av);
+      for (let v = 0; v < NV; v++) {
+        const t = acc[r * NV + v];
+        if (g.relaxed) f.get(av).get(bv[v]).get(t).simd(SIMD.f32x4RelaxedMadd).set(t);
+        else f.get(t).get(av).get(bv[v]).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(t);
+      }
+    }
+  };
+  /** while (k >= n) { n steps; advance a, b; k -= n } */
+  const kLoop = (n: number) => {
+    f.op(0x02, 0x40, 0x03, 0x40);
+    f.get(k).i32(n).op(0x48, 0x0d, 1);
+    for (let u = 0; u < n; u++) step(u);
+    f.addTo(a, n * MR * 4).addTo(b, n * NR * 4).addTo(k, -n);
+    f.op(0x0c, 0, 0x0b, 0x0b);
+  };
+
+  f.get(ldc).i32(2).op(0x74).set(ldc); // row stride in bytes
+  f.forUp(jr, () => f.i32(0), () => f.get(nc), NR, () => {
+    f.forUp(ir, () => f.i32(0), () => f.get(mc), MR, () => {
+      f.get(ap).get(ir).get(kc).op(0x6c).i32(2).op(0x74).op(0x6a).set(a);
+      f.get(bp).get(jr).get(kc).op(0x6c).i32(2).op(0x74).op(0x6a).set(b);
+      for (const t of acc) f.v128Zero().set(t);
+      f.get(kc).set(k);
+      if (unroll > 1) kLoop(unroll);
+      kLoop(1);
+      f.get(mc).get(ir).op(0x6b).set(mr);
+      f.get(nc).get(jr).op(0x6b).set(nr);
+      // C tile address
+      f.get(c).get(ir).get(ldc).op(0x6c).op(0x6a).get(jr).i32(2).op(0x74).op(0x6a).set(cp);
+      f.ifElse(() => f.get(mr).i32(MR).op(0x4e).get(nr).i32(NR).op(0x4e).op(0x71), () => {
+        const write = (add: boolean) => {
+          f.get(cp).set(q);
+          for (let r = 0; r < MR; r++) {
+            for (let v = 0; v < NV; v++) {
+              f.get(q);
+              if (add) f.get(q).v128Load(v * 16).get(acc[r * NV + v]).simd(SIMD.f32x4Add);
+              else f.get(acc[r * NV + v]);
+              f.v128Store(v * 16);
+            }
+            if (r < MR - 1) f.addTo(q, () => f.get(ldc));
+          }
+        };
+        f.ifElse(() => f.get(mode), () => write(true), () => write(false));
+      }, () => {
+        for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) f.get(tmp).get(acc[r * NV + v]).v128Store((r * NR + v * 4) * 4);
+        f.forUp(i, () => f.i32(0), () => { f.get(mr).i32(MR).get(mr).i32(MR).op(0x48).op(0x1b); }, 1, () => {
+          f.forUp(j, () => f.i32(0), () => { f.get(nr).i32(NR).get(nr).i32(NR).op(0x48).op(0x1b); }, 1, () => {
+            // q = cp + i*ldc + j*4
+            f.get(cp).get(i).get(ldc).op(0x6c).op(0x6a).get(j).i32(2).op(0x74).op(0x6a).set(q);
+            f.get(q);
+            f.get(tmp).get(i).i32(NR).op(0x6c).get(j).op(0x6a).i32(2).op(0x74).op(0x6a).f32Load();
+            // + C's value when accumulating (select keeps the read harmless when not)
+            f.get(q).f32Load().op(0x43, 0, 0, 0, 0).get(mode).op(0x1b).op(0x92);
+            f.f32Store();
+          });
+        });
+      });
+    });
+  });
+  return f;
+};
+
+export const buildGemmModule = (g: GemmShape, mem: MemoryImport): Uint8Array<ArrayBuffer> =>
+  buildModule([packFn('packA', g.MR), packFn('packB', g.NR), macroFn(g)], mem);

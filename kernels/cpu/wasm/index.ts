@@ -1,0 +1,185 @@
+/**
+ * WebAssembly SIMD float32 kernels for the CPU backend: batched matmul (fastMatmul semantics)
+ * and conv2d with both backward passes as im2col + GEMM, on one thread or split over a
+ * persistent worker pool sharing the wasm memory. Operands are copied into the shared wasm
+ * memory and the result copied back (a few % of a 512 GEMM, measured in bench/kernels.ts's
+ * "copy" note) — the backend's own buffers are SharedArrayBuffers outside that memory.
+ *
+ * `wasmKernelsAvailable()` is false (and `wasmFailure()` says why) when ELIM_WASM=0 or the
+ * runtime lacks WebAssembly SIMD or shared memory; callers then use the TypeScript kernels.
+ * Threads follow the fast kernels' setting (setFastThreads / ELIM_THREADS), so one knob
+ * governs the CPU backend.
+ */
+import type { Conv2dAttrs } from '../../../lib/backend/backend.js';
+import { fastThreads } from '../fast/index.js';
+import { wRunPart } from './driver.js';
+import { ensureWasmWorkers, runWasmChunked, wasmPoolFailure } from './pool.js';
+import { Arena, MAX_THREADS, wasmFailure, wasmRuntime, type WasmRuntime } from './runtime.js';
+
+export { wasmFailure } from './runtime.js';
+export type Shape3 = readonly [number, number, number];
+
+export const wasmKernelsAvailable = (): boolean => wasmRuntime() !== null;
+
+/**
+ * Why the CPU backend should not use these kernels now ('' = use them): env ELIM_WASM=0
+ * (read per call, so tests can toggle it) or the runtime is unavailable.
+ */
+export const wasmOffReason = (): string => {
+  if (process.env.ELIM_WASM === '0') return 'disabled by ELIM_WASM=0';
+  return wasmRuntime() ? '' : wasmFailure();
+};
+
+/** A description of the kernels obtained, e.g. 'wasm-simd128 4x8 (2 threads)'. */
+export const wasmKernelInfo = (): string => {
+  const rt = wasmRuntime();
+  if (!rt) return `unavailable: ${wasmFailure()}`;
+  const t = wasmThreads(rt);
+  return `wasm-simd128${rt.shape.relaxed ? '-relaxed' : ''} ${rt.shape.MR}x${rt.shape.NR} (${t} thread${t === 1 ? '' : 's'})`;
+};
+
+const DEFAULT_PARALLEL_MIN_FLOPS = 1 << 22;
+let parallelMinFlops = DEFAULT_PARALLEL_MIN_FLOPS;
+
+/** From how many flops a call is split over threads; no argument restores the default. Tests use 0. */
+export function setWasmParallelMinFlops(flops: number = DEFAULT_PARALLEL_MIN_FLOPS): void {
+  parallelMinFlops = Math.max(0, flops);
+}
+
+let threadOverride = 0;
+/** Overrides the thread count (0 = follow the fast kernels' setting). For benchmarks. */
+export function setWasmThreads(n = 0): void {
+  threadOverride = Math.max(0, Math.floor(n));
+}
+
+const wasmThreads = (rt: WasmRuntime): number => {
+  const want = Math.min(MAX_THREADS, threadOverride || fastThreads());
+  return want <= 1 ? 1 : 1 + ensureWasmWorkers(rt, want - 1);
+};
+
+/** Why the wasm worker pool is unavailable ('' when fine). */
+export const wasmThreadsFailure = (): string => wasmPoolFailure();
+
+const runtimeOrThrow = (): WasmRuntime => {
+  const rt = wasmRuntime();
+  if (!rt) throw new Error(`wasm kernels unavailable: ${wasmFailure()}`);
+  return rt;
+};
+
+/** Splits [0, n) into up to `parts` ranges with bounds at multiples of `align`: [lo0, hi0, lo1, hi1, ...]. */
+export const splitBounds = (n: number, parts: number, align: number): number[] => {
+  const out: number[] = [];
+  let lo = 0;
+  for (let i = 0; i < parts && lo < n; i++) {
+    let hi = i === parts - 1 ? n : Math.round((n * (i + 1)) / parts / align) * align;
+    hi = Math.min(n, Math.max(hi, lo + align));
+    if (hi > lo) out.push(lo, hi);
+    lo = hi;
+  }
+  return out;
+};
+
+const threadsFor = (rt: WasmRuntime, flops: number, units: number): number =>
+  flops < parallelMinFlops || units < 2 ? 1 : Math.min(wasmThreads(rt), units);
+
+/** Runs a job on one thread (one chunk spanning `n`) or split by `bounds`; returns chunks run per thread. */
+const run = (rt: WasmRuntime, kind: string, p: number[], n: number, threads: number, bounds: number[]): number[] => {
+  if (threads <= 1 || bounds.length <= 2) {
+    wRunPart(rt.main, kind, p, 0, n, false);
+    return [1];
+  }
+  return runWasmChunked(rt, kind, p, bounds, threads);
+};
+
+/** Batched matmul: out[t] = op(A[t]) op(B[t]); ba/bb equal or 1 (broadcast); out [max(ba,bb), M, N]. */
+export function wasmMatmul(a: Float32Array, aShape: Shape3, b: Float32Array, bShape: Shape3, transA: boolean, transB: boolean, out: Float32Array): void {
+  const rt = runtimeOrThrow();
+  const [ba, ar, ac] = aShape;
+  const [bb, br, bc] = bShape;
+  const M = transA ? ac : ar, K = transA ? ar : ac, N = transB ? br : bc;
+  const batch = Math.max(ba, bb);
+  const mem = new Arena(rt);
+  const A = mem.put(a.subarray(0, ba * ar * ac));
+  const B = mem.put(b.subarray(0, bb * br * bc));
+  const C = mem.alloc(batch * M * N);
+  const byBatch = batch >= 4 || (batch >= 2 && batch % 2 === 0);
+  const split = byBatch ? 0 : M >= N ? 1 : 2;
+  const units = split === 0 ? batch : split === 1 ? Math.ceil(M / rt.shape.MR) : Math.ceil(N / rt.shape.NR);
+  const t = threadsFor(rt, 2 * batch * M * N * K, units);
+  const p = [ba, ar, ac, bb, br, bc, transA ? 1 : 0, transB ? 1 : 0, t === 1 ? 0 : split, A, B, C];
+  // each row/column chunk repacks the other operand: few of them (2 per thread)
+  const bounds = t === 1 ? [] : split === 0 ? splitBounds(batch, t * 4, 1) : split === 1 ? splitBounds(M, t * 2, rt.shape.MR) : splitBounds(N, t * 2, rt.shape.NR);
+  run(rt, 'matmul', p, batch, t, bounds);
+  out.set(mem.view(C, batch * M * N));
+}
+
+const convParams = (xShape: readonly number[], wShape: readonly number[], attrs: Conv2dAttrs): number[] => {
+  const [N, C, H, W] = xShape;
+  const [O, , KH, KW] = wShape;
+  const [sh, sw] = attrs.stride;
+  const [ph, pw] = attrs.pad;
+  const OH = Math.floor((H + 2 * ph - KH) / sh) + 1;
+  const OW = Math.floor((W + 2 * pw - KW) / sw) + 1;
+  return [N, C, H, W, O, KH, KW, sh, sw, ph, pw, OH, OW, 0];
+};
+
+/** Threads and chunk bounds for a conv: over images when enough, else over `channels`; sets p[13]. */
+const convPlan = (rt: WasmRuntime, p: number[], channels: number): { threads: number; bounds: number[]; n: number } => {
+  const N = p[0];
+  const flops = 2 * N * p[4] * p[1] * p[5] * p[6] * p[11] * p[12];
+  const tImages = threadsFor(rt, flops, N);
+  if (tImages > 1) return { threads: tImages, bounds: splitBounds(N, Math.min(N, tImages * 4), 1), n: N };
+  const tCh = threadsFor(rt, flops, channels);
+  if (tCh > 1) {
+    p[13] = 1;
+    return { threads: tCh, bounds: splitBounds(channels, Math.min(channels, tCh * 3), 1), n: channels };
+  }
+  return { threads: 1, bounds: [], n: N };
+};
+
+type ConvKind = 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardFilter';
+
+/** Copies the inputs in, runs `kind`, copies the result out (summing per-thread partial dW). */
+const runConv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number[], outLen: number, channels: number, out: Float32Array): void => {
+  const rt = runtimeOrThrow();
+  const plan = convPlan(rt, p, channels);
+  const pointwise = p[5] === 1 && p[6] === 1 && p[7] === 1 && p[8] === 1 && p[9] === 0 && p[10] === 0;
+  const colLen = pointwise ? 0 : p[1] * p[5] * p[6] * p[11] * p[12];
+  const mem = new Arena(rt);
+  const A = mem.put(in0), B = mem.put(in1);
+  const partials = kind === 'conv2dBackwardFilter' && p[13] === 0 ? plan.threads : 1;
+  const O = mem.alloc(outLen * partials);
+  const outBytes = outLen * 4;
+  const colBytes = Math.ceil((colLen * 4) / 64) * 64;
+  const col = mem.alloc((colBytes / 4) * plan.threads);
+  p.push(A, B, O, col, colBytes, outBytes);
+  const done = run(rt, kind, p, plan.n, plan.threads, plan.bounds);
+  const res = mem.view(O, outLen);
+  if (partials > 1) {
+    if (done[0] === 0) res.fill(0);
+    for (let t = 1; t < partials; t++) {
+      if (!done[t]) continue;
+      const part = mem.view(O + t * outBytes, outLen);
+      for (let i = 0; i < outLen; i++) res[i] += part[i];
+    }
+  }
+  out.set(res);
+};
+
+/** x [N,C,H,W], w [O,C,KH,KW] -> out [N,O,OH,OW]. */
+export function wasmConv2d(x: Float32Array, xShape: readonly number[], w: Float32Array, wShape: readonly number[], attrs: Conv2dAttrs, out: Float32Array): void {
+  const p = convParams(xShape, wShape, attrs);
+  runConv('conv2d', x, w, p, p[0] * p[4] * p[11] * p[12], p[4], out);
+}
+
+/** dy [N,O,OH,OW], w [O,C,KH,KW] -> out = dx [N,C,H,W]. */
+export function wasmConv2dBackwardInput(dy: Float32Array, w: Float32Array, wShape: readonly number[], xShape: readonly number[], attrs: Conv2dAttrs, out: Float32Array): void {
+  const p = convParams(xShape, wShape, attrs);
+  runConv('conv2dBackwardInput', dy, w, p, p[0] * p[1] * p[2] * p[3], p[1], out);
+}
+
+/** x [N,C,H,W], dy [N,O,OH,OW] -> out = dw [O,C,KH,KW]. */
+export function wasmConv2dBackwardFilter(x: Float32Array, xShape: readonly number[], dy: Float32Array, wShape: readonly number[], attrs: Conv2dAttrs, out: Float32Array): void {
+  const p = convParams(xShape, wShape, attrs);
+  runConv('conv2dBackwardFilter', x, dy, p, p[4] * p[1] * p[5] * p[6], p[4], out);
+}
