@@ -3,32 +3,49 @@
  * runs the fast CPU kernels (kernels/cpu/fast, another engineer's), float64 the reference
  * implementations (float64 is the numerical reference, so it is never "optimised").
  * The fast kernels write into a preallocated output and fully overwrite it.
+ * float32 goes to the WebAssembly SIMD kernels (kernels/cpu/wasm) when they are available and
+ * not disabled (env ELIM_WASM=0); otherwise to the TypeScript fast kernels, with the reason
+ * logged once.
  */
 import type { Conv2dAttrs } from '../../lib/backend/backend.js';
 import type { TypedArray } from '../../lib/tensor/dtype.js';
 import type { Shape } from '../../lib/tensor/shape.js';
 import * as fast from './fast/index.js';
 import * as ref from './reference/index.js';
+import * as wasm from './wasm/index.js';
 
 type Shape3 = readonly [number, number, number];
 const f32 = (...arrs: TypedArray[]) => arrs.every((a) => a instanceof Float32Array);
 
+let loggedOff = '';
+/** True when the wasm kernels should run; logs (once per reason) why not. */
+const useWasm = (): boolean => {
+  const off = wasm.wasmOffReason();
+  if (off && off !== loggedOff) console.warn(`cpu backend: WebAssembly SIMD kernels off (${off}); using the TypeScript kernels`);
+  loggedOff = off;
+  return off === '';
+};
+
 export const matmulInto = (a: TypedArray, aShape: Shape3, b: TypedArray, bShape: Shape3, transA: boolean, transB: boolean, out: TypedArray): void => {
-  if (f32(a, b, out)) fast.fastMatmul(a as Float32Array, aShape, b as Float32Array, bShape, transA, transB, out as Float32Array);
+  if (f32(a, b, out) && useWasm()) wasm.wasmMatmul(a as Float32Array, aShape, b as Float32Array, bShape, transA, transB, out as Float32Array);
+  else if (f32(a, b, out)) fast.fastMatmul(a as Float32Array, aShape, b as Float32Array, bShape, transA, transB, out as Float32Array);
   else ref.refMatmul(a, aShape, b, bShape, transA, transB, out);
 };
 
 export const conv2dInto = (x: TypedArray, xShape: Shape, w: TypedArray, wShape: Shape, attrs: Conv2dAttrs, out: TypedArray): void => {
-  if (f32(x, w, out)) fast.fastConv2d(x as Float32Array, xShape, w as Float32Array, wShape, attrs, out as Float32Array);
+  if (f32(x, w, out) && useWasm()) wasm.wasmConv2d(x as Float32Array, xShape, w as Float32Array, wShape, attrs, out as Float32Array);
+  else if (f32(x, w, out)) fast.fastConv2d(x as Float32Array, xShape, w as Float32Array, wShape, attrs, out as Float32Array);
   else ref.refConv2d(x, xShape, w, wShape, attrs, out);
 };
 
 export const conv2dBackwardInputInto = (dy: TypedArray, dyShape: Shape, w: TypedArray, wShape: Shape, xShape: Shape, attrs: Conv2dAttrs, out: TypedArray): void => {
-  if (f32(dy, w, out)) fast.fastConv2dBackwardInput(dy as Float32Array, dyShape, w as Float32Array, wShape, xShape, attrs, out as Float32Array);
+  if (f32(dy, w, out) && useWasm()) wasm.wasmConv2dBackwardInput(dy as Float32Array, w as Float32Array, wShape, xShape, attrs, out as Float32Array);
+  else if (f32(dy, w, out)) fast.fastConv2dBackwardInput(dy as Float32Array, dyShape, w as Float32Array, wShape, xShape, attrs, out as Float32Array);
   else ref.refConv2dBackwardInput(dy, dyShape, w, wShape, xShape, attrs, out);
 };
 
 export const conv2dBackwardFilterInto = (x: TypedArray, xShape: Shape, dy: TypedArray, dyShape: Shape, wShape: Shape, attrs: Conv2dAttrs, out: TypedArray): void => {
-  if (f32(x, dy, out)) fast.fastConv2dBackwardFilter(x as Float32Array, xShape, dy as Float32Array, dyShape, wShape, attrs, out as Float32Array);
+  if (f32(x, dy, out) && useWasm()) wasm.wasmConv2dBackwardFilter(x as Float32Array, xShape, dy as Float32Array, wShape, attrs, out as Float32Array);
+  else if (f32(x, dy, out)) fast.fastConv2dBackwardFilter(x as Float32Array, xShape, dy as Float32Array, dyShape, wShape, attrs, out as Float32Array);
   else ref.refConv2dBackwardFilter(x, xShape, dy, dyShape, wShape, attrs, out);
 };
