@@ -15,7 +15,17 @@ export type Singletons = 'duplicate' | 'drop';
 export type Cost = 'cosine' | 'sqeuclidean';
 export type Relevance = 'mean-dot' | 'norm';
 export type SinkhornForm = 'scaling' | 'log';
-export type ShiftMode = 'per-sample' | 'scalar';
+/**
+ * per-sample: mu_j = sum_i X_ij C_ij (one number per sample); scalar: the release's mu_0 for the
+ * whole target. The vector shifts act on the latent's direction (issue #9):
+ * - vector: mu_j = sum_i X_ij (z_j - z_i^a) / sum_i X_ij, the transport-weighted displacement of
+ *   each target sample onto the anchor set. With strength 1, z_j - mu_j is exactly the OT
+ *   barycentric projection of z_j onto the anchor (`barycentric` names that reading).
+ * - identity-vector: one vector per target, mu = sum_ij X_ij (z_j - z_i^a) / sum_ij X_ij: the
+ *   target's transport-weighted displacement from the anchor, removed from all of its samples
+ *   (a translation of the target's cloud onto the anchor's; within-identity variation kept).
+ */
+export type ShiftMode = 'per-sample' | 'scalar' | 'vector' | 'identity-vector';
 export type ProjectorCalls = 'joint' | 'per-identity';
 export type Matching = 'sinkhorn' | 'attention';
 export type StepMode = 'one-step' | 'two-step';
@@ -76,6 +86,10 @@ export interface ElimConfig {
   readonly matching: Matching;
   readonly attention: AttentionConfig;
   readonly shift: ShiftMode;
+  /** alpha: the vector shifts subtract alpha * mu (1: the full displacement). Ignored by per-sample/scalar. */
+  readonly shiftStrength: number;
+  /** Skip the RMS rescaling after the shift (false: the paper's normalisation z~ = (z - mu) / rms). */
+  readonly skipRms: boolean;
   /** Detach the ID shift from the gradient (the release does). */
   readonly detachShift: boolean;
   /** eps in z~ = (z - mu) / (sqrt(mean_d (z - mu)^2) + eps). */
@@ -98,6 +112,8 @@ export const DEFAULT_CONFIG: ElimConfig = {
   matching: 'sinkhorn',
   attention: { heads: 4, width: null },
   shift: 'per-sample',
+  shiftStrength: 1,
+  skipRms: false,
   detachShift: true,
   normEps: 1e-6,
   projectorCalls: 'joint',
@@ -161,7 +177,9 @@ export const describeConfig = (c: ElimConfig = DEFAULT_CONFIG): readonly OptionI
   { path: 'matching', default: c.matching, values: 'sinkhorn | attention', provenance: 'paper', note: 'attention = ELIM-Attention (appendix 4.3)' },
   { path: 'attention.heads', default: c.attention.heads, values: 'integer dividing width', provenance: 'here', note: 'heads of both MHA layers' },
   { path: 'attention.width', default: c.attention.width, values: 'null | integer', provenance: 'here', note: 'null = latent size d' },
-  { path: 'shift', default: c.shift, values: 'per-sample | scalar', provenance: 'here', note: 'per-sample mu_j = sum_i X_ij C_ij; release: scalar mu_0' },
+  { path: 'shift', default: c.shift, values: 'per-sample | scalar | vector | identity-vector', provenance: 'here', note: 'per-sample mu_j = sum_i X_ij C_ij; release: scalar mu_0; vector: displacement onto the anchor (issue #9)' },
+  { path: 'shiftStrength', default: c.shiftStrength, values: '>= 0', provenance: 'here', note: 'vector shifts: subtract alpha * mu (issue #9)' },
+  { path: 'skipRms', default: c.skipRms, values: 'boolean', provenance: 'here', note: 'no RMS rescaling after the shift (issue #9)' },
   { path: 'detachShift', default: c.detachShift, values: 'boolean', provenance: 'release', note: 'false = gradient flows through the OT shift' },
   { path: 'normEps', default: c.normEps, values: '> 0', provenance: 'release', note: 'RMS normalisation guard' },
   { path: 'projectorCalls', default: c.projectorCalls, values: 'joint | per-identity', provenance: 'here', note: 'joint: one BatchNorm over all targets, running stats untouched; release: per identity' },
@@ -185,6 +203,7 @@ export const validateConfig = (c: ElimConfig): E.Either<ElimError, ElimConfig> =
   if (!(c.transport.lambda > 0) || !Number.isFinite(c.transport.lambda)) return bad('transport.lambda', `must be finite and > 0, got ${c.transport.lambda}`);
   if (!isInt(c.transport.iterations, 1)) return bad('transport.iterations', `must be an integer >= 1, got ${c.transport.iterations}`);
   if (!(c.transport.tolerance >= 0)) return bad('transport.tolerance', `must be >= 0, got ${c.transport.tolerance}`);
+  if (!(c.shiftStrength >= 0) || !Number.isFinite(c.shiftStrength)) return bad('shiftStrength', `must be finite and >= 0, got ${c.shiftStrength}`);
   if (!(c.normEps > 0)) return bad('normEps', `must be > 0, got ${c.normEps}`);
   if (!isInt(c.attention.heads, 1)) return bad('attention.heads', `must be an integer >= 1, got ${c.attention.heads}`);
   if (!isInt(c.warmup.w1, 0)) return bad('warmup.w1', `must be an integer >= 0, got ${c.warmup.w1}`);

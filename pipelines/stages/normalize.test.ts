@@ -77,3 +77,88 @@ describe('normalize', () => {
     expect(Array.from(costTensor('sqeuclidean', x, y).toArray())).toEqual([0, 5, 2, 1, 4, 5]);
   });
 });
+
+describe('normalize: vector shifts (issue #9)', () => {
+  const setup = (relevance: 'mean-dot' | 'norm' = 'mean-dot') => {
+    const d = 4;
+    const r = Rng.fromSeed(11);
+    const host = Float64Array.from({ length: 7 * d }, () => r.normal());
+    const anchor = [0, 1, 2];
+    const targets = [[3, 4], [5, 6]];
+    const tr = solveTransport({ zHost: host, dim: d, anchor, targets }, { ...DEFAULT_CONFIG.transport, relevance });
+    if (E.isLeft(tr)) throw new Error('transport');
+    return { d, host, anchor, targets, tr: tr.right };
+  };
+  const row = (x: ArrayLike<number>, d: number, i: number) => Array.from({ length: d }, (_, k) => x[i * d + k]);
+
+  it('vector: z_j - mu_j is the barycentric projection onto the anchor; [M, d]; detached by default', () => {
+    const { d, host, anchor, targets, tr } = setup();
+    const z = T.tensor(host, [7, d], { dtype: 'float64', requiresGrad: true });
+    const out = normalizeSync({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })(testEnv({ shift: 'vector', skipRms: true }));
+    if (E.isLeft(out)) throw new Error('normalize');
+    expect(out.right.mu.shape).toEqual([4, d]);
+    expect(out.right.mu.tracksGrad).toBe(false);
+    const zt = out.right.zTilde.toArray();
+    targets.flat().forEach((_, q) => {
+      const k = q < 2 ? 0 : 1;
+      const j = q % 2;
+      const t = tr.targets[k];
+      const col = Array.from({ length: t.n }, (_, i) => t.plan[i * t.m + j]);
+      const s = col.reduce((a, b) => a + b, 0);
+      const S = Array.from(t.plan).reduce((a, b) => a + b, 0);
+      const disp = (c: number) => {
+        let w = 0;
+        for (let i = 0; i < t.n; i++) for (let jj = 0; jj < t.m; jj++) w += (t.plan[i * t.m + jj] * (host[targets[k][jj] * d + c] - host[anchor[i] * d + c])) / S;
+        return w;
+      };
+      // a column without mass (zero relevance weight) falls back to the identity-level displacement
+      const want = Array.from({ length: d }, (_, c) => (s > 1e-30 ? col.reduce((a, x, i) => a + (x * host[anchor[i] * d + c]) / s, 0) : host[targets[k][j] * d + c] - disp(c)));
+      row(zt, d, q).forEach((v, c) => expect(v).toBeCloseTo(want[c], 10));
+    });
+  });
+
+  it('identity-vector: one displacement per target; within-target differences are kept', () => {
+    const { d, host, anchor, targets, tr } = setup();
+    const z = T.tensor(host, [7, d], { dtype: 'float64' });
+    const out = normalizeSync({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })(testEnv({ shift: 'identity-vector', skipRms: true }));
+    if (E.isLeft(out)) throw new Error('normalize');
+    const mu = out.right.mu.toArray();
+    expect(row(mu, d, 0)).toEqual(row(mu, d, 1));
+    const zt = out.right.zTilde.toArray();
+    // z~_3 - z~_4 = z_3 - z_4
+    row(zt, d, 0).forEach((v, c) => expect(v - zt[d + c]).toBeCloseTo(host[3 * d + c] - host[4 * d + c], 10));
+    // mu = sum_ij X_ij (z_j - z_i) / sum X
+    const t = tr.targets[0];
+    const S = Array.from(t.plan).reduce((a, b) => a + b, 0);
+    for (let c = 0; c < d; c++) {
+      let want = 0;
+      for (let i = 0; i < t.n; i++) for (let j = 0; j < t.m; j++) want += (t.plan[i * t.m + j] * (host[targets[0][j] * d + c] - host[anchor[i] * d + c])) / S;
+      expect(mu[c]).toBeCloseTo(want, 10);
+    }
+  });
+
+  it('strength scales the vector shift; 0 leaves z (then RMS) unchanged', () => {
+    const { d, host, anchor, targets, tr } = setup();
+    const z = T.tensor(host, [7, d], { dtype: 'float64' });
+    const run = (shiftStrength: number) => {
+      const o = normalizeSync({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })(testEnv({ shift: 'vector', shiftStrength, skipRms: true }));
+      if (E.isLeft(o)) throw new Error('normalize');
+      return o.right;
+    };
+    const full = run(1).mu.toArray();
+    Array.from(run(0.5).mu.toArray()).forEach((v, i) => expect(v).toBeCloseTo(full[i] / 2, 10));
+    Array.from(run(0).zTilde.toArray()).forEach((v, i) => expect(v).toBeCloseTo(host[(targets.flat()[Math.floor(i / d)]) * d + (i % d)], 10));
+  });
+
+  it('differentiable vector shift: at strength 1 the gradient reaches the anchor rows only', () => {
+    const { d, host, anchor, targets, tr } = setup('norm'); // every column has mass
+    const z = T.tensor(host, [7, d], { dtype: 'float64', requiresGrad: true });
+    const out = normalizeSync({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })(testEnv({ shift: 'vector', detachShift: false, skipRms: true }));
+    if (E.isLeft(out)) throw new Error('normalize');
+    expect(out.right.mu.tracksGrad).toBe(true);
+    const [g] = grad(T.sum(T.square(out.right.zTilde)), [z]);
+    const ga = Array.from(g.toArray());
+    expect(ga.slice(0, 3 * d).some((v) => v !== 0)).toBe(true);
+    ga.slice(3 * d).forEach((v) => expect(Math.abs(v)).toBeLessThan(1e-12));
+  });
+});

@@ -38,7 +38,7 @@ export interface NormalizeInput {
 export interface NormalizeOutput {
   /** Normalised target features, [M, d] (M = sum of sizes), targets in order. */
   readonly zTilde: Tensor;
-  /** The shift used, [M, 1]. */
+  /** The shift used, [M, 1] (per-sample, scalar, attention) or [M, d] (vector shifts). */
   readonly mu: Tensor;
   readonly sizes: readonly number[];
 }
@@ -49,7 +49,58 @@ export const costTensor = (kind: Cost, x: Tensor, y: Tensor): Tensor => (kind ==
 const hostShift = (values: readonly number[], like: Tensor): Tensor =>
   T.tensor(values, [values.length, 1], { dtype: like.dtype, backend: like.backend });
 
-/** mu for every target row, [M, 1]. */
+/**
+ * The vector shifts (issue #9), [M, d], with the plans held fixed:
+ * - vector: mu_j = alpha (z_j - sum_i X_ij z_i^a / sum_i X_ij), so z_j - mu_j at alpha 1 is the
+ *   barycentric projection of z_j onto the anchor set;
+ * - identity-vector: mu = alpha sum_ij X_ij (z_j - z_i^a) / sum_ij X_ij for every row of a target.
+ * A target sample whose plan column has no mass (mean-dot relevance gave it weight 0) has no
+ * barycentric projection; under 'vector' it takes its target's identity-vector displacement.
+ */
+export const vectorShift = (
+  z: Tensor,
+  anchor: readonly number[],
+  targets: ReadonlyArray<readonly number[]>,
+  transport: TransportOutput,
+  mode: 'vector' | 'identity-vector',
+  strength: number,
+): Tensor => {
+  const za = T.gather(z, anchor);
+  const parts = targets.map((idx, k) => {
+    const tr = transport.targets[k];
+    const zt = T.gather(z, idx);
+    const cols = Array.from({ length: tr.m }, (_, j) => {
+      let s = 0;
+      for (let i = 0; i < tr.n; i++) s += tr.plan[i * tr.m + j];
+      return s;
+    });
+    const like = { dtype: z.dtype, backend: z.backend };
+    const total = Math.max(cols.reduce((a, b) => a + b, 0), 1e-30);
+    const rows = Array.from({ length: tr.n }, (_, i) => {
+      let s = 0;
+      for (let j = 0; j < tr.m; j++) s += tr.plan[i * tr.m + j];
+      return s / total;
+    });
+    const colW = T.tensor(cols.map((c) => c / total), [1, tr.m], like);
+    const rowW = T.tensor(rows, [1, tr.n], like);
+    const disp = T.broadcastTo(T.sub(T.matmul(colW, zt), T.matmul(rowW, za)), [tr.m, z.shape[1]]); // sum_ij X_ij (z_j - z_i) / sum X
+    if (mode === 'identity-vector') return T.mul(disp, strength);
+    // X^T with normalised columns, [m, n]; a column without mass (zero relevance weight) takes the identity-level displacement
+    const massive = cols.map((c) => c > 1e-30);
+    const w = Array.from({ length: tr.m * tr.n }, (_, q) => {
+      const j = Math.floor(q / tr.n);
+      return massive[j] ? tr.plan[(q % tr.n) * tr.m + j] / cols[j] : 0;
+    });
+    const perSample = T.sub(zt, T.matmul(T.tensor(w, [tr.m, tr.n], like), za));
+    const mu = massive.every(Boolean)
+      ? perSample
+      : T.add(T.mul(perSample, T.tensor(massive.map(Number), [tr.m, 1], like)), T.mul(disp, T.tensor(massive.map((b) => 1 - Number(b)), [tr.m, 1], like)));
+    return T.mul(mu, strength);
+  });
+  return parts.length === 1 ? parts[0] : T.concat(parts, 0);
+};
+
+/** mu for every target row: [M, 1] (per-sample, scalar) or [M, d] (vector shifts). */
 export const transportShift = (
   z: Tensor,
   anchor: readonly number[],
@@ -58,7 +109,12 @@ export const transportShift = (
   mode: ShiftMode,
   detach: boolean,
   cost: Cost,
+  strength = 1,
 ): Tensor => {
+  if (mode === 'vector' || mode === 'identity-vector') {
+    const mu = vectorShift(z, anchor, targets, transport, mode, strength);
+    return detach ? T.detach(mu) : mu;
+  }
   if (detach) {
     const values = transport.targets.flatMap((t) => (mode === 'scalar' ? Array.from({ length: t.m }, () => t.shift[0]) : Array.from(t.shift)));
     return hostShift(values, z);
@@ -74,8 +130,9 @@ export const transportShift = (
 };
 
 /** (z - mu) / (sqrt(mean_d (z - mu)^2) + eps), row-wise; mu [M, 1] or [M, d]. */
-export const rmsNormalize = (z: Tensor, mu: Tensor, eps: number): Tensor => {
+export const rmsNormalize = (z: Tensor, mu: Tensor, eps: number, skipRms = false): Tensor => {
   const c = T.sub(z, mu);
+  if (skipRms) return c;
   const ms = T.maximum(T.mean(T.square(c), 1, true), 1e-24);
   return T.div(c, T.add(T.sqrt(ms), eps));
 };
@@ -87,8 +144,8 @@ export const normalizeSync: SyncStage<NormalizeInput, NormalizeOutput> = engineS
   const mu =
     shift._tag === 'Weights'
       ? T.reshape(shift.mu, [flat.length, 1])
-      : transportShift(z, shift.anchor, targets, shift.transport, c.shift, c.detachShift, c.transport.cost);
-  return { zTilde: rmsNormalize(T.gather(z, flat), mu, c.normEps), mu, sizes };
+      : transportShift(z, shift.anchor, targets, shift.transport, c.shift, c.detachShift, c.transport.cost, c.shiftStrength);
+  return { zTilde: rmsNormalize(T.gather(z, flat), mu, c.normEps, c.skipRms), mu, sizes };
 });
 
 export const normalize: Stage<NormalizeInput, NormalizeOutput> = lift(normalizeSync);

@@ -4,9 +4,22 @@
  * batches; they differ only in the objective. Prints a table of mean ± std over seeds and the
  * paired differences, on held-out and on training identities, and writes compare.json
  * (CompareResult), compare.md, a side-by-side t-SNE and each run's folder.
+ *
+ * Several ELIM configurations against one baseline per seed (issue #9): `--variants FILE`
+ * (JSON or YAML, `{ name: { option: value, ... }, ... }`, each a set of train options over the
+ * command's own) trains every variant on the seed's data, initialisation and batches next to
+ * one baseline run. `--average-last N` reports held-out metrics as the mean over the last N
+ * validations (all runs share the validation steps; training identities: the final step).
+ * compare.json then also holds `variants` (each variant's metrics) and `differences` (per
+ * variant, split, axis and metric: the paired differences variant - baseline per seed, with
+ * their mean, std, standard error and t = mean / se); `elim` is the first variant. `--reuse`
+ * takes a finished run folder whose config matches instead of training it again.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { camel, resolveOptions, type ParsedOptions } from '../args.js';
+import { loadConfigFile } from '../config-file.js';
 import type { CommandSpec, OptionSpec } from '../args.js';
 import { failure, parseCommand, usageError } from '../command.js';
 import { installBackend } from '../backend-choice.js';
@@ -19,9 +32,13 @@ import { formatDataError } from '../../data/data-error.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../io/atomic.js';
 import { formatCompareTable, markdownSummary, plotTsneSideBySide, tsne, type Axes, type CompareResult, type MetricSet, type Stat } from '../../report/index.js';
 import type { VaMetrics } from '../../train/evaluate.js';
+import type { DataSpec } from '../../train/load-data.js';
 
 const COMPARE_ONLY: OptionSpec[] = [
   { name: 'seeds', kind: 'list', default: ['0', '1', '2'], help: 'paired seeds (each: its own data draw, initialisation and batches, shared by both methods)', group: 'run' },
+  { name: 'variants', kind: 'string', help: 'JSON/YAML file { name: { option: value } }: several ELIM configurations, each against the same baseline per seed', group: 'run' },
+  { name: 'average-last', kind: 'int', min: 1, default: 1, help: 'held-out metrics: mean over the last N validations (same steps in every run)', group: 'run' },
+  { name: 'reuse', kind: 'boolean', default: false, help: 'reuse a finished run folder whose method, ELIM config, settings and data match', group: 'run' },
 ];
 
 export const spec: CommandSpec = {
@@ -29,6 +46,75 @@ export const spec: CommandSpec = {
   summary: 'ELIM vs baseline over several paired seeds on held-out identities (the main job)',
   usage: 'elim compare [--seeds 0,1,2] [--steps N] [--out DIR] [train options]',
   options: [...COMPARE_ONLY, ...TRAIN_OPTIONS.filter((o) => !['method', 'seed', 'resume'].includes(o.name)).map((o) => (o.name === 'out' ? { ...o, default: 'runs/compare' } : o))],
+};
+
+/** What compare keeps of one run (from a fresh run, or from a reused run folder's metrics.json). */
+interface RunRecord {
+  readonly heldOut: VaMetrics;
+  readonly train: VaMetrics;
+  readonly validations: ReadonlyArray<{ readonly step: number; readonly metrics: VaMetrics }>;
+  readonly seconds: number;
+  readonly reused: boolean;
+  readonly outputs?: RunOutputs;
+}
+
+export interface PairedStat {
+  readonly mean: number;
+  readonly std: number;
+  /** Standard error of the mean paired difference: std / sqrt(n). */
+  readonly se: number;
+  /** mean / se (0 when se is 0). */
+  readonly t: number;
+  readonly values: number[];
+}
+
+/** Paired differences a_i - b_i over seeds. */
+export const pairedStat = (a: readonly number[], b: readonly number[]): PairedStat => {
+  const d = a.map((x, i) => x - b[i]);
+  const s = stat(d);
+  const se = d.length > 1 ? s.std / Math.sqrt(d.length) : 0;
+  return { mean: s.mean, std: s.std, se, t: se > 0 ? s.mean / se : 0, values: d };
+};
+
+/** Mean over the last n validations of each metric (n = 1: the final validation). */
+export const averageLast = (validations: ReadonlyArray<{ readonly metrics: VaMetrics }>, n: number, fallback: VaMetrics): VaMetrics => {
+  const last = validations.slice(-n);
+  if (last.length === 0) return fallback;
+  const avg = (axis: 'valence' | 'arousal', m: 'rmse' | 'sagr' | 'pcc' | 'ccc') => last.reduce((a, v) => a + v.metrics[axis][m], 0) / last.length;
+  const axisOf = (axis: 'valence' | 'arousal') => ({ rmse: avg(axis, 'rmse'), sagr: avg(axis, 'sagr'), pcc: avg(axis, 'pcc'), ccc: avg(axis, 'ccc') });
+  return { valence: axisOf('valence'), arousal: axisOf('arousal') } as VaMetrics;
+};
+
+const canonical = (v: unknown): string =>
+  v === null || typeof v !== 'object'
+    ? JSON.stringify(v)
+    : Array.isArray(v)
+      ? `[${v.map(canonical).join(',')}]`
+      : `{${Object.keys(v as object).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+
+/** A finished run folder with the same method, ELIM config, settings and data, or null. */
+const reusable = async (rs: RunSpec, data: DataSpec): Promise<RunRecord | null> => {
+  try {
+    const config = JSON.parse(await fs.readFile(path.join(rs.out, 'config.json'), 'utf8'));
+    const metrics = JSON.parse(await fs.readFile(path.join(rs.out, 'metrics.json'), 'utf8'));
+    const { description: _d, trainImages: _t, heldOutImages: _h, ...storedData } = config.data ?? {};
+    const same = canonical({ m: config.method, e: config.elim, s: config.settings, d: storedData }) === canonical({ m: rs.method, e: rs.elim, s: rs.settings, d: data });
+    if (!same || metrics.stopped || metrics.steps !== rs.settings.steps) return null;
+    return { heldOut: metrics.heldOut.overall, train: metrics.train.overall, validations: metrics.validations ?? [], seconds: metrics.timings?.trainSeconds ?? 0, reused: true };
+  } catch {
+    return null;
+  }
+};
+
+/** Each variant's options: the command's options with the variant's overrides (flag or camelCase names), checked like a config file. */
+const variantOptions = (base: ParsedOptions, name: string, overrides: Record<string, unknown>): E.Either<string, ParsedOptions> => {
+  if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) return E.left(`variant '${name}' must be an object of options`);
+  const bad = Object.keys(overrides).find((k) => ['method', 'seed', 'seeds', 'resume', 'out', 'variants', 'config'].includes(camel(k)));
+  if (bad) return E.left(`variant '${name}': option '${bad}' cannot vary between variants`);
+  const r = resolveOptions(spec, { options: {}, explicit: new Set(), positionals: [], help: false }, overrides, `variant '${name}'`);
+  if (E.isLeft(r)) return E.left(r.left.message);
+  const picked = Object.fromEntries(Object.keys(overrides).map((k) => [camel(k), r.right[camel(k)]]));
+  return E.right({ ...base, ...picked });
 };
 
 const stat = (values: number[]): Stat => {
@@ -68,49 +154,100 @@ export const run = async (argv: readonly string[]): Promise<number> => {
     control.stop = true;
   };
   process.on('SIGINT', onSigint);
+  let variants: Array<{ name: string; overrides: Record<string, unknown>; options: ParsedOptions }> = [{ name: 'elim', overrides: {}, options: parsed.options }];
+  if (typeof parsed.options.variants === 'string') {
+    const loaded = await loadConfigFile(parsed.options.variants);
+    if (E.isLeft(loaded)) return usageError(`elim compare: ${loaded.left.message}`);
+    const names = Object.keys(loaded.right);
+    if (names.length === 0) return usageError('elim compare: --variants names no variant');
+    variants = [];
+    for (const name of names) {
+      if (!/^[A-Za-z0-9._-]+$/.test(name) || name === 'baseline') return usageError(`elim compare: variant name '${name}' must be [A-Za-z0-9._-]+ and not 'baseline'`);
+      const o = variantOptions(parsed.options, name, loaded.right[name] as Record<string, unknown>);
+      if (E.isLeft(o)) return usageError(`elim compare: ${o.left}`);
+      const check = runSpecFrom({ ...o.right, method: 'elim', seed: seeds[0], resume: false });
+      if (E.isLeft(check)) return usageError(`elim compare: variant '${name}': ${check.left.message}`);
+      variants.push({ name, overrides: loaded.right[name] as Record<string, unknown>, options: o.right });
+    }
+  }
+  const averageN = parsed.options.averageLast as number;
+  const reuse = parsed.options.reuse as boolean;
   const t0 = performance.now();
-  const results: Record<'elim' | 'baseline', RunOutputs[]> = { elim: [], baseline: [] };
+  const records: Record<string, RunRecord[]> = Object.fromEntries([['baseline', []], ...variants.map((v) => [v.name, []])]);
   try {
     for (const seed of seeds) {
       const dataSpec = dataSpecFrom(parsed.options, base.right.settings.model.inputSize, seed);
-      const data = await loadRunData(dataSpec);
-      if (E.isLeft(data)) return failure(`data: ${formatDataError(data.left)}`);
-      for (const method of ['baseline', 'elim'] as const) {
-        const rs = runSpecFrom({ ...parsed.options, method, seed, resume: false, out: path.join(out, `seed-${seed}`, method) });
+      let data: Awaited<ReturnType<typeof loadRunData>> | null = null;
+      const jobs = [{ name: 'baseline', method: 'baseline' as const, options: parsed.options }, ...variants.map((v) => ({ name: v.name, method: 'elim' as const, options: v.options }))];
+      for (const job of jobs) {
+        const rs = runSpecFrom({ ...job.options, method: job.method, seed, resume: false, out: path.join(out, `seed-${seed}`, job.name) });
         if (E.isLeft(rs)) return usageError(rs.left.message);
-        const runEvents = createEventSink({ logFile: path.join(rs.right.out, 'events.jsonl') });
-        const r = await executeRun({
-          spec: rs.right as RunSpec,
-          data: dataSpec,
-          preloaded: data.right,
-          backend,
-          events: runEvents,
-          control,
-          clipNorm: clipNormOf(parsed.options),
-          resolved: { ...parsed.options, method, seed },
-          keepLatents: true,
-          label: `seed ${seed} ${method}`,
-        });
-        if (E.isLeft(r)) return failure(`seed ${seed} ${method}: ${r.left.stage}: ${r.left.message}`);
-        results[method].push(r.right);
-        events.emit({ event: 'compare-run', seed, method, heldOut: r.right.heldOut.overall, train: r.right.train.overall, seconds: r.right.result.seconds });
+        const old = reuse ? await reusable(rs.right, dataSpec) : null;
+        let rec: RunRecord;
+        if (old) rec = old;
+        else {
+          data ??= await loadRunData(dataSpec);
+          if (E.isLeft(data)) return failure(`data: ${formatDataError(data.left)}`);
+          const runEvents = createEventSink({ logFile: path.join(rs.right.out, 'events.jsonl') });
+          const r = await executeRun({
+            spec: rs.right as RunSpec,
+            data: dataSpec,
+            preloaded: data.right,
+            backend,
+            events: runEvents,
+            control,
+            clipNorm: clipNormOf(job.options),
+            resolved: { ...job.options, method: job.method, seed, variant: job.name },
+            keepLatents: true,
+            label: `seed ${seed} ${job.name}`,
+          });
+          if (E.isLeft(r)) return failure(`seed ${seed} ${job.name}: ${r.left.stage}: ${r.left.message}`);
+          rec = { heldOut: r.right.heldOut.overall, train: r.right.train.overall, validations: r.right.result.validations, seconds: r.right.result.seconds, reused: false, outputs: r.right };
+        }
+        records[job.name].push(rec);
+        events.emit({ event: 'compare-run', seed, method: job.method, variant: job.name, reused: rec.reused, heldOut: rec.heldOut, train: rec.train, seconds: rec.seconds });
         if (control.stop) return failure('stopped by the user; the finished runs are in ' + out);
       }
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
+  const heldOf = (r: RunRecord) => averageLast(r.validations, averageN, r.heldOut);
+  const first = variants[0].name;
   const result: CompareResult = {
     seeds,
-    heldOut: { elim: axes(results.elim.map((r) => r.heldOut.overall)), baseline: axes(results.baseline.map((r) => r.heldOut.overall)) },
-    train: { elim: axes(results.elim.map((r) => r.train.overall)), baseline: axes(results.baseline.map((r) => r.train.overall)) },
+    heldOut: { elim: axes(records[first].map(heldOf)), baseline: axes(records.baseline.map(heldOf)) },
+    train: { elim: axes(records[first].map((r) => r.train)), baseline: axes(records.baseline.map((r) => r.train)) },
   };
+  const METRIC_NAMES = ['rmse', 'sagr', 'pcc', 'ccc'] as const;
+  const diffOf = (name: string, split: 'heldOut' | 'train') => {
+    const pick = (r: RunRecord) => (split === 'heldOut' ? heldOf(r) : r.train);
+    const axis = (a: 'valence' | 'arousal') =>
+      Object.fromEntries(METRIC_NAMES.map((m) => [m, pairedStat(records[name].map((r) => pick(r)[a][m]), records.baseline.map((r) => pick(r)[a][m]))]));
+    return { valence: axis('valence'), arousal: axis('arousal') };
+  };
+  const variantResults = Object.fromEntries(
+    variants.map((v) => [v.name, { options: v.overrides, heldOut: axes(records[v.name].map(heldOf)), train: axes(records[v.name].map((r) => r.train)) }]),
+  );
+  const differences = Object.fromEntries(variants.map((v) => [v.name, { heldOut: diffOf(v.name, 'heldOut'), train: diffOf(v.name, 'train') }]));
+  const results = { elim: records[first].map((r) => r.outputs), baseline: records.baseline.map((r) => r.outputs) };
+  const description = results.elim[0]?.data.description ?? results.baseline[0]?.data.description ?? 'reused runs';
   const seconds = (performance.now() - t0) / 1000;
-  const table = formatCompareTable(result, { title: `ELIM vs baseline — ${seeds.length} paired seeds, ${base.right.settings.steps} iterations each (${results.elim[0].data.description})` });
-  await writeJsonAtomic(path.join(out, 'compare.json'), { ...result, steps: base.right.settings.steps, seconds, backend: { name: backend.name, kernelClass: backend.kernelClass } });
+  const table =
+    formatCompareTable(result, { title: `ELIM${variants.length > 1 || first !== 'elim' ? ` (${first})` : ''} vs baseline — ${seeds.length} paired seeds, ${base.right.settings.steps} iterations each (${description})` }) +
+    (variants.length > 1 || averageN > 1 ? '\n\n' + variantTable(variantResults, differences, result, averageN) : '');
+  await writeJsonAtomic(path.join(out, 'compare.json'), {
+    ...result,
+    steps: base.right.settings.steps,
+    averageLast: averageN,
+    variants: variantResults,
+    differences,
+    seconds,
+    backend: { name: backend.name, kernelClass: backend.kernelClass },
+  });
   await writeFileAtomic(path.join(out, 'compare.txt'), table + '\n');
   const plots = [];
-  if (base.right.plots) {
+  if (base.right.plots && results.elim[0] && results.baseline[0]) {
     const [e, b] = [results.elim[0], results.baseline[0]];
     const latent = base.right.settings.model.latent;
     const n = Math.min(e.data.heldOut.count, 600);
@@ -126,10 +263,34 @@ export const run = async (argv: readonly string[]): Promise<number> => {
       config: { seeds: seeds.join(','), backend: `${backend.name} (${backend.kernelClass})`, ...base.right.settings, elim: base.right.elim },
       compare: result,
       plots,
-      notes: [`wall time ${seconds.toFixed(0)} s`, `runs: ${seeds.map((s) => `seed-${s}/{baseline,elim}`).join(', ')}`],
+      notes: [`wall time ${seconds.toFixed(0)} s`, `runs: ${seeds.map((s) => `seed-${s}/{${['baseline', ...variants.map((v) => v.name)].join(',')}}`).join(', ')}`],
     }),
   );
   process.stdout.write(table + '\n');
-  process.stderr.write(`\ncompare: ${seeds.length} seeds x 2 methods in ${seconds.toFixed(0)} s; results in ${out}\n`);
+  process.stderr.write(`\ncompare: ${seeds.length} seeds x ${variants.length + 1} runs in ${seconds.toFixed(0)} s; results in ${out}\n`);
   return 0;
+};
+
+const f3 = (x: number) => (x >= 0 ? ' ' : '') + x.toFixed(3);
+type Diffs = Record<string, Record<'heldOut' | 'train', Record<'valence' | 'arousal', Record<string, PairedStat>>>>;
+
+/** CCC of every variant and the baseline, with paired differences: mean ± std (t = mean / se); '*' where mean > 2 se. */
+export const variantTable = (variants: Record<string, { heldOut: Axes; train: Axes }>, diffs: Diffs, result: CompareResult, averageN: number): string => {
+  const cell = (d: PairedStat) => `${f3(d.mean)} ± ${d.std.toFixed(3)} (t ${d.t.toFixed(1)})${d.mean > 2 * d.se && d.se > 0 ? '*' : ' '}`;
+  const head = ['variant', 'held-out V', 'dV held-out', 'held-out A', 'dA held-out', 'train V', 'dV train', 'train A', 'dA train'];
+  const rows = [
+    ['baseline', f3(result.heldOut.baseline.valence.ccc.mean), '', f3(result.heldOut.baseline.arousal.ccc.mean), '', f3(result.train.baseline.valence.ccc.mean), '', f3(result.train.baseline.arousal.ccc.mean), ''],
+    ...Object.entries(variants).map(([name, v]) => {
+      const d = diffs[name];
+      return [name, f3(v.heldOut.valence.ccc.mean), cell(d.heldOut.valence.ccc), f3(v.heldOut.arousal.ccc.mean), cell(d.heldOut.arousal.ccc), f3(v.train.valence.ccc.mean), cell(d.train.valence.ccc), f3(v.train.arousal.ccc.mean), cell(d.train.arousal.ccc)];
+    }),
+  ];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => '| ' + r.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
+  return [
+    `CCC per variant (held-out: mean of the last ${averageN} validation(s); train: final step); d = paired difference variant - baseline over seeds, mean ± std (t = mean/se), * = mean > 2 se`,
+    line(head),
+    '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|',
+    ...rows.map(line),
+  ].join('\n');
 };
