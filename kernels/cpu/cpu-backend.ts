@@ -3,6 +3,9 @@
  * recycled by dtype and length). Every primitive runs its reference kernel except the heavy
  * ones (matmul, conv2d), which go through ./heavy-kernels.ts (the fast path for float32).
  */
+import { lightBinary } from './light/binary.js';
+import { lightReduce } from './light/reduce.js';
+import { lightUnary } from './light/unary.js';
 import type { Backend, Conv2dAttrs, DataHandle, Pool2dAttrs } from '../../lib/backend/backend.js';
 import { EngineError } from '../../lib/errors.js';
 import type { DType, TypedArray } from '../../lib/tensor/dtype.js';
@@ -94,12 +97,13 @@ export const createCpuBackend = (opts: CpuBackendOptions = {}): CpuBackend => {
       return wrap(out);
     },
 
-    unary: (op, x) => into(x, x.size, (o) => ref.refUnary(op, data(x), o)),
-    binary: (op, a, aShape, b, bShape, outShape) => into(a, sizeOf(outShape), (o) => ref.refBinary(op, data(a), aShape, data(b), bShape, outShape, o)),
+    // elementwise maps and reductions: light/ (the same arithmetic as the reference, without per-element calls)
+    unary: (op, x) => into(x, x.size, (o) => lightUnary(op, data(x), o)),
+    binary: (op, a, aShape, b, bShape, outShape) => into(a, sizeOf(outShape), (o) => lightBinary(op, data(a), aShape, data(b), bShape, outShape, o)),
     clamp: (x, lo, hi) => into(x, x.size, (o) => ref.refClamp(data(x), lo, hi, o)),
     where: (c, cShape, a, aShape, b, bShape, outShape) =>
       into(a, sizeOf(outShape), (o) => ref.refWhere(data(c), cShape, data(a), aShape, data(b), bShape, outShape, o)),
-    reduce: (op, x, shape, axes) => into(x, sizeOf(shape.map((d, i) => (axes.includes(i) ? 1 : d))), (o) => ref.refReduce(op, data(x), shape, axes, o)),
+    reduce: (op, x, shape, axes) => into(x, sizeOf(shape.map((d, i) => (axes.includes(i) ? 1 : d))), (o) => lightReduce(op, data(x), shape, axes, o)),
 
     matmul: (a, aShape, b, bShape, transA, transB) => {
       const [m, , n] = ref.matmulDims(aShape, bShape, transA, transB);

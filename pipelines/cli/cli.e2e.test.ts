@@ -19,7 +19,7 @@ const TINY = ['--backend', 'cpu', '--input-size', '16', '--width', '0.25', '--hi
 const elim = (args: string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8', input, env: { ...process.env, ELIM_THREADS: '1' }, timeout: 120_000 });
 
 const events = (dir: string) => readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-const stepLosses = (dir: string) => events(dir).filter((e) => e.event === 'step').map((e) => [e.step, e.total] as const);
+const stepLosses = (dir: string) => events(dir).filter((e) => e.event === 'step').map((e) => [e.step as number, e.total as number] as const);
 
 beforeAll(() => {
   if (!existsSync(path.join(root, 'dist', 'pipelines', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');

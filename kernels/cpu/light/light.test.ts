@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { BinaryOp, ReduceOp, UnaryOp } from '../../../lib/backend/backend.js';
+import { Rng } from '../../../lib/rng/rng.js';
+import { sizeOf } from '../../../lib/tensor/shape.js';
+import { refBinary, refUnary } from '../reference/elementwise.js';
+import { refReduce } from '../reference/reduce.js';
+import { lightBinary } from './binary.js';
+import { lightReduce } from './reduce.js';
+import { lightUnary } from './unary.js';
+import { coalesce } from './coalesce.js';
+
+const SEED = 20261130;
+const filled = (n: number, rng: Rng) => Float64Array.from({ length: n }, () => rng.normal());
+
+/** A shape and a broadcast-compatible partner (some axes set to 1, maybe fewer leading axes). */
+const shapePair = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }).chain((s) =>
+  fc.tuple(fc.constant(s), fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }), fc.integer({ min: 0, max: s.length - 1 })).map(([a, ones, drop]) => ({
+    a,
+    b: a.map((d, i) => (ones[i] ? 1 : d)).slice(drop),
+  })),
+);
+
+describe('light CPU kernels equal the reference kernels', () => {
+  it('coalesces contiguous runs and drops unit axes', () => {
+    expect(coalesce([2, 3, 4], [[2, 3, 4], [2, 3, 4]]).shape).toEqual([24]);
+    const bias = coalesce([8, 4, 5, 5], [[8, 4, 5, 5], [1, 4, 1, 1]]);
+    expect(bias.shape).toEqual([8, 4, 25]);
+    expect(bias.strides[1]).toEqual([0, 1, 0]);
+  });
+
+  it('binary maps with broadcasting, both operand orders, bit for bit', () => {
+    const ops: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'pow', 'gt'];
+    fc.assert(
+      fc.property(shapePair, fc.constantFrom(...ops), fc.boolean(), ({ a, b }, op, swap) => {
+        const rng = Rng.fromSeed(a.length * 31 + b.length);
+        const [sa, sb] = swap ? [b, a] : [a, b];
+        const xa = filled(sizeOf(sa), rng);
+        const xb = filled(sizeOf(sb), rng);
+        const out = a; // the broadcast shape is a's (b is a broadcast of it)
+        const want = refBinary(op, xa, sa, xb, sb, out);
+        const got = new Float64Array(sizeOf(out));
+        lightBinary(op, xa, sa, xb, sb, out, got);
+        expect(Array.from(got)).toEqual(Array.from(want));
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+
+  it('reductions over any axes', () => {
+    const ops: ReduceOp[] = ['sum', 'max', 'min'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }).chain((s) => fc.tuple(fc.constant(s), fc.subarray(s.map((_, i) => i), { minLength: 1 }))),
+        fc.constantFrom(...ops),
+        ([shape, axes], op) => {
+          const x = filled(sizeOf(shape), Rng.fromSeed(shape.length * 7 + axes.length));
+          const n = sizeOf(shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+          const want = refReduce(op, x, shape, axes);
+          const got = new Float64Array(n);
+          lightReduce(op, x, shape, axes, got);
+          for (let i = 0; i < n; i++) expect(got[i]).toBeCloseTo(want[i], 12);
+        },
+      ),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+
+  it('max/min propagate NaN like the reference', () => {
+    const x = Float64Array.from([1, NaN, 3, 4, 5, 6]);
+    const got = new Float64Array(2);
+    lightReduce('max', x, [2, 3], [1], got);
+    expect(Number.isNaN(got[0])).toBe(true);
+    expect(got[1]).toBe(6);
+  });
+
+  it('unary maps', () => {
+    const ops: UnaryOp[] = ['relu', 'step', 'neg', 'square', 'exp', 'tanh', 'gelu', 'geluGrad', 'sigmoid'];
+    const x = Float64Array.from([-2, -0.5, 0, 0.5, 2, NaN]);
+    for (const op of ops) {
+      const got = new Float64Array(x.length);
+      lightUnary(op, x, got);
+      expect(Array.from(got), op).toEqual(Array.from(refUnary(op, x)));
+    }
+  });
+});
