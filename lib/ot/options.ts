@@ -27,7 +27,12 @@ export interface SinkhornOptions {
    * last step left u unchanged to within 1e-9 relative.
    */
   readonly tolerance?: number;
-  /** Division guard of the scaling form (default 1e-6, the release's); 0 gives the textbook iteration. */
+  /**
+   * Division guard of the scaling form (default 1e-6, the release's); 0 gives the textbook
+   * iteration. With a guard there is no exact fixed point: u keeps drifting by ~guard relative
+   * per step, so a tolerance below ~1e-6 never fires; use guard 0 to run to convergence.
+   * The log-domain solver has no guard (it is the guard-0 iteration).
+   */
   readonly guard?: number;
 }
 
