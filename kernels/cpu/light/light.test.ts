@@ -84,3 +84,30 @@ describe('light CPU kernels equal the reference kernels', () => {
     }
   });
 });
+
+describe('light max pooling equals the reference', () => {
+  it('forward and backward on awkward windows (padding, stride, ties, NaN)', async () => {
+    const { refMaxPool2d, refMaxPool2dBackward } = await import('../reference/pool2d.js');
+    const { lightMaxPool2d, lightMaxPool2dBackward } = await import('./max-pool.js');
+    const cases = [
+      { shape: [2, 3, 7, 5], kernel: [2, 2], stride: [2, 2], pad: [0, 0] },
+      { shape: [1, 2, 6, 6], kernel: [3, 3], stride: [2, 2], pad: [1, 1] },
+      { shape: [1, 1, 5, 4], kernel: [3, 2], stride: [1, 2], pad: [1, 0] },
+    ] as const;
+    const rng = Rng.fromSeed(SEED);
+    for (const c of cases) {
+      const attrs = { kernel: c.kernel, stride: c.stride, pad: c.pad };
+      const x = Float64Array.from({ length: sizeOf(c.shape) }, () => Math.round(rng.normal() * 2)); // rounding makes ties
+      x[3] = NaN;
+      const want = refMaxPool2d(x, c.shape, attrs);
+      const got = new Float64Array(want.length);
+      lightMaxPool2d(x, c.shape, attrs, got);
+      expect(Array.from(got)).toEqual(Array.from(want));
+      const dy = filled(want.length, rng);
+      const wantDx = refMaxPool2dBackward(x, c.shape, dy, [], attrs);
+      const gotDx = new Float64Array(x.length);
+      lightMaxPool2dBackward(x, c.shape, dy, attrs, gotDx);
+      expect(Array.from(gotDx)).toEqual(Array.from(wantDx));
+    }
+  });
+});
