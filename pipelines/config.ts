@@ -78,6 +78,8 @@ export interface ElimConfig {
   readonly domainKey: 'identity' | 'age-group' | string;
   readonly singletons: Singletons;
   readonly sampling: Sampling;
+  /** Domains pooled into the anchor set (the first ones drawn); 1 = the paper's single anchor. At least one target always remains. */
+  readonly anchors: number;
   /** k: samples kept per domain (capped at the domain's size). */
   readonly topk: number;
   /** Gumbel-softmax temperature. */
@@ -106,6 +108,7 @@ export const DEFAULT_CONFIG: ElimConfig = {
   domainKey: 'identity',
   singletons: 'duplicate',
   sampling: 'gumbel',
+  anchors: 1,
   topk: 10,
   tau: 0.5,
   transport: { lambda: 5, iterations: 5, tolerance: 0, cost: 'cosine', relevance: 'mean-dot', solver: 'scaling', releaseMassGuard: false },
@@ -165,6 +168,7 @@ export const describeConfig = (c: ElimConfig = DEFAULT_CONFIG): readonly OptionI
   { path: 'domainKey', default: c.domainKey, values: 'identity | age-group | any', provenance: 'paper', note: 'ELIM-Age uses age groups (appendix 4.4)' },
   { path: 'singletons', default: c.singletons, values: 'duplicate | drop', provenance: 'release', note: 'a key with one sample is duplicated by the release' },
   { path: 'sampling', default: c.sampling, values: 'gumbel | max-filling | none', provenance: 'paper', note: "Alg. 3; the release's run script uses none" },
+  { path: 'anchors', default: c.anchors, values: 'integer >= 1', provenance: 'here', note: 'domains pooled into the anchor set (issue #9); 1 = paper' },
   { path: 'topk', default: c.topk, values: 'integer >= 1', provenance: 'release', note: 'k per domain, capped at its size' },
   { path: 'tau', default: c.tau, values: '> 0', provenance: 'release', note: 'Gumbel-softmax temperature (does not change which k win)' },
   { path: 'transport.lambda', default: c.transport.lambda, values: '> 0', provenance: 'release', note: 'K = exp(-lambda C); appendix eta = 1/lambda (withEta)' },
@@ -198,6 +202,7 @@ const isInt = (x: number, lo: number) => Number.isInteger(x) && x >= lo;
 export const validateConfig = (c: ElimConfig): E.Either<ElimError, ElimConfig> => {
   const bad = (field: string, message: string) => E.left(invalidConfig('config', field, message));
   if (!isInt(c.domains, 2)) return bad('domains', `must be an integer >= 2, got ${c.domains}`);
+  if (!isInt(c.anchors, 1) || c.anchors >= c.domains) return bad('anchors', `must be an integer >= 1 and < domains (${c.domains}), got ${c.anchors}`);
   if (!isInt(c.topk, 1)) return bad('topk', `must be an integer >= 1, got ${c.topk}`);
   if (!(c.tau > 0)) return bad('tau', `must be > 0, got ${c.tau}`);
   if (!(c.transport.lambda > 0) || !Number.isFinite(c.transport.lambda)) return bad('transport.lambda', `must be finite and > 0, got ${c.transport.lambda}`);

@@ -53,6 +53,7 @@ export const TRAIN_OPTIONS: OptionSpec[] = [
 
   { name: 'preset', kind: 'enum', choices: ['paper', 'release'], default: 'paper', help: "paper (defaults) or the release's behaviour (scalar shift, per-identity projector calls, 0.5 L_main with anchor, two-step)", group: L },
   { name: 'domains', kind: 'int', min: 2, help: 'N domains per batch (release 10; default: P)', group: L },
+  { name: 'anchors', kind: 'int', min: 1, default: 1, help: 'domains pooled into the anchor set (1: the paper\'s single anchor)', group: L },
   { name: 'topk', kind: 'int', min: 1, help: 'k samples kept per domain (release 10; default: K)', group: L },
   { name: 'tau', kind: 'number', min: 1e-6, default: 0.5, help: 'Gumbel-softmax temperature', group: L },
   { name: 'sampling', kind: 'enum', choices: ['gumbel', 'max-filling', 'none'], default: 'gumbel', help: 'per-domain sampling (Alg. 3)', group: L },
@@ -115,6 +116,7 @@ export const elimConfigFrom = (o: ParsedOptions): E.Either<CliError, ElimConfig>
       elim: o.method !== 'baseline',
       domains: opt<number>(o, 'domains') ?? P,
       topk: opt<number>(o, 'topk') ?? K,
+      anchors: num(o, 'anchors'),
       tau: num(o, 'tau'),
       sampling: o.sampling as ElimConfig['sampling'],
       domainKey: o.domainKey as string,

@@ -63,6 +63,15 @@ const shiftFor = (input: BranchInput, anchor: number[], targets: number[][]): RE
 
 const gatherRows = (x: Tensor, idx: readonly number[]) => T.gather(x, idx);
 
+/**
+ * Several anchors (config `anchors`, issue #9): the first `anchors - 1` targets join the anchor's
+ * kept samples in one pooled anchor set; at least one target always remains.
+ */
+export const poolAnchors = (anchor: number[], targets: number[][], anchors: number): { anchor: number[]; targets: number[][] } => {
+  const extra = Math.max(0, Math.min(anchors - 1, targets.length - 1));
+  return { anchor: [...anchor, ...targets.slice(0, extra).flat()], targets: targets.slice(extra) };
+};
+
 export const elimBranch = (input: BranchInput): RE.ReaderEither<Env, ElimError, BranchOutput> =>
   pipe(
     groupSync({ keys: input.data.keys, rng: input.streams.group }),
@@ -71,8 +80,9 @@ export const elimBranch = (input: BranchInput): RE.ReaderEither<Env, ElimError, 
       return pipe(
         sampleSync({ anchor: outcome.anchor, targets: outcome.targets, labels: input.checked.labelsHost, rng: input.streams.sample }),
         RE.bindTo('sampled'),
-        RE.let('anchor', ({ sampled }) => keptIndices(sampled.anchor)),
-        RE.let('targets', ({ sampled }) => sampled.targets.map(keptIndices)),
+        RE.bind('pooled', ({ sampled }) => RE.asks((env: Env) => poolAnchors(keptIndices(sampled.anchor), sampled.targets.map(keptIndices), env.config.anchors))),
+        RE.let('anchor', ({ pooled }) => pooled.anchor),
+        RE.let('targets', ({ pooled }) => pooled.targets),
         RE.bind('matched', ({ anchor, targets }) => shiftFor(input, anchor, targets)),
         RE.bind('normed', ({ targets, matched }) => normalizeSync({ z: input.data.z, targets, shift: matched.shift })),
         RE.bind('projected', ({ anchor, normed }) => projectElim(input, anchor, normed.zTilde, normed.sizes)),

@@ -33,6 +33,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../../io/atomic.js';
 import { formatCompareTable, markdownSummary, plotTsneSideBySide, tsne, type Axes, type CompareResult, type MetricSet, type Stat } from '../../report/index.js';
 import type { VaMetrics } from '../../train/evaluate.js';
 import type { DataSpec } from '../../train/load-data.js';
+import { makeConfig } from '../../config.js';
 
 const COMPARE_ONLY: OptionSpec[] = [
   { name: 'seeds', kind: 'list', default: ['0', '1', '2'], help: 'paired seeds (each: its own data draw, initialisation and batches, shared by both methods)', group: 'run' },
@@ -98,7 +99,8 @@ const reusable = async (rs: RunSpec, data: DataSpec): Promise<RunRecord | null> 
     const config = JSON.parse(await fs.readFile(path.join(rs.out, 'config.json'), 'utf8'));
     const metrics = JSON.parse(await fs.readFile(path.join(rs.out, 'metrics.json'), 'utf8'));
     const { description: _d, trainImages: _t, heldOutImages: _h, ...storedData } = config.data ?? {};
-    const same = canonical({ m: config.method, e: config.elim, s: config.settings, d: storedData }) === canonical({ m: rs.method, e: rs.elim, s: rs.settings, d: data });
+    // fields added to ElimConfig after a run was written take their defaults (which keep the old behaviour)
+    const same = canonical({ m: config.method, e: makeConfig(config.elim ?? {}), s: config.settings, d: storedData }) === canonical({ m: rs.method, e: rs.elim, s: rs.settings, d: data });
     if (!same || metrics.stopped || metrics.steps !== rs.settings.steps) return null;
     return { heldOut: metrics.heldOut.overall, train: metrics.train.overall, validations: metrics.validations ?? [], seconds: metrics.timings?.trainSeconds ?? 0, reused: true };
   } catch {
