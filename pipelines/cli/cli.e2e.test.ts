@@ -96,6 +96,40 @@ describe('elim CLI end to end', () => {
           }
   }, 240_000);
 
+  it('compare --variants: one baseline per seed against several ELIM configs, paired differences, --average-last, --reuse', () => {
+    const out = path.join(tmp, 'cmp-variants');
+    const file = path.join(tmp, 'variants.json');
+    writeFileSync(file, JSON.stringify({ paper: {}, vec: { shift: 'vector', anchors: 2 }, idvec: { shift: 'identity-vector', 'detach-shift': false } }));
+    const args = ['compare', ...TINY, '--steps', '4', '--validate-every', '2', '--average-last', '2', '--seeds', '1,2', '--variants', file, '--out', out];
+    const r = elim(args);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/CCC per variant/);
+    const c = JSON.parse(readFileSync(path.join(out, 'compare.json'), 'utf8'));
+    expect(Object.keys(c.variants)).toEqual(['paper', 'vec', 'idvec']);
+    expect(c.averageLast).toBe(2);
+    expect(c.heldOut.elim).toEqual(c.variants.paper.heldOut); // the first variant fills the elim fields
+    for (const v of ['paper', 'vec', 'idvec'])
+      for (const split of ['heldOut', 'train'])
+        for (const axis of ['valence', 'arousal']) {
+          const d = c.differences[v][split][axis].ccc;
+          const want = c.variants[v][split][axis].ccc.values.map((x: number, i: number) => x - c[split].baseline[axis].ccc.values[i]);
+          d.values.forEach((x: number, i: number) => expect(x).toBeCloseTo(want[i], 12));
+          expect(d.se).toBeCloseTo(d.std / Math.sqrt(2), 12);
+        }
+    for (const v of ['baseline', 'paper', 'vec', 'idvec']) expect(existsSync(path.join(out, 'seed-2', v, 'metrics.json'))).toBe(true);
+    // held-out = mean of the last two validations (steps 2 and 4)
+    const m = JSON.parse(readFileSync(path.join(out, 'seed-1', 'vec', 'metrics.json'), 'utf8'));
+    expect(m.validations.map((x: { step: number }) => x.step)).toEqual([2, 4]);
+    expect(c.variants.vec.heldOut.valence.ccc.values[0]).toBeCloseTo((m.validations[0].metrics.valence.ccc + m.validations[1].metrics.valence.ccc) / 2, 12);
+    // --reuse takes the finished runs: the same numbers
+    const again = elim([...args, '--reuse']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(out, 'compare.json'), 'utf8')).differences).toEqual(c.differences);
+    // a bad variant option is a usage error
+    writeFileSync(file, JSON.stringify({ bad: { shift: 'sideways' } }));
+    expect(elim(args).status).toBe(2);
+  }, 240_000);
+
   it('same config and seed on the CPU backend give identical metrics', () => {
     const a = elim(['train', ...TINY, '--steps', '3', '--out', path.join(tmp, 'det-a')]);
     const b = elim(['train', ...TINY, '--steps', '3', '--out', path.join(tmp, 'det-b')]);
