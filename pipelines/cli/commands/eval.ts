@@ -9,16 +9,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CommandSpec } from '../args.js';
 import { failure, parseCommand, usageError } from '../command.js';
-import { installBackend } from '../backend-choice.js';
 import { dataSpecFrom } from '../data-options.js';
-import { createEventSink } from '../events.js';
 import { DATA_OPTIONS } from '../train-options.js';
 import { fmtMetrics } from '../format.js';
 import { writeJsonAtomic } from '../../io/atomic.js';
 import { formatDataError } from '../../data/data-error.js';
 import { evaluateSet } from '../../train/evaluate.js';
 import { loadRunData, type DataSpec } from '../../train/load-data.js';
-import { loadTrainedModel } from '../../train/load-model.js';
+import { openCheckpoint } from '../open-checkpoint.js';
 
 export const spec: CommandSpec = {
   name: 'eval',
@@ -50,18 +48,13 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   const parsed = await parseCommand(spec, argv);
   if (typeof parsed === 'number') return parsed;
   const o = parsed.options;
-  if (typeof o.checkpoint !== 'string') return usageError('elim eval: --checkpoint is required');
-  const events = createEventSink({ quiet: true });
-  let backend;
-  try {
-    backend = await installBackend(o.backend as 'auto', events);
-  } catch (err) {
-    return failure((err as Error).message);
+  const opened = await openCheckpoint('eval', o);
+  if (E.isLeft(opened)) {
+    process.stderr.write(opened.left.message + '\n');
+    return opened.left.code;
   }
-  const loaded = await loadTrainedModel(o.checkpoint, backend);
-  if (E.isLeft(loaded)) return failure(loaded.left);
-  const m = loaded.right;
-  const trained = trainedDataSpec(o.checkpoint);
+  const { backend, model: m } = opened.right;
+  const trained = trainedDataSpec(o.checkpoint as string);
   const defaults: Record<string, unknown> = Object.fromEntries(DATA_OPTIONS.map((d) => [d.name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), d.default]));
   const merged = { ...defaults, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
   const seed = (o.seed as number | undefined) ?? trained?.seed ?? m.seed;

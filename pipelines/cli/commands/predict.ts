@@ -11,15 +11,14 @@ import { noGrad } from '../../../lib/autograd/tape.js';
 import { scope } from '../../../lib/tensor/scope.js';
 import { subtree } from '../../../lib/nn/tree.js';
 import type { CommandSpec } from '../args.js';
-import { failure, parseCommand, usageError } from '../command.js';
-import { installBackend } from '../backend-choice.js';
-import { createEventSink } from '../events.js';
+import { failure, parseCommand } from '../command.js';
 import { imageInputs, InputError } from '../image-inputs.js';
 import { loadBatches } from '../../data/batch-loader.js';
 import { DecodePool } from '../../data/images/decode-pool.js';
 import { formatDataError } from '../../data/data-error.js';
 import type { FaceRecord } from '../../data/face-record.js';
-import { loadTrainedModel, type LoadedModel } from '../../train/load-model.js';
+import type { LoadedModel } from '../../train/load-model.js';
+import { openCheckpoint } from '../open-checkpoint.js';
 import { csvField } from '../../train/run.js';
 import type { Backend } from '../../../lib/backend/backend.js';
 
@@ -52,17 +51,12 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   const parsed = await parseCommand(spec, argv);
   if (typeof parsed === 'number') return parsed;
   const o = parsed.options;
-  if (typeof o.checkpoint !== 'string') return usageError('elim predict: --checkpoint is required');
-  const events = createEventSink({ quiet: true });
-  let backend;
-  try {
-    backend = await installBackend(o.backend as 'auto', events);
-  } catch (err) {
-    return failure((err as Error).message);
+  const opened = await openCheckpoint('predict', o);
+  if (E.isLeft(opened)) {
+    process.stderr.write(opened.left.message + '\n');
+    return opened.left.code;
   }
-  const loaded = await loadTrainedModel(o.checkpoint, backend);
-  if (E.isLeft(loaded)) return failure(loaded.left);
-  const m = loaded.right;
+  const { backend, model: m } = opened.right;
   const out = o.out as string;
   await fs.mkdir(path.dirname(path.resolve(out)), { recursive: true });
   const tmp = path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.${process.pid}.tmp`);

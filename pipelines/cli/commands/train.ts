@@ -9,6 +9,7 @@ import { createEventSink } from '../events.js';
 import { clipNormOf, runSpecFrom, TRAIN_OPTIONS } from '../train-options.js';
 import { executeRun } from '../../train/run.js';
 import { fmtMetrics } from '../format.js';
+import { withStopControl } from '../stop-control.js';
 
 export const spec: CommandSpec = {
   name: 'train',
@@ -30,13 +31,7 @@ export const run = async (argv: readonly string[]): Promise<number> => {
     return failure((err as Error).message);
   }
   // Ctrl-C: finish the iteration, checkpoint, report; a second Ctrl-C exits at once.
-  const control = { stop: false };
-  const onSigint = () => {
-    if (control.stop) process.exit(130);
-    control.stop = true;
-  };
-  process.on('SIGINT', onSigint);
-  try {
+  return withStopControl(async (control) => {
     const r = await executeRun({
       spec: rs.right,
       data: dataSpecFrom(parsed.options, rs.right.settings.model.inputSize, rs.right.settings.seed),
@@ -55,7 +50,5 @@ export const run = async (argv: readonly string[]): Promise<number> => {
         `run folder: ${r.right.dir}\n`,
     );
     return r.right.result.stopped ? 130 : 0;
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  });
 };
