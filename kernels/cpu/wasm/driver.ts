@@ -1,6 +1,6 @@
 /**
  * The JavaScript side of the wasm kernels: cache blocking around the wasm pack/macro exports,
- * im2col/col2im, and the job parts a thread runs. The calling thread and the pool's workers run
+ * and the job parts a thread runs (im2col/col2im are wasm exports too). The calling thread and the pool's workers run
  * these same functions (workers rebuild them from their source text), so every function here is
  * a self-contained `function` declaration using only its parameters, each other and globals.
  *
@@ -15,6 +15,8 @@ export interface WasmExports {
   packA(src: number, laneStride: number, kStride: number, lanes: number, kc: number, dst: number): void;
   packB(src: number, laneStride: number, kStride: number, lanes: number, kc: number, dst: number): void;
   macro(mc: number, nc: number, kc: number, ap: number, bp: number, c: number, ldc: number, mode: number, tmp: number): void;
+  im2col(x: number, c0: number, c1: number, H: number, W: number, KH: number, KW: number, sh: number, sw: number, ph: number, pw: number, OH: number, OW: number, col: number): void;
+  col2imAdd(col: number, c0: number, c1: number, H: number, W: number, KH: number, KW: number, sh: number, sw: number, ph: number, pw: number, OH: number, OW: number, x: number): void;
 }
 
 export interface WasmThread {
@@ -85,76 +87,12 @@ export function wMatmulPart(ws: WasmThread, p: readonly number[], lo: number, hi
   }
 }
 
-/** First ox whose input column ox*sw - pw + kx is >= 0, and one past the last inside W: [lo, hi]. */
-export function wValidRange(pw: number, kx: number, sw: number, W: number, OW: number): number[] {
-  let lo = 0;
-  while (lo < OW && lo * sw - pw + kx < 0) lo++;
-  let hi = OW;
-  while (hi > lo && (hi - 1) * sw - pw + kx >= W) hi--;
-  return [lo, hi];
-}
-
-/**
- * im2col of channels [c0, c1) of the image at element xo of f into element co of f: row
- * ((c-c0)*KH + ky)*KW + kx, column oy*OW + ox, value x[c, oy*sh - ph + ky, ox*sw - pw + kx] or 0.
- * g = [H, W, KH, KW, sh, sw, ph, pw, OH, OW].
- */
-export function wIm2col(f: Float32Array, xo: number, g: readonly number[], c0: number, c1: number, co: number): void {
-  const H = g[0], W = g[1], KH = g[2], KW = g[3], sh = g[4], sw = g[5], ph = g[6], pw = g[7], OH = g[8], OW = g[9];
-  let o = co;
-  for (let c = c0; c < c1; c++) {
-    const xc = xo + c * H * W;
-    for (let ky = 0; ky < KH; ky++) {
-      for (let kx = 0; kx < KW; kx++) {
-        const r = wValidRange(pw, kx, sw, W, OW);
-        const lo = r[0], hi = r[1];
-        for (let oy = 0; oy < OH; oy++, o += OW) {
-          const iy = oy * sh - ph + ky;
-          if (iy < 0 || iy >= H) {
-            f.fill(0, o, o + OW);
-            continue;
-          }
-          for (let ox = 0; ox < lo; ox++) f[o + ox] = 0;
-          let xi = xc + iy * W + lo * sw - pw + kx;
-          for (let ox = lo; ox < hi; ox++, xi += sw) f[o + ox] = f[xi];
-          for (let ox = hi; ox < OW; ox++) f[o + ox] = 0;
-        }
-      }
-    }
-  }
-}
-
-/** The adjoint of wIm2col: adds the column rows of channels [c0, c1) at element co into the image at xo. */
-export function wCol2imAdd(f: Float32Array, co: number, xo: number, g: readonly number[], c0: number, c1: number): void {
-  const H = g[0], W = g[1], KH = g[2], KW = g[3], sh = g[4], sw = g[5], ph = g[6], pw = g[7], OH = g[8], OW = g[9];
-  let o = co;
-  for (let c = c0; c < c1; c++) {
-    const xc = xo + c * H * W;
-    for (let ky = 0; ky < KH; ky++) {
-      for (let kx = 0; kx < KW; kx++) {
-        const r = wValidRange(pw, kx, sw, W, OW);
-        const lo = r[0], hi = r[1];
-        for (let oy = 0; oy < OH; oy++, o += OW) {
-          const iy = oy * sh - ph + ky;
-          if (iy < 0 || iy >= H) continue;
-          let xi = xc + iy * W + lo * sw - pw + kx;
-          for (let ox = lo; ox < hi; ox++, xi += sw) f[xi] += f[o + ox];
-        }
-      }
-    }
-  }
-}
-
 /**
  * conv parts. p = [N, C, H, W, O, KH, KW, sh, sw, ph, pw, OH, OW, split, in0, in1, out, colBase,
  * colBytes, outBytes] (addresses in bytes): thread t's im2col scratch is colBase + t*colBytes
  * and (backward filter over images) its partial dW is out + t*outBytes. split 0 = images,
  * 1 = channels (forward and filter: output channels; backward input: input channels).
  */
-export function wConvGeom(p: readonly number[]): number[] {
-  return [p[2], p[3], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12]];
-}
-
 export function wPointwise(p: readonly number[]): boolean {
   return p[5] === 1 && p[6] === 1 && p[7] === 1 && p[8] === 1 && p[9] === 0 && p[10] === 0;
 }
@@ -167,10 +105,9 @@ export function wConvPart(ws: WasmThread, p: readonly number[], lo: number, hi: 
   const n0 = split === 0 ? lo : 0, n1 = split === 0 ? hi : N;
   const o0 = split === 1 ? lo : 0, o1 = split === 1 ? hi : O;
   const direct = wPointwise(p);
-  const g = wConvGeom(p);
   for (let n = n0; n < n1; n++) {
     const xo = X + n * C * H * W * 4;
-    if (!direct) wIm2col(view(ws), xo >> 2, g, 0, C, col >> 2);
+    if (!direct) ws.ex.im2col(xo, 0, C, H, W, p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], col);
     wgemm(ws, o1 - o0, P, CKK, Wt + o0 * CKK * 4, CKK, 1, direct ? xo : col, P, 1, Y + (n * O + o0) * P * 4, P, false);
   }
 }
@@ -183,7 +120,6 @@ export function wConvBackInputPart(ws: WasmThread, p: readonly number[], lo: num
   const n0 = split === 0 ? lo : 0, n1 = split === 0 ? hi : N;
   const c0 = split === 1 ? lo : 0, c1 = split === 1 ? hi : C;
   const rows = (c1 - c0) * KK;
-  const g = wConvGeom(p);
   for (let n = n0; n < n1; n++) {
     const dxo = DX + n * C * H * W * 4;
     if (wPointwise(p)) {
@@ -191,9 +127,8 @@ export function wConvBackInputPart(ws: WasmThread, p: readonly number[], lo: num
       continue;
     }
     wgemm(ws, rows, P, O, Wt + c0 * KK * 4, 1, CKK, DY + n * O * P * 4, P, 1, col, P, false);
-    const f = view(ws);
-    f.fill(0, (dxo >> 2) + c0 * H * W, (dxo >> 2) + c1 * H * W);
-    wCol2imAdd(f, col >> 2, dxo >> 2, g, c0, c1);
+    view(ws).fill(0, (dxo >> 2) + c0 * H * W, (dxo >> 2) + c1 * H * W);
+    ws.ex.col2imAdd(col, c0, c1, H, W, p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], dxo);
   }
 }
 
@@ -210,11 +145,10 @@ export function wConvBackFilterPart(ws: WasmThread, p: readonly number[], lo: nu
   const DW = p[16] + (split === 0 ? ws.t * p[19] : 0) + o0 * CKK * 4;
   const acc = split === 0 && accumulate;
   const direct = wPointwise(p);
-  const g = wConvGeom(p);
   if (n1 <= n0 && !acc) view(ws).fill(0, DW >> 2, (DW >> 2) + (o1 - o0) * CKK);
   for (let n = n0; n < n1; n++) {
     const xo = X + n * C * H * W * 4;
-    if (!direct) wIm2col(view(ws), xo >> 2, g, 0, C, col >> 2);
+    if (!direct) ws.ex.im2col(xo, 0, C, H, W, p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], col);
     wgemm(ws, o1 - o0, CKK, P, DY + (n * O + o0) * P * 4, P, 1, direct ? xo : col, 1, P, DW, CKK, acc || n > n0);
   }
 }
