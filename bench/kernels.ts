@@ -3,6 +3,8 @@
  * 128->128, 16x16, 3x3, pad 1) forward and both backward passes, in GFLOP/s, for
  *   - our fast CPU kernels (kernels/cpu/fast) on 1 and 2 threads (SharedArrayBuffer arrays, as
  *     the CPU backend allocates them), with CPU/wall to show whether two threads really ran;
+ *   - our WebAssembly SIMD kernels (kernels/cpu/wasm) on 1 and 2 threads, timed as the backend
+ *     calls them (operands copied into the wasm memory and the result out, included);
  *   - the GPU.js backend (kernels/gpujs), when present: op + download, few reps;
  *   - TensorFlow.js 4.22 'wasm' (XNNPACK, one thread in Node) and 'cpu' (plain JS: matmul
  *     256/512 and one conv forward rep only, it is very slow);
@@ -11,7 +13,7 @@
  * Prints a table with each of our columns' ratio to the best peer, and writes the rows to
  * bench/results/kernels.json. The machine is shared: compare ratios from the same run.
  * Env: BENCH_QUICK=1 runs one rep of everything on smaller conv batches (a smoke test);
- * BENCH_ENGINES=elim,tfjs-wasm,torch,gpujs,tfjs-cpu (comma list) runs only those groups.
+ * BENCH_ENGINES=elim,elim-wasm,tfjs-wasm,torch,gpujs,tfjs-cpu (comma list) runs only those groups.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,6 +23,9 @@ import type { Backend, Conv2dAttrs } from '../lib/backend/backend.js';
 import {
   fastConv2d, fastConv2dBackwardFilter, fastConv2dBackwardInput, fastMatmul, fastThreads, fastThreadsFailure, setFastThreads,
 } from '../kernels/cpu/fast/index.js';
+import {
+  setWasmThreads, wasmConv2d, wasmConv2dBackwardFilter, wasmConv2dBackwardInput, wasmKernelInfo, wasmKernelsAvailable, wasmFailure, wasmMatmul,
+} from '../kernels/cpu/wasm/index.js';
 import { convOut, specFlops, specName, type ConvSpec, type KernelSpec } from './anchors/kernel-specs.js';
 import { runTfjsKernels } from './anchors/tfjs-kernels.js';
 import { gflops, machineLine, timeSync, type Timing } from './lib/timing.js';
@@ -63,7 +68,7 @@ const rows: ResultRow[] = [];
 const notes: string[] = [];
 const ENGINES: string[] = [];
 const value = new Map<string, number | null>(); // `${workload}|${engine}` -> GFLOP/s
-const OURS = ['elim-fast t1', 'elim-fast t2'];
+const OURS = ['elim-fast t1', 'elim-fast t2', 'elim-wasm t1', 'elim-wasm t2'];
 
 /** `measured` names what really ran when it differs from `spec` (e.g. a smaller batch); the table shows it in spec's row. */
 const record = (spec: KernelSpec, engine: string, g: number | null, t: Timing | null, measured: KernelSpec = spec): void => {
@@ -112,6 +117,47 @@ const benchOurs = (threads: number): void => {
     console.log(`  ${engine} ${specName(spec)}: ${g.toFixed(2)} GFLOP/s (median ${t.medianMs.toFixed(1)} ms of ${t.reps}, cpu/wall ${t.cpuPerWall.toFixed(2)})`);
     record(spec, engine, g, t);
   }
+};
+
+// --- our WebAssembly SIMD kernels -----------------------------------------------------------------
+
+const benchWasm = (threads: number): void => {
+  const engine = `elim-wasm t${threads}`;
+  if (!wasmKernelsAvailable()) {
+    note(`${engine}: unavailable (${wasmFailure()}); column skipped`);
+    return;
+  }
+  setWasmThreads(threads);
+  note(`${engine}: ${wasmKernelInfo()}`);
+  for (const spec of SPECS) {
+    let run: () => void;
+    if (spec.kind === 'matmul') {
+      const n = spec.n;
+      const a = sharedRandom(n * n), b = sharedRandom(n * n), c = sharedRandom(n * n);
+      run = () => wasmMatmul(a, [1, n, n], b, [1, n, n], false, false, c);
+      if (n === 512 && threads === 1) {
+        // what the copies into and out of the wasm memory cost, next to the whole call
+        const copy = new Float32Array(3 * n * n);
+        const tc = timeSync(() => { copy.set(a, 0); copy.set(b, n * n); c.set(copy.subarray(0, n * n)); }, ourPlan(spec));
+        const tg = timeSync(run, ourPlan(spec));
+        note(`${engine} matmul 512: operand copies ${tc.medianMs.toFixed(2)} ms of ${tg.medianMs.toFixed(2)} ms per call (${((100 * tc.medianMs) / tg.medianMs).toFixed(1)}%)`);
+      }
+    } else {
+      const { N, C, O, H, W, K, pad } = spec;
+      const [OH, OW] = convOut(spec);
+      const xShape = [N, C, H, W], wShape = [O, C, K, K];
+      const attrs: Conv2dAttrs = { stride: [1, 1], pad: [pad, pad] };
+      const x = sharedRandom(N * C * H * W), w = sharedRandom(O * C * K * K), y = sharedRandom(N * O * OH * OW);
+      if (spec.kind === 'conv2d-fwd') run = () => wasmConv2d(x, xShape, w, wShape, attrs, y);
+      else if (spec.kind === 'conv2d-bwd-input') run = () => wasmConv2dBackwardInput(y, w, wShape, xShape, attrs, x);
+      else run = () => wasmConv2dBackwardFilter(x, xShape, y, wShape, attrs, w);
+    }
+    const t = timeSync(run, ourPlan(spec));
+    const g = gflops(specFlops(spec), t.medianMs);
+    console.log(`  ${engine} ${specName(spec)}: ${g.toFixed(2)} GFLOP/s (median ${t.medianMs.toFixed(1)} ms of ${t.reps}, cpu/wall ${t.cpuPerWall.toFixed(2)})`);
+    record(spec, engine, g, t);
+  }
+  setWasmThreads();
 };
 
 // --- GPU.js backend -----------------------------------------------------------------------------
@@ -238,9 +284,16 @@ const benchTorch = (threads: number): void => {
 
 // --- report -------------------------------------------------------------------------------------
 
+/** elim-wasm t1 and t2 over the best peer, and t2 over t1. */
+const wasmRatios = (v: (e: string) => number | null, best: readonly [string, number] | null): Cell[] => {
+  const w1 = v('elim-wasm t1');
+  const w2 = v('elim-wasm t2');
+  return [best && w1 !== null ? w1 / best[1] : null, best && w2 !== null ? w2 / best[1] : null, w1 !== null && w2 !== null ? w2 / w1 : null];
+};
+
 const report = (): void => {
   const peers = ENGINES.filter((e) => !OURS.includes(e));
-  const headers = ['workload (GFLOP/s)', ...ENGINES, 'best peer', 't1/best', 't2/best', 't2/t1'];
+  const headers = ['workload (GFLOP/s)', ...ENGINES, 'best peer', 't1/best', 't2/best', 't2/t1', 'wasm t1/best', 'wasm t2/best', 'wasm t2/t1'];
   const table: Cell[][] = SPECS.map((spec) => {
     const w = specName(spec);
     const v = (e: string) => value.get(`${w}|${e}`) ?? null;
@@ -255,6 +308,7 @@ const report = (): void => {
       best && t1 !== null ? t1 / best[1] : null,
       best && t2 !== null ? t2 / best[1] : null,
       t1 !== null && t2 !== null ? t2 / t1 : null,
+      ...wasmRatios(v, best),
     ];
   });
   console.log('');
@@ -283,6 +337,7 @@ const main = async (): Promise<void> => {
   const machine = machineLine();
   console.log(`bench:kernels — ${machine}${quick ? ' [BENCH_QUICK]' : ''}`);
   if (enabled('elim')) for (const t of [1, 2]) benchOurs(t);
+  if (enabled('elim-wasm')) for (const t of [1, 2]) benchWasm(t);
   if (enabled('tfjs-wasm')) await benchTfjs('wasm');
   if (enabled('torch')) for (const t of [1, 2]) benchTorch(t);
   if (enabled('gpujs')) await benchGpujs();
