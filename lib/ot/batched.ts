@@ -86,20 +86,26 @@ export const allocateRaw = (batch: PackedBatch, iterations: number): BatchedRaw 
 });
 
 /** Turns a kernel's packed result into one checked output per problem. */
-export const unpackBatch = (problems: readonly OtProblem[], batch: PackedBatch, raw: BatchedRaw, o: ResolvedOptions): E.Either<OtError, SinkhornOutput[]> =>
-  A.traverseWithIndex(E.Applicative)((k, p: OtProblem): E.Either<OtError, SinkhornOutput> => {
-    const u = raw.u.slice(batch.rowOff[k], batch.rowOff[k + 1]);
-    const v = raw.v.slice(batch.colOff[k], batch.colOff[k + 1]);
+export const unpackBatch = (problems: readonly OtProblem[], batch: PackedBatch, raw: BatchedRaw, o: ResolvedOptions): E.Either<OtError, SinkhornOutput[]> => {
+  // outputs are views into the packed buffers (no per-problem copies: allocation dominated tiny problems)
+  const fAll = new Float64Array(raw.u.length);
+  const gAll = new Float64Array(raw.v.length);
+  for (let i = 0; i < fAll.length; i++) fAll[i] = Math.log(raw.u[i]) / o.lambda;
+  for (let j = 0; j < gAll.length; j++) gAll[j] = Math.log(raw.v[j]) / o.lambda;
+  return A.traverseWithIndex(E.Applicative)((k, p: OtProblem): E.Either<OtError, SinkhornOutput> => {
+    const u = raw.u.subarray(batch.rowOff[k], batch.rowOff[k + 1]);
+    const v = raw.v.subarray(batch.colOff[k], batch.colOff[k + 1]);
     if (firstNonFinite(u) >= 0) return E.left(diverged('u', raw.iterations[k], k));
     if (firstNonFinite(v) >= 0) return E.left(diverged('v', raw.iterations[k], k));
     const its = raw.iterations[k];
     const converged = raw.change[k] <= (o.tolerance > 0 ? o.tolerance : CONVERGED_REPORT_TOL);
     const errorTrace = Array.from(raw.trace.subarray(k * o.iterations, k * o.iterations + its));
-    const f = Float64Array.from(u, (x) => Math.log(x) / o.lambda);
-    const g = Float64Array.from(v, (x) => Math.log(x) / o.lambda);
-    const plan = raw.plan.slice(batch.matOff[k], batch.matOff[k + 1]);
+    const f = fAll.subarray(batch.rowOff[k], batch.rowOff[k + 1]);
+    const g = gAll.subarray(batch.colOff[k], batch.colOff[k + 1]);
+    const plan = raw.plan.subarray(batch.matOff[k], batch.matOff[k + 1]);
     return finish(p, 'scaling', o.lambda, { plan, u, v, f, g, iterations: its, converged, errorTrace }, k);
   })(problems as OtProblem[]);
+};
 
 export interface BatchedOptions extends SinkhornOptions {
   /** 'scaling' (default; the only mode batched kernels implement) or 'log' (one by one). */
