@@ -5,7 +5,8 @@
  * The fast kernels write into a preallocated output and fully overwrite it.
  * float32 goes to the WebAssembly SIMD kernels (kernels/cpu/wasm) when they are available and
  * not disabled (env ELIM_WASM=0); otherwise to the TypeScript fast kernels, with the reason
- * logged once.
+ * logged once. A call too big for the wasm memory (2 GiB) is declined by the wasm kernel and
+ * runs on the TypeScript path.
  */
 import type { Conv2dAttrs } from '../../lib/backend/backend.js';
 import type { TypedArray } from '../../lib/tensor/dtype.js';
@@ -27,25 +28,25 @@ const useWasm = (): boolean => {
 };
 
 export const matmulInto = (a: TypedArray, aShape: Shape3, b: TypedArray, bShape: Shape3, transA: boolean, transB: boolean, out: TypedArray): void => {
-  if (f32(a, b, out) && useWasm()) wasm.wasmMatmul(a as Float32Array, aShape, b as Float32Array, bShape, transA, transB, out as Float32Array);
+  if (f32(a, b, out) && useWasm() && wasm.wasmMatmul(a as Float32Array, aShape, b as Float32Array, bShape, transA, transB, out as Float32Array)) return;
   else if (f32(a, b, out)) fast.fastMatmul(a as Float32Array, aShape, b as Float32Array, bShape, transA, transB, out as Float32Array);
   else ref.refMatmul(a, aShape, b, bShape, transA, transB, out);
 };
 
 export const conv2dInto = (x: TypedArray, xShape: Shape, w: TypedArray, wShape: Shape, attrs: Conv2dAttrs, out: TypedArray): void => {
-  if (f32(x, w, out) && useWasm()) wasm.wasmConv2d(x as Float32Array, xShape, w as Float32Array, wShape, attrs, out as Float32Array);
+  if (f32(x, w, out) && useWasm() && wasm.wasmConv2d(x as Float32Array, xShape, w as Float32Array, wShape, attrs, out as Float32Array)) return;
   else if (f32(x, w, out)) fast.fastConv2d(x as Float32Array, xShape, w as Float32Array, wShape, attrs, out as Float32Array);
   else ref.refConv2d(x, xShape, w, wShape, attrs, out);
 };
 
 export const conv2dBackwardInputInto = (dy: TypedArray, dyShape: Shape, w: TypedArray, wShape: Shape, xShape: Shape, attrs: Conv2dAttrs, out: TypedArray): void => {
-  if (f32(dy, w, out) && useWasm()) wasm.wasmConv2dBackwardInput(dy as Float32Array, w as Float32Array, wShape, xShape, attrs, out as Float32Array);
+  if (f32(dy, w, out) && useWasm() && wasm.wasmConv2dBackwardInput(dy as Float32Array, w as Float32Array, wShape, xShape, attrs, out as Float32Array)) return;
   else if (f32(dy, w, out)) fast.fastConv2dBackwardInput(dy as Float32Array, dyShape, w as Float32Array, wShape, xShape, attrs, out as Float32Array);
   else ref.refConv2dBackwardInput(dy, dyShape, w, wShape, xShape, attrs, out);
 };
 
 export const conv2dBackwardFilterInto = (x: TypedArray, xShape: Shape, dy: TypedArray, dyShape: Shape, wShape: Shape, attrs: Conv2dAttrs, out: TypedArray): void => {
-  if (f32(x, dy, out) && useWasm()) wasm.wasmConv2dBackwardFilter(x as Float32Array, xShape, dy as Float32Array, wShape, attrs, out as Float32Array);
+  if (f32(x, dy, out) && useWasm() && wasm.wasmConv2dBackwardFilter(x as Float32Array, xShape, dy as Float32Array, wShape, attrs, out as Float32Array)) return;
   else if (f32(x, dy, out)) fast.fastConv2dBackwardFilter(x as Float32Array, xShape, dy as Float32Array, dyShape, wShape, attrs, out as Float32Array);
   else ref.refConv2dBackwardFilter(x, xShape, dy, dyShape, wShape, attrs, out);
 };

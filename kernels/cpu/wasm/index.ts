@@ -7,6 +7,8 @@
  *
  * `wasmKernelsAvailable()` is false (and `wasmFailure()` says why) when ELIM_WASM=0 or the
  * runtime lacks WebAssembly SIMD or shared memory; callers then use the TypeScript kernels.
+ * Each kernel returns false, having written nothing, when its operands do not fit the wasm
+ * memory (2 GiB): the caller then runs the TypeScript kernel.
  * Threads follow the fast kernels' setting (setFastThreads / ELIM_THREADS), so one knob
  * governs the CPU backend.
  */
@@ -14,7 +16,7 @@ import type { Conv2dAttrs } from '../../../lib/backend/backend.js';
 import { fastThreads } from '../fast/index.js';
 import { wRunPart } from './driver.js';
 import { ensureWasmWorkers, runWasmChunked, wasmPoolFailure } from './pool.js';
-import { Arena, MAX_THREADS, wasmFailure, wasmRuntime, type WasmRuntime } from './runtime.js';
+import { Arena, MAX_THREADS, WasmCapacityError, wasmFailure, wasmRuntime, type WasmRuntime } from './runtime.js';
 
 export { wasmFailure } from './runtime.js';
 export type Shape3 = readonly [number, number, number];
@@ -91,8 +93,26 @@ const run = (rt: WasmRuntime, kind: string, p: number[], n: number, threads: num
   return runWasmChunked(rt, kind, p, bounds, threads);
 };
 
-/** Batched matmul: out[t] = op(A[t]) op(B[t]); ba/bb equal or 1 (broadcast); out [max(ba,bb), M, N]. */
-export function wasmMatmul(a: Float32Array, aShape: Shape3, b: Float32Array, bShape: Shape3, transA: boolean, transB: boolean, out: Float32Array): void {
+/** Runs `body`; false when the operands did not fit the wasm memory. */
+const fits = (body: () => void): boolean => {
+  try {
+    body();
+    return true;
+  } catch (e) {
+    if (e instanceof WasmCapacityError) return false;
+    throw e;
+  }
+};
+
+/**
+ * Batched matmul: out[t] = op(A[t]) op(B[t]); ba/bb equal or 1 (broadcast); out [max(ba,bb), M, N].
+ * False (nothing written) when the operands do not fit the wasm memory.
+ */
+export function wasmMatmul(a: Float32Array, aShape: Shape3, b: Float32Array, bShape: Shape3, transA: boolean, transB: boolean, out: Float32Array): boolean {
+  return fits(() => matmul(a, aShape, b, bShape, transA, transB, out));
+}
+
+function matmul(a: Float32Array, aShape: Shape3, b: Float32Array, bShape: Shape3, transA: boolean, transB: boolean, out: Float32Array): void {
   const rt = runtimeOrThrow();
   const [ba, ar, ac] = aShape;
   const [bb, br, bc] = bShape;
@@ -140,7 +160,10 @@ const convPlan = (rt: WasmRuntime, p: number[], channels: number): { threads: nu
 type ConvKind = 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardFilter';
 
 /** Copies the inputs in, runs `kind`, copies the result out (summing per-thread partial dW). */
-const runConv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number[], outLen: number, channels: number, out: Float32Array): void => {
+const runConv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number[], outLen: number, channels: number, out: Float32Array): boolean =>
+  fits(() => conv(kind, in0, in1, p, outLen, channels, out));
+
+const conv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number[], outLen: number, channels: number, out: Float32Array): void => {
   const rt = runtimeOrThrow();
   const plan = convPlan(rt, p, channels);
   const pointwise = p[5] === 1 && p[6] === 1 && p[7] === 1 && p[8] === 1 && p[9] === 0 && p[10] === 0;
@@ -166,20 +189,20 @@ const runConv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number
   out.set(res);
 };
 
-/** x [N,C,H,W], w [O,C,KH,KW] -> out [N,O,OH,OW]. */
-export function wasmConv2d(x: Float32Array, xShape: readonly number[], w: Float32Array, wShape: readonly number[], attrs: Conv2dAttrs, out: Float32Array): void {
+/** x [N,C,H,W], w [O,C,KH,KW] -> out [N,O,OH,OW]; false when too big (see wasmMatmul). */
+export function wasmConv2d(x: Float32Array, xShape: readonly number[], w: Float32Array, wShape: readonly number[], attrs: Conv2dAttrs, out: Float32Array): boolean {
   const p = convParams(xShape, wShape, attrs);
-  runConv('conv2d', x, w, p, p[0] * p[4] * p[11] * p[12], p[4], out);
+  return runConv('conv2d', x, w, p, p[0] * p[4] * p[11] * p[12], p[4], out);
 }
 
-/** dy [N,O,OH,OW], w [O,C,KH,KW] -> out = dx [N,C,H,W]. */
-export function wasmConv2dBackwardInput(dy: Float32Array, w: Float32Array, wShape: readonly number[], xShape: readonly number[], attrs: Conv2dAttrs, out: Float32Array): void {
+/** dy [N,O,OH,OW], w [O,C,KH,KW] -> out = dx [N,C,H,W]; false when too big. */
+export function wasmConv2dBackwardInput(dy: Float32Array, w: Float32Array, wShape: readonly number[], xShape: readonly number[], attrs: Conv2dAttrs, out: Float32Array): boolean {
   const p = convParams(xShape, wShape, attrs);
-  runConv('conv2dBackwardInput', dy, w, p, p[0] * p[1] * p[2] * p[3], p[1], out);
+  return runConv('conv2dBackwardInput', dy, w, p, p[0] * p[1] * p[2] * p[3], p[1], out);
 }
 
-/** x [N,C,H,W], dy [N,O,OH,OW] -> out = dw [O,C,KH,KW]. */
-export function wasmConv2dBackwardFilter(x: Float32Array, xShape: readonly number[], dy: Float32Array, wShape: readonly number[], attrs: Conv2dAttrs, out: Float32Array): void {
+/** x [N,C,H,W], dy [N,O,OH,OW] -> out = dw [O,C,KH,KW]; false when too big. */
+export function wasmConv2dBackwardFilter(x: Float32Array, xShape: readonly number[], dy: Float32Array, wShape: readonly number[], attrs: Conv2dAttrs, out: Float32Array): boolean {
   const p = convParams(xShape, wShape, attrs);
-  runConv('conv2dBackwardFilter', x, dy, p, p[4] * p[1] * p[5] * p[6], p[4], out);
+  return runConv('conv2dBackwardFilter', x, dy, p, p[4] * p[1] * p[5] * p[6], p[4], out);
 }

@@ -88,12 +88,15 @@ const create = (): WasmRuntime | string => {
   return { memory, module, shape, blocking, scratchBase, scratchBytes, main, arenaBase };
 };
 
+/** A call's operands do not fit the wasm memory's maximum: the caller falls back. */
+export class WasmCapacityError extends Error {}
+
 /** Grows `memory` to at least `bytes` (by at least 25%, so that growth happens rarely). */
 export const grow = (memory: WasmMemory, bytes: number): void => {
   const have = memory.buffer.byteLength;
   if (bytes <= have) return;
   const want = Math.min(MAX_PAGES, Math.max(Math.ceil(bytes / PAGE), Math.ceil((have * 1.25) / PAGE)));
-  if (want * PAGE < bytes) throw new Error(`wasm kernels: ${bytes} bytes exceed the ${MAX_PAGES * PAGE}-byte memory`);
+  if (want * PAGE < bytes) throw new WasmCapacityError(`wasm kernels: ${bytes} bytes exceed the ${MAX_PAGES * PAGE}-byte memory`);
   memory.grow(want - have / PAGE);
 };
 

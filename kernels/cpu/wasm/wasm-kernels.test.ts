@@ -16,6 +16,7 @@ import { buildGemmModule } from './gemm-module.js';
 import { sleb, uleb } from './emitter.js';
 import { relaxedSimdAvailable, simdAvailable } from './probe.js';
 import { wasmWorkerSource } from './pool.js';
+import { grow, WasmCapacityError, wasmRuntime } from './runtime.js';
 import {
   setWasmParallelMinFlops, setWasmThreads, splitBounds, wasmConv2d, wasmConv2dBackwardFilter, wasmConv2dBackwardInput, wasmFailure,
   wasmKernelInfo, wasmKernelsAvailable, wasmMatmul, wasmOffReason,
@@ -150,6 +151,12 @@ describe('wasm kernels vs reference', () => {
     expect(wasmKernelInfo()).toMatch(/^wasm-simd128(-relaxed)? 4x8 \(2 threads\)$/);
     expect(splitBounds(10, 3, 4)).toEqual([0, 4, 4, 8, 8, 10]);
     expect(splitBounds(3, 4, 1)).toEqual([0, 1, 1, 2, 2, 3]);
+  });
+
+  it('a call beyond the memory maximum is refused with WasmCapacityError (the caller falls back)', () => {
+    const rt = wasmRuntime();
+    expect(rt).not.toBeNull();
+    expect(() => grow(rt!.memory, 3 * 2 ** 30)).toThrow(WasmCapacityError);
   });
 
   it('the worker source is plain JavaScript', () => {
