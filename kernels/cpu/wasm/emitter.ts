@@ -41,7 +41,7 @@ const section = (id: number, body: number[]): number[] => [id, ...uleb(body.leng
 
 /** SIMD opcodes (after the 0xfd prefix). */
 export const SIMD = {
-  load: 0x00, load32Splat: 0x09, store: 0x0b, const: 0x0c, f32x4Splat: 0x13,
+  load: 0x00, load32Splat: 0x09, store: 0x0b, const: 0x0c, shuffle: 0x0d, f32x4Splat: 0x13,
   f32x4Add: 0xe4, f32x4Mul: 0xe6, f32x4RelaxedMadd: 0x105,
 } as const;
 
@@ -92,6 +92,10 @@ export class Fn {
   }
   splatLoad(offset = 0): this {
     return this.simd(SIMD.load32Splat, 2, ...uleb(offset));
+  }
+  /** i8x16.shuffle picking f32 lanes: 0-3 from the first operand, 4-7 from the second. */
+  shuffle32(lanes: readonly [number, number, number, number]): this {
+    return this.simd(SIMD.shuffle, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
   }
   v128Zero(): this {
     return this.simd(SIMD.const, ...new Array<number>(16).fill(0));
