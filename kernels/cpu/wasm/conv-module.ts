@@ -7,7 +7,7 @@
  *  - col2imAdd (col, c0, c1, ...same geometry, x): x += the adjoint scatter of those rows.
  * Stride-1 rows are moved 4 floats at a time. Addresses in bytes, sizes in elements.
  */
-import { Fn, I32, SIMD } from './emitter.js';
+import { Fn, I32, OP, SIMD } from './emitter.js';
 
 const convLoops = (name: string, adjoint: boolean): Fn => {
   const f = new Fn(name, Array<typeof I32>(14).fill(I32));
@@ -20,68 +20,68 @@ const convLoops = (name: string, adjoint: boolean): Fn => {
   const I = (n: number) => () => void f.i32(n);
   const L = (l: number) => () => void f.get(l);
   /** f32 at o + ox*4 (the column cell). */
-  const cell = () => f.get(o).get(ox).i32(2).op(0x74).op(0x6a);
+  const cell = () => f.get(o).get(ox).i32(2).op(OP.i32Shl).op(OP.i32Add);
   const zero = (from: number | (() => void), to: () => void) => {
     if (adjoint) return; // the adjoint skips padding cells
     f.forUp(ox, typeof from === 'number' ? I(from) : from, to, 1, () => {
       cell();
-      f.op(0x43, 0, 0, 0, 0).f32Store();
+      f.f32Zero().f32Store();
     });
   };
 
   f.get(col).set(o);
   f.forUp(c, L(c0), L(c1), 1, () => {
-    f.get(x).get(c).get(H).op(0x6c).get(W).op(0x6c).i32(2).op(0x74).op(0x6a).set(xc);
+    f.get(x).get(c).get(H).op(OP.i32Mul).get(W).op(OP.i32Mul).i32(2).op(OP.i32Shl).op(OP.i32Add).set(xc);
     f.forUp(ky, I(0), L(KH), 1, () => {
       f.forUp(kx, I(0), L(KW), 1, () => {
         // lo = first ox with ox*sw - pw + kx >= 0: ceil((pw - kx) / sw) when positive, clamped to OW
-        f.get(pw).get(kx).op(0x6b).set(t);
-        f.ifElse(() => f.get(t).i32(0).op(0x4c), () => f.i32(0).set(lo), () => {
-          f.get(t).get(sw).op(0x6a).i32(1).op(0x6b).get(sw).op(0x6d).set(lo);
+        f.get(pw).get(kx).op(OP.i32Sub).set(t);
+        f.ifElse(() => f.get(t).i32(0).op(OP.i32LeS), () => f.i32(0).set(lo), () => {
+          f.get(t).get(sw).op(OP.i32Add).i32(1).op(OP.i32Sub).get(sw).op(OP.i32DivS).set(lo);
         });
-        f.ifElse(() => f.get(lo).get(OW).op(0x4a), () => f.get(OW).set(lo));
+        f.ifElse(() => f.get(lo).get(OW).op(OP.i32GtS), () => f.get(OW).set(lo));
         // hi = one past the last ox with ox*sw - pw + kx <= W - 1, clamped to [lo, OW]
-        f.get(W).i32(1).op(0x6b).get(pw).op(0x6a).get(kx).op(0x6b).set(t);
-        f.ifElse(() => f.get(t).i32(0).op(0x48), () => f.i32(0).set(hi), () => {
-          f.get(t).get(sw).op(0x6d).i32(1).op(0x6a).set(hi);
+        f.get(W).i32(1).op(OP.i32Sub).get(pw).op(OP.i32Add).get(kx).op(OP.i32Sub).set(t);
+        f.ifElse(() => f.get(t).i32(0).op(OP.i32LtS), () => f.i32(0).set(hi), () => {
+          f.get(t).get(sw).op(OP.i32DivS).i32(1).op(OP.i32Add).set(hi);
         });
-        f.ifElse(() => f.get(hi).get(OW).op(0x4a), () => f.get(OW).set(hi));
-        f.ifElse(() => f.get(hi).get(lo).op(0x48), () => f.get(lo).set(hi));
+        f.ifElse(() => f.get(hi).get(OW).op(OP.i32GtS), () => f.get(OW).set(hi));
+        f.ifElse(() => f.get(hi).get(lo).op(OP.i32LtS), () => f.get(lo).set(hi));
         f.forUp(oy, I(0), L(OH), 1, () => {
-          f.get(oy).get(sh).op(0x6c).get(ph).op(0x6b).get(ky).op(0x6a).set(iy);
-          f.ifElse(() => f.get(iy).i32(0).op(0x48).get(iy).get(H).op(0x4e).op(0x72), () => zero(0, L(OW)), () => {
+          f.get(oy).get(sh).op(OP.i32Mul).get(ph).op(OP.i32Sub).get(ky).op(OP.i32Add).set(iy);
+          f.ifElse(() => f.get(iy).i32(0).op(OP.i32LtS).get(iy).get(H).op(OP.i32GeS).op(OP.i32Or), () => zero(0, L(OW)), () => {
             zero(0, L(lo));
             // s = address of x[c, iy, lo*sw - pw + kx]
-            f.get(xc).get(iy).get(W).op(0x6c).get(lo).get(sw).op(0x6c).op(0x6a).get(pw).op(0x6b).get(kx).op(0x6a).i32(2).op(0x74).op(0x6a).set(s);
+            f.get(xc).get(iy).get(W).op(OP.i32Mul).get(lo).get(sw).op(OP.i32Mul).op(OP.i32Add).get(pw).op(OP.i32Sub).get(kx).op(OP.i32Add).i32(2).op(OP.i32Shl).op(OP.i32Add).set(s);
             f.get(lo).set(ox);
             // stride 1: 4 at a time
-            f.ifElse(() => f.get(sw).i32(1).op(0x46), () => {
-              f.op(0x02, 0x40, 0x03, 0x40);
-              f.get(ox).i32(4).op(0x6a).get(hi).op(0x4a, 0x0d, 1); // ox + 4 > hi: leave
+            f.ifElse(() => f.get(sw).i32(1).op(OP.i32Eq), () => {
+              f.beginLoop();
+              f.get(ox).i32(4).op(OP.i32Add).get(hi).op(OP.i32GtS).exitIf(); // ox + 4 > hi: leave
               if (adjoint) {
-                f.get(s).get(s).v128Load().get(o).get(ox).i32(2).op(0x74).op(0x6a).v128Load().simd(SIMD.f32x4Add).v128Store();
+                f.get(s).get(s).v128Load().get(o).get(ox).i32(2).op(OP.i32Shl).op(OP.i32Add).v128Load().simd(SIMD.f32x4Add).v128Store();
               } else {
                 cell();
                 f.get(s).v128Load().v128Store();
               }
               f.addTo(s, 16).addTo(ox, 4);
-              f.op(0x0c, 0, 0x0b, 0x0b);
+              f.endLoop();
             });
-            f.op(0x02, 0x40, 0x03, 0x40);
-            f.get(ox).get(hi).op(0x4e, 0x0d, 1);
+            f.beginLoop();
+            f.get(ox).get(hi).op(OP.i32GeS).exitIf();
             if (adjoint) {
               f.get(s).get(s).f32Load();
               cell();
-              f.f32Load().op(0x92).f32Store();
+              f.f32Load().op(OP.f32Add).f32Store();
             } else {
               cell();
               f.get(s).f32Load().f32Store();
             }
-            f.addTo(s, () => void f.get(sw).i32(2).op(0x74)).addTo(ox, 1);
-            f.op(0x0c, 0, 0x0b, 0x0b);
+            f.addTo(s, () => void f.get(sw).i32(2).op(OP.i32Shl)).addTo(ox, 1);
+            f.endLoop();
             zero(L(hi), L(OW));
           });
-          f.addTo(o, () => void f.get(OW).i32(2).op(0x74));
+          f.addTo(o, () => void f.get(OW).i32(2).op(OP.i32Shl));
         });
       });
     });

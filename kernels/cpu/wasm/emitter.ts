@@ -39,6 +39,12 @@ const utf8 = (s: string): number[] => [...new TextEncoder().encode(s)];
 const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 
+/** Core opcodes used by the kernels (i32 comparisons are signed). */
+export const OP = {
+  select: 0x1b, i32Eqz: 0x45, i32Eq: 0x46, i32LtS: 0x48, i32GtS: 0x4a, i32LeS: 0x4c, i32GeS: 0x4e,
+  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32DivS: 0x6d, i32And: 0x71, i32Or: 0x72, i32Shl: 0x74, f32Add: 0x92,
+} as const;
+
 /** SIMD opcodes (after the 0xfd prefix). */
 export const SIMD = {
   load: 0x00, load32Splat: 0x09, store: 0x0b, const: 0x0c, shuffle: 0x0d, f32x4Splat: 0x13,
@@ -100,24 +106,38 @@ export class Fn {
   v128Zero(): this {
     return this.simd(SIMD.const, ...new Array<number>(16).fill(0));
   }
+  f32Zero(): this {
+    return this.op(0x43, 0, 0, 0, 0);
+  }
+  /** Opens `block { loop {` for a hand-written loop: exitIf() leaves it, endLoop() jumps back and closes it. */
+  beginLoop(): this {
+    return this.op(0x02, 0x40, 0x03, 0x40);
+  }
+  /** Leaves the loop opened by beginLoop when the i32 on the stack is non-zero. */
+  exitIf(): this {
+    return this.op(0x0d, 1);
+  }
+  endLoop(): this {
+    return this.op(0x0c, 0, 0x0b, 0x0b);
+  }
   /** local += k (i32). */
   addTo(l: number, k: number | (() => void)): this {
     this.get(l);
     if (typeof k === 'number') this.i32(k);
     else k();
-    return this.op(0x6a).set(l);
+    return this.op(OP.i32Add).set(l);
   }
   /** for (l = from; l < to; l += step) body — `from`/`to` emit an i32 each; signed compare. */
   forUp(l: number, from: () => void, to: () => void, step: number, body: () => void): this {
     from();
     this.set(l);
-    this.op(0x02, 0x40, 0x03, 0x40); // block, loop
+    this.beginLoop();
     this.get(l);
     to();
-    this.op(0x4e, 0x0d, 1); // i32.ge_s; br_if 1 (leave the block)
+    this.op(OP.i32GeS).exitIf();
     body();
     this.addTo(l, step);
-    return this.op(0x0c, 0, 0x0b, 0x0b); // br 0 (loop); end loop; end block
+    return this.endLoop();
   }
   /** if (cond) then else other; `cond` emits an i32. */
   ifElse(cond: () => void, then: () => void, other?: () => void): this {

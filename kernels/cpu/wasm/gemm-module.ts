@@ -12,7 +12,7 @@
  * Also im2col / col2imAdd (./conv-module.ts). Pointers are byte addresses in the shared memory, strides and sizes are in elements.
  */
 import { col2imAddFn, im2colFn } from './conv-module.js';
-import { buildModule, Fn, I32, SIMD, V128, type MemoryImport } from './emitter.js';
+import { buildModule, Fn, I32, OP, SIMD, V128, type MemoryImport } from './emitter.js';
 
 export interface GemmShape {
   /** Rows of the register tile (A lanes). */
@@ -32,21 +32,21 @@ const packFn = (name: string, R: number): Fn => {
   const ptr = Array.from({ length: R }, () => f.local(I32));
   const v = Array.from({ length: 8 }, () => f.local(V128));
   // strides to bytes
-  f.get(ls).i32(2).op(0x74).set(ls);
-  f.get(ks).i32(2).op(0x74).set(ks);
+  f.get(ls).i32(2).op(OP.i32Shl).set(ls);
+  f.get(ks).i32(2).op(OP.i32Shl).set(ks);
   f.forUp(l0, () => f.i32(0), () => f.get(lanes), R, () => {
-    f.get(lanes).get(l0).op(0x6b).set(rem);
-    f.ifElse(() => f.get(rem).i32(R).op(0x4e), () => {
+    f.get(lanes).get(l0).op(OP.i32Sub).set(rem);
+    f.ifElse(() => f.get(rem).i32(R).op(OP.i32GeS), () => {
       // a full panel
       const contiguous = () => {
-        f.get(src).get(l0).get(ls).op(0x6c).op(0x6a).set(p);
+        f.get(src).get(l0).get(ls).op(OP.i32Mul).op(OP.i32Add).set(p);
         f.forUp(k, () => f.i32(0), () => f.get(kc), 1, () => {
           for (let v = 0; v < R / 4; v++) f.get(dst).get(p).v128Load(v * 16).v128Store(v * 16);
           f.addTo(dst, R * 4).addTo(p, () => f.get(ks));
         });
       };
       const strided = () => {
-        for (let i = 0; i < R; i++) f.get(src).get(l0).i32(i).op(0x6a).get(ls).op(0x6c).op(0x6a).set(ptr[i]);
+        for (let i = 0; i < R; i++) f.get(src).get(l0).i32(i).op(OP.i32Add).get(ls).op(OP.i32Mul).op(OP.i32Add).set(ptr[i]);
         f.forUp(k, () => f.i32(0), () => f.get(kc), 1, () => {
           for (let i = 0; i < R; i++) {
             f.get(dst).get(ptr[i]).f32Load().f32Store(i * 4);
@@ -57,10 +57,10 @@ const packFn = (name: string, R: number): Fn => {
       };
       // k contiguous (A not transposed, B transposed): 4x4 blocks transposed in registers
       const transposed = () => {
-        for (let i = 0; i < R; i++) f.get(src).get(l0).i32(i).op(0x6a).get(ls).op(0x6c).op(0x6a).set(ptr[i]);
+        for (let i = 0; i < R; i++) f.get(src).get(l0).i32(i).op(OP.i32Add).get(ls).op(OP.i32Mul).op(OP.i32Add).set(ptr[i]);
         f.i32(0).set(k);
-        f.op(0x02, 0x40, 0x03, 0x40);
-        f.get(k).i32(4).op(0x6a).get(kc).op(0x4a, 0x0d, 1); // k + 4 > kc: leave
+        f.beginLoop();
+        f.get(k).i32(4).op(OP.i32Add).get(kc).op(OP.i32GtS).exitIf(); // k + 4 > kc: leave
         for (let grp = 0; grp < R / 4; grp++) {
           for (let i = 0; i < 4; i++) f.get(ptr[grp * 4 + i]).v128Load().set(v[i]);
           f.get(v[0]).get(v[1]).shuffle32([0, 4, 1, 5]).set(v[4]);
@@ -76,29 +76,29 @@ const packFn = (name: string, R: number): Fn => {
         }
         for (let i = 0; i < R; i++) f.addTo(ptr[i], 16);
         f.addTo(dst, 4 * R * 4).addTo(k, 4);
-        f.op(0x0c, 0, 0x0b, 0x0b);
+        f.endLoop();
         // the last kc % 4 steps
-        f.op(0x02, 0x40, 0x03, 0x40);
-        f.get(k).get(kc).op(0x4e, 0x0d, 1);
+        f.beginLoop();
+        f.get(k).get(kc).op(OP.i32GeS).exitIf();
         for (let i = 0; i < R; i++) {
           f.get(dst).get(ptr[i]).f32Load().f32Store(i * 4);
           f.addTo(ptr[i], 4);
         }
         f.addTo(dst, R * 4).addTo(k, 1);
-        f.op(0x0c, 0, 0x0b, 0x0b);
+        f.endLoop();
       };
-      if (R % 4 === 0) f.ifElse(() => f.get(ls).i32(4).op(0x46), contiguous, () => f.ifElse(() => f.get(ks).i32(4).op(0x46), transposed, strided));
+      if (R % 4 === 0) f.ifElse(() => f.get(ls).i32(4).op(OP.i32Eq), contiguous, () => f.ifElse(() => f.get(ks).i32(4).op(OP.i32Eq), transposed, strided));
       else strided();
     }, () => {
       // the last, partial panel: zeros past `lanes`
       f.forUp(k, () => f.i32(0), () => f.get(kc), 1, () => {
         f.forUp(l, () => f.i32(0), () => f.i32(R), 1, () => {
-          f.ifElse(() => f.get(l).get(rem).op(0x48), () => {
-            f.get(dst).get(l).i32(2).op(0x74).op(0x6a);
-            f.get(src).get(l0).get(l).op(0x6a).get(ls).op(0x6c).op(0x6a).get(k).get(ks).op(0x6c).op(0x6a).f32Load();
+          f.ifElse(() => f.get(l).get(rem).op(OP.i32LtS), () => {
+            f.get(dst).get(l).i32(2).op(OP.i32Shl).op(OP.i32Add);
+            f.get(src).get(l0).get(l).op(OP.i32Add).get(ls).op(OP.i32Mul).op(OP.i32Add).get(k).get(ks).op(OP.i32Mul).op(OP.i32Add).f32Load();
             f.f32Store();
           }, () => {
-            f.get(dst).get(l).i32(2).op(0x74).op(0x6a).op(0x43, 0, 0, 0, 0).f32Store();
+            f.get(dst).get(l).i32(2).op(OP.i32Shl).op(OP.i32Add).f32Zero().f32Store();
           });
         });
         f.addTo(dst, R * 4);
@@ -132,27 +132,27 @@ const macroFn = (g: GemmShape): Fn => {
   };
   /** while (k >= n) { n steps; advance a, b; k -= n } */
   const kLoop = (n: number) => {
-    f.op(0x02, 0x40, 0x03, 0x40);
-    f.get(k).i32(n).op(0x48, 0x0d, 1);
+    f.beginLoop();
+    f.get(k).i32(n).op(OP.i32LtS).exitIf();
     for (let u = 0; u < n; u++) step(u);
     f.addTo(a, n * MR * 4).addTo(b, n * NR * 4).addTo(k, -n);
-    f.op(0x0c, 0, 0x0b, 0x0b);
+    f.endLoop();
   };
 
-  f.get(ldc).i32(2).op(0x74).set(ldc); // row stride in bytes
+  f.get(ldc).i32(2).op(OP.i32Shl).set(ldc); // row stride in bytes
   f.forUp(jr, () => f.i32(0), () => f.get(nc), NR, () => {
     f.forUp(ir, () => f.i32(0), () => f.get(mc), MR, () => {
-      f.get(ap).get(ir).get(kc).op(0x6c).i32(2).op(0x74).op(0x6a).set(a);
-      f.get(bp).get(jr).get(kc).op(0x6c).i32(2).op(0x74).op(0x6a).set(b);
+      f.get(ap).get(ir).get(kc).op(OP.i32Mul).i32(2).op(OP.i32Shl).op(OP.i32Add).set(a);
+      f.get(bp).get(jr).get(kc).op(OP.i32Mul).i32(2).op(OP.i32Shl).op(OP.i32Add).set(b);
       for (const t of acc) f.v128Zero().set(t);
       f.get(kc).set(k);
       if (unroll > 1) kLoop(unroll);
       kLoop(1);
-      f.get(mc).get(ir).op(0x6b).set(mr);
-      f.get(nc).get(jr).op(0x6b).set(nr);
+      f.get(mc).get(ir).op(OP.i32Sub).set(mr);
+      f.get(nc).get(jr).op(OP.i32Sub).set(nr);
       // C tile address
-      f.get(c).get(ir).get(ldc).op(0x6c).op(0x6a).get(jr).i32(2).op(0x74).op(0x6a).set(cp);
-      f.ifElse(() => f.get(mr).i32(MR).op(0x4e).get(nr).i32(NR).op(0x4e).op(0x71), () => {
+      f.get(c).get(ir).get(ldc).op(OP.i32Mul).op(OP.i32Add).get(jr).i32(2).op(OP.i32Shl).op(OP.i32Add).set(cp);
+      f.ifElse(() => f.get(mr).i32(MR).op(OP.i32GeS).get(nr).i32(NR).op(OP.i32GeS).op(OP.i32And), () => {
         const write = (add: boolean) => {
           f.get(cp).set(q);
           for (let r = 0; r < MR; r++) {
@@ -168,14 +168,14 @@ const macroFn = (g: GemmShape): Fn => {
         f.ifElse(() => f.get(mode), () => write(true), () => write(false));
       }, () => {
         for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) f.get(tmp).get(acc[r * NV + v]).v128Store((r * NR + v * 4) * 4);
-        f.forUp(i, () => f.i32(0), () => { f.get(mr).i32(MR).get(mr).i32(MR).op(0x48).op(0x1b); }, 1, () => {
-          f.forUp(j, () => f.i32(0), () => { f.get(nr).i32(NR).get(nr).i32(NR).op(0x48).op(0x1b); }, 1, () => {
+        f.forUp(i, () => f.i32(0), () => { f.get(mr).i32(MR).get(mr).i32(MR).op(OP.i32LtS).op(OP.select); }, 1, () => {
+          f.forUp(j, () => f.i32(0), () => { f.get(nr).i32(NR).get(nr).i32(NR).op(OP.i32LtS).op(OP.select); }, 1, () => {
             // q = cp + i*ldc + j*4
-            f.get(cp).get(i).get(ldc).op(0x6c).op(0x6a).get(j).i32(2).op(0x74).op(0x6a).set(q);
+            f.get(cp).get(i).get(ldc).op(OP.i32Mul).op(OP.i32Add).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).set(q);
             f.get(q);
-            f.get(tmp).get(i).i32(NR).op(0x6c).get(j).op(0x6a).i32(2).op(0x74).op(0x6a).f32Load();
+            f.get(tmp).get(i).i32(NR).op(OP.i32Mul).get(j).op(OP.i32Add).i32(2).op(OP.i32Shl).op(OP.i32Add).f32Load();
             // + C's value when accumulating (select keeps the read harmless when not)
-            f.get(q).f32Load().op(0x43, 0, 0, 0, 0).get(mode).op(0x1b).op(0x92);
+            f.get(q).f32Load().f32Zero().get(mode).op(OP.select).op(OP.f32Add);
             f.f32Store();
           });
         });
