@@ -121,8 +121,12 @@ const benchOurs = (threads: number): void => {
 
 // --- our WebAssembly SIMD kernels -----------------------------------------------------------------
 
+/** CPU ms per call of elim-wasm t1, by workload: t2's work efficiency is measured against it. */
+const wasmCpuMs = new Map<string, number>();
+
 const benchWasm = (threads: number): void => {
   const engine = `elim-wasm t${threads}`;
+  const efficiency: string[] = [];
   if (!wasmKernelsAvailable()) {
     note(`${engine}: unavailable (${wasmFailure()}); column skipped`);
     return;
@@ -156,7 +160,12 @@ const benchWasm = (threads: number): void => {
     const g = gflops(specFlops(spec), t.medianMs);
     console.log(`  ${engine} ${specName(spec)}: ${g.toFixed(2)} GFLOP/s (median ${t.medianMs.toFixed(1)} ms of ${t.reps}, cpu/wall ${t.cpuPerWall.toFixed(2)})`);
     record(spec, engine, g, t);
+    const cpuMs = t.medianMs * t.cpuPerWall;
+    if (threads === 1) wasmCpuMs.set(specName(spec), cpuMs);
+    else efficiency.push(`${specName(spec)} ${((wasmCpuMs.get(specName(spec)) ?? Number.NaN) / cpuMs).toFixed(2)}`);
   }
+  // on a busy machine two threads may share one core: then t2/t1 shows the machine, this shows the split's cost
+  if (threads > 1) note(`${engine} work efficiency (CPU time per call of t1 / of t2; 1 = the split costs no extra work, so t2/t1 -> cpu/wall): ${efficiency.join(', ')}`);
   setWasmThreads();
 };
 
