@@ -27,6 +27,12 @@ const useWasm = (): boolean => {
   return off === '';
 };
 
+/** What the float32 heavy kernels run on now, e.g. 'wasm-simd128 4x8 (2 threads)' (for a backend's kernelClass). */
+export const heavyKernelInfo = (): string => {
+  const off = wasm.wasmOffReason();
+  return off ? `ts-fast (wasm off: ${off})` : wasm.wasmKernelInfo();
+};
+
 export const matmulInto = (a: TypedArray, aShape: Shape3, b: TypedArray, bShape: Shape3, transA: boolean, transB: boolean, out: TypedArray): void => {
   if (f32(a, b, out) && useWasm() && wasm.wasmMatmul(a as Float32Array, aShape, b as Float32Array, bShape, transA, transB, out as Float32Array)) return;
   else if (f32(a, b, out)) fast.fastMatmul(a as Float32Array, aShape, b as Float32Array, bShape, transA, transB, out as Float32Array);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeBackendConformance } from '../../backend-conformance.js';
 import { createCpuBackend } from '../cpu-backend.js';
-import { matmulInto } from '../heavy-kernels.js';
+import { heavyKernelInfo, matmulInto } from '../heavy-kernels.js';
 import { setFastParallelMinFlops } from '../fast/index.js';
 import { setWasmParallelMinFlops, wasmOffReason } from './index.js';
 
@@ -59,4 +59,14 @@ describe('wasm off (ELIM_WASM=0)', () => {
     },
     { tolerance: 1e-5, label: 'cpu, TypeScript fallback, 2 threads' },
   );
+});
+
+describe('kernel info', () => {
+  afterAll(() => setEnv(saved));
+  it('names the engine the heavy kernels run on', () => {
+    setEnv(undefined);
+    expect(heavyKernelInfo()).toMatch(/^wasm-simd128/);
+    setEnv('0');
+    expect(heavyKernelInfo()).toMatch(/^ts-fast \(wasm off: disabled by ELIM_WASM=0\)$/);
+  });
 });
