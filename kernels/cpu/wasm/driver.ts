@@ -1,8 +1,9 @@
 /**
  * The JavaScript side of the wasm kernels: cache blocking around the wasm pack/macro exports,
- * and the job parts a thread runs (im2col/col2im are wasm exports too). The calling thread and the pool's workers run
- * these same functions (workers rebuild them from their source text), so every function here is
- * a self-contained `function` declaration using only its parameters, each other and globals.
+ * and the job parts a thread runs (im2col/col2im are wasm exports too). The calling thread and
+ * the pool's workers run these same functions (workers rebuild them from their source text), so
+ * every function here is a self-contained `function` declaration using only its parameters,
+ * each other and globals.
  *
  * `ws` (one per thread) holds the wasm exports, the blocking sizes and byte addresses of that
  * thread's scratch in the shared memory; `view(ws)` is a float32 view of the whole memory
