@@ -8,9 +8,10 @@ import * as R from './reference/index.js';
 
 describe('cpu backend', () => {
   it('names what it is', () => {
-    expect(createCpuBackend({ threads: 1 }).kernelClass).toBe('cpu-ts(1 thread)');
+    // the thread count obtained, and what the heavy float32 kernels run on (WebAssembly SIMD or the TypeScript path, with why)
+    expect(createCpuBackend({ threads: 1 }).kernelClass).toMatch(/^cpu-ts\(1 thread; heavy: (wasm-simd128 .+|ts-fast \(wasm off: .+\))\)$/);
     const b = createCpuBackend({ threads: 2 });
-    expect(b.kernelClass).toBe('cpu-ts(2 threads)');
+    expect(b.kernelClass).toMatch(/^cpu-ts\(2 threads; heavy: /);
     expect(b.name).toBe('cpu');
     expect(b.dtypes).toEqual(['float32', 'float64']);
   });

@@ -70,7 +70,7 @@ export const createCpuBackend = (opts: CpuBackendOptions = {}): CpuBackend => {
 
   return {
     name: 'cpu',
-    kernelClass: `cpu-ts(${threads} thread${threads === 1 ? '' : 's'})`,
+    kernelClass: `cpu-ts(${threads} thread${threads === 1 ? '' : 's'}; heavy: ${heavy.heavyKernelInfo()})`,
     dtypes: ['float32', 'float64'],
     pool,
     dataOf: data,
