@@ -58,3 +58,15 @@ describe('bench/lib', () => {
     expect(missing.ok).toBe(false);
   });
 });
+
+describe('writeResults', () => {
+  it('writes the rows as a plain list and the run context beside it', async () => {
+    const { writeResults } = await import('./results.js');
+    const dir = mkdtempSync(join(tmpdir(), 'bench-res-'));
+    const row = { workload: 'matmul 512', engine: 'e', metric: 'gflops', value: 2, unit: 'GFLOP/s' };
+    writeResults(join(dir, 'k.json'), { benchmark: 'k', date: 'd', machine: 'm', notes: ['n'], rows: [row] });
+    expect(JSON.parse(readFileSync(join(dir, 'k.json'), 'utf8'))).toEqual([row]);
+    expect(JSON.parse(readFileSync(join(dir, 'k.meta.json'), 'utf8'))).toEqual({ benchmark: 'k', date: 'd', machine: 'm', notes: ['n'] });
+    expect(readdirSync(dir).sort()).toEqual(['k.json', 'k.meta.json']);
+  });
+});

@@ -32,4 +32,12 @@ export const writeJsonAtomic = (path: string, value: unknown): void => {
   renameSync(tmp, path);
 };
 
-export const writeResults = (path: string, file: ResultsFile): void => writeJsonAtomic(path, file);
+/**
+ * `path` gets the plain list of rows (the format every benchmark shares, easy to load and
+ * compare); the run's context (date, machine load, notes) goes beside it to `<name>.meta.json`.
+ */
+export const writeResults = (path: string, file: ResultsFile): void => {
+  const { rows, ...meta } = file;
+  writeJsonAtomic(path.replace(/\.json$/, '.meta.json'), meta);
+  writeJsonAtomic(path, rows);
+};
