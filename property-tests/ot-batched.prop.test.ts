@@ -12,6 +12,7 @@ import { GPU } from 'gpu.js';
 import { solveBatched, type OtProblem } from '../lib/ot/index.js';
 import { createCpuBatchedSinkhorn } from '../kernels/cpu/sinkhorn-batched.js';
 import { createGpujsBatchedSinkhorn } from '../kernels/gpujs/sinkhorn-batched.js';
+import { isGLKernelClass } from '../kernels/gpujs/gpujs-backend.js';
 import { close, dbl, params, problemSpec, right, toProblem } from './arbitraries.js';
 
 const batchOf = (dtype: 'float32' | 'float64', maxP = 9) => fc.array(problemSpec(10), { minLength: 1, maxLength: maxP }).map((ss) => ss.map((s) => toProblem(s, dtype)));
@@ -60,6 +61,9 @@ describe('batched Sinkhorn (property)', () => {
         }),
         params(12),
       );
+      // CI runs this under xvfb with ELIM_REQUIRE_GL=1: the kernels must really have run on GL
+      console.log(`[ot-batched] GPU.js Sinkhorn kernel class: ${kern.kernelClass()}`);
+      if (process.env.ELIM_REQUIRE_GL === '1') expect(isGLKernelClass(kern.kernelClass()), `got ${kern.kernelClass()}`).toBe(true);
     });
 
     it('GPU.js batched stops each problem at its own tolerance', () => {

@@ -10,6 +10,7 @@
  * Kernels are compiled per (P, nMax, mMax) signature and cached. The GPU instance (and so the
  * mode: webasm without a display, headlessgl under xvfb) is the caller's.
  */
+import { kernelClassOf } from './runtime.js';
 import type { GPU, IKernelRunShortcut } from 'gpu.js';
 import type { BatchedRaw, BatchedScalingKernel, PackedBatch } from '../../lib/ot/batched.js';
 import type { ResolvedOptions } from '../../lib/ot/options.js';
@@ -59,8 +60,10 @@ function planStep(this: any, K: number[], u: number[], v: number[]): number {
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 export interface GpujsBatchedSinkhorn extends BatchedScalingKernel {
-  /** GPU.js mode actually used ('webasm', 'headlessgl', ...). */
+  /** GPU.js mode requested of the GPU instance ('gpu' lands on WebAssembly without a GL context). */
   readonly mode: string;
+  /** The kernel class GPU.js really compiled to (after a first run; 'none yet' before), e.g. 'HeadlessGLKernel'. */
+  readonly kernelClass: () => string;
   /** Destroys the compiled kernels (the GPU instance stays the caller's). */
   readonly dispose: () => void;
 }
@@ -164,6 +167,10 @@ export const createGpujsBatchedSinkhorn = (gpu: GPU): GpujsBatchedSinkhorn => {
   return {
     name: `gpujs-batched(${gpu.mode})`,
     mode: gpu.mode,
+    kernelClass: () => {
+      const first = cache.values().next();
+      return first.done ? 'none yet' : kernelClassOf(first.value.col);
+    },
     run,
     dispose: () => {
       for (const k of cache.values()) for (const kern of [k.col, k.row, k.plan]) kern.destroy();
