@@ -1,17 +1,24 @@
 /**
  * Max pooling without building each window's cell list: the same first-arg-max rule as the
  * reference (row-major order within the window, padding never wins, a NaN wins and
- * propagates), in direct loops. Backward recomputes each window's arg-max and routes dy there.
+ * propagates). One loop finds every window's arg-max into a reused index buffer (no callback
+ * per window: that call was a tenth of an AL64 step); forward gathers from it, backward
+ * scatters dy through it.
  */
 import type { Pool2dAttrs } from '../../../lib/backend/backend.js';
 import type { TypedArray } from '../../../lib/tensor/dtype.js';
 import type { Shape } from '../../../lib/tensor/shape.js';
 import { pool2dOutShape } from '../reference/pool2d.js';
 
-/** Calls visit(outIndex, argMaxIndex or -1) for every window. */
-const eachArgMax = (x: TypedArray, xShape: Shape, a: Pool2dAttrs, visit: (o: number, k: number) => void): void => {
+let scratch = new Int32Array(0);
+
+/** Every window's arg-max (flat index into x, or -1 for a window with no in-bounds cell). */
+const argMaxes = (x: TypedArray, xShape: Shape, a: Pool2dAttrs): Int32Array => {
   const [n, c, h, w] = xShape;
   const [, , oh, ow] = pool2dOutShape(xShape, a);
+  const total = n * c * oh * ow;
+  if (scratch.length < total) scratch = new Int32Array(total);
+  const idx = scratch;
   const [kh, kw] = a.kernel;
   const [sh, sw] = a.stride;
   const [ph, pw] = a.pad;
@@ -36,21 +43,26 @@ const eachArgMax = (x: TypedArray, xShape: Shape, a: Pool2dAttrs, visit: (o: num
             }
           }
         }
-        visit(o, best);
+        idx[o] = best;
       }
     }
   }
+  return idx;
 };
 
 export const lightMaxPool2d = (x: TypedArray, xShape: Shape, a: Pool2dAttrs, out: TypedArray): void => {
-  eachArgMax(x, xShape, a, (o, k) => {
+  const idx = argMaxes(x, xShape, a);
+  for (let o = 0; o < out.length; o++) {
+    const k = idx[o];
     out[o] = k < 0 ? -Infinity : x[k];
-  });
+  }
 };
 
 export const lightMaxPool2dBackward = (x: TypedArray, xShape: Shape, dy: TypedArray, a: Pool2dAttrs, out: TypedArray): void => {
+  const idx = argMaxes(x, xShape, a);
   out.fill(0);
-  eachArgMax(x, xShape, a, (o, k) => {
+  for (let o = 0; o < dy.length; o++) {
+    const k = idx[o];
     if (k >= 0) out[k] += dy[o];
-  });
+  }
 };
