@@ -57,6 +57,17 @@ const logStep = (env: Env, out: StepOutput): StepOutput => {
   return out;
 };
 
+type Branch = BranchOutput | { outcome: { _tag: 'Disabled'; reason: DisabledReason }; state: BatchPart['state'] };
+
+/** A step's output from its ELIM branch (or the reason it did not run) and its loss. */
+const stepOutput = (branch: Branch, loss: { loss: Tensor; terms: StepOutput['terms'] }): StepOutput => ({
+  loss: loss.loss,
+  terms: loss.terms,
+  outcome: branch.outcome,
+  state: branch.state,
+  transport: 'transport' in branch ? branch.transport : undefined,
+});
+
 export const elimStepSync: SyncStage<StepInput, StepOutput> = (input) =>
   pipe(
     batchPart(input),
@@ -64,13 +75,7 @@ export const elimStepSync: SyncStage<StepInput, StepOutput> = (input) =>
     RE.bind('branch', ({ b }) => branchFor(input, b, true)),
     RE.bind('warmup', () => RE.asks((env: Env) => warmupFactor(env.config.warmup, input.iteration))),
     RE.bind('loss', ({ b, branch, warmup }) => lossSync({ batch: { y: b.y, labels: input.labels }, elim: 'predictions' in branch ? branch.predictions : undefined, warmup })),
-    RE.map(({ branch, loss }): StepOutput => ({
-      loss: loss.loss,
-      terms: loss.terms,
-      outcome: branch.outcome,
-      state: branch.state,
-      transport: 'transport' in branch ? branch.transport : undefined,
-    })),
+    RE.map(({ branch, loss }) => stepOutput(branch, loss)),
     RE.flatMap((out) => RE.asks((env: Env) => logStep(env, out))),
   );
 
@@ -89,13 +94,7 @@ export const elimOnlyStepSync: SyncStage<StepInput, StepOutput> = (input) =>
     RE.bind('loss', ({ branch, warmup }) =>
       lossSync({ elim: 'predictions' in branch ? branch.predictions : undefined, warmup, like: input.z }),
     ),
-    RE.map(({ branch, loss }): StepOutput => ({
-      loss: loss.loss,
-      terms: loss.terms,
-      outcome: branch.outcome,
-      state: branch.state,
-      transport: 'transport' in branch ? branch.transport : undefined,
-    })),
+    RE.map(({ branch, loss }) => stepOutput(branch, loss)),
     RE.flatMap((out) => RE.asks((env: Env) => logStep(env, out))),
   );
 
