@@ -36,7 +36,10 @@ export type { StepInput, StepOutput, StepModels, ElimOutcome } from './baseline.
 export const disabledReason = (env: Env, iteration: number, firstOfTwo: boolean): DisabledReason | null =>
   !env.config.elim ? 'elim-off' : firstOfTwo && env.config.steps === 'two-step' ? 'two-step' : warmupFactor(env.config.warmup, iteration) * env.config.loss.mainScale === 0 ? 'warmup' : null;
 
-const branchFor = (input: StepInput, b: BatchPart, firstOfTwo: boolean): RE.ReaderEither<Env, ElimError, BranchOutput | { outcome: { _tag: 'Disabled'; reason: DisabledReason }; state: BatchPart['state'] }> =>
+/** The ELIM branch's output, or why it did not run this step. */
+type Branch = BranchOutput | { outcome: { _tag: 'Disabled'; reason: DisabledReason }; state: BatchPart['state'] };
+
+const branchFor = (input: StepInput, b: BatchPart, firstOfTwo: boolean): RE.ReaderEither<Env, ElimError, Branch> =>
   (env) => {
     const reason = disabledReason(env, input.iteration, firstOfTwo);
     if (reason) return E.right({ outcome: { _tag: 'Disabled', reason }, state: b.state });
@@ -56,8 +59,6 @@ const logStep = (env: Env, out: StepOutput): StepOutput => {
   if (out.transport?.uniformFallbacks) env.logger.log('warn', 'relevance weights had zero mass: uniform weights used', { pairs: out.transport.uniformFallbacks });
   return out;
 };
-
-type Branch = BranchOutput | { outcome: { _tag: 'Disabled'; reason: DisabledReason }; state: BatchPart['state'] };
 
 /** A step's output from its ELIM branch (or the reason it did not run) and its loss. */
 const stepOutput = (branch: Branch, loss: { loss: Tensor; terms: StepOutput['terms'] }): StepOutput => ({
