@@ -9,6 +9,7 @@
  * through pooled shared scratch buffers when a call runs on more than one thread.
  */
 import os from 'node:os';
+import { convParams } from '../conv-params.js';
 import type { Conv2dAttrs } from '../../../lib/backend/backend.js';
 import { newScratch } from './gemm.js';
 import { runPart, type JobKind } from './jobs.js';
@@ -122,16 +123,6 @@ export function fastMatmul(a: Float32Array, aShape: Shape3, b: Float32Array, bSh
   const chunks = t === 1 ? [{ lo: 0, hi: batch }] : splitRange(split === 0 ? batch : split === 1 ? M : N, t * (split === 0 ? 4 : 3), split === 0 ? 1 : 4);
   runJob('matmul', [a, b, out], p, chunks, t);
 }
-
-const convParams = (xShape: Shape4, wShape: Shape4, attrs: Conv2dAttrs): number[] => {
-  const [N, C, H, W] = xShape;
-  const [O, , KH, KW] = wShape;
-  const [sh, sw] = attrs.stride;
-  const [ph, pw] = attrs.pad;
-  const OH = Math.floor((H + 2 * ph - KH) / sh) + 1;
-  const OW = Math.floor((W + 2 * pw - KW) / sw) + 1;
-  return [N, C, H, W, O, KH, KW, sh, sw, ph, pw, OH, OW, 0];
-};
 
 const convFlops = (p: readonly number[]): number => 2 * p[0] * p[4] * p[1] * p[5] * p[6] * p[11] * p[12];
 

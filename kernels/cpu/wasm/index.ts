@@ -12,6 +12,7 @@
  * Threads follow the fast kernels' setting (setFastThreads / ELIM_THREADS), so one knob
  * governs the CPU backend.
  */
+import { convParams } from '../conv-params.js';
 import type { Conv2dAttrs } from '../../../lib/backend/backend.js';
 import { fastThreads } from '../fast/index.js';
 import { wRunPart } from './driver.js';
@@ -132,16 +133,6 @@ function matmul(a: Float32Array, aShape: Shape3, b: Float32Array, bShape: Shape3
   run(rt, 'matmul', p, batch, t, bounds);
   out.set(mem.view(C, batch * M * N));
 }
-
-const convParams = (xShape: readonly number[], wShape: readonly number[], attrs: Conv2dAttrs): number[] => {
-  const [N, C, H, W] = xShape;
-  const [O, , KH, KW] = wShape;
-  const [sh, sw] = attrs.stride;
-  const [ph, pw] = attrs.pad;
-  const OH = Math.floor((H + 2 * ph - KH) / sh) + 1;
-  const OW = Math.floor((W + 2 * pw - KW) / sw) + 1;
-  return [N, C, H, W, O, KH, KW, sh, sw, ph, pw, OH, OW, 0];
-};
 
 /** Threads and chunk bounds for a conv: over images when enough, else over `channels`; sets p[13]. */
 const convPlan = (rt: WasmRuntime, p: number[], channels: number): { threads: number; bounds: number[]; n: number } => {
