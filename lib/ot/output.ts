@@ -19,11 +19,8 @@ export interface MarginalError {
   readonly norm: 'L1';
 }
 
-export interface SinkhornOutput {
-  readonly mode: SinkhornMode;
-  readonly lambda: number;
-  readonly n: number;
-  readonly m: number;
+/** What a solver's iteration produces; `finish` turns it into a SinkhornOutput. */
+export interface RawResult {
   /** Row-major n x m plan X = diag(u) K diag(v). */
   readonly plan: Real;
   /** Scalings; in log mode exp(lambda f), which may over/underflow to Inf/0 (use f, g then). */
@@ -34,27 +31,23 @@ export interface SinkhornOutput {
   readonly g: Float64Array;
   readonly iterations: number;
   readonly converged: boolean;
-  readonly marginalError: MarginalError;
   /**
    * Row-marginal L1 error per iteration t of the plan built from (u before the step, v of the
    * step): available for free from the iteration's own products (POT checks it every k).
    */
   readonly errorTrace: readonly number[];
+}
+
+export interface SinkhornOutput extends RawResult {
+  readonly mode: SinkhornMode;
+  readonly lambda: number;
+  readonly n: number;
+  readonly m: number;
+  readonly marginalError: MarginalError;
   /** <X, C>. */
   readonly transportCost: number;
   /** ID shift per target sample: mu_j = sum_i X_ij C_ij (length m). */
   readonly shift: Real;
-}
-
-export interface RawResult {
-  readonly plan: Real;
-  readonly u: Real;
-  readonly v: Real;
-  readonly f: Float64Array;
-  readonly g: Float64Array;
-  readonly iterations: number;
-  readonly converged: boolean;
-  readonly errorTrace: readonly number[];
 }
 
 export const marginalError = (p: OtProblem, plan: ArrayLike<number>): MarginalError => {
