@@ -38,7 +38,31 @@ export interface PredictOptions {
   readonly withLatents?: boolean;
 }
 
-/** Predictions (and latents) for every image of the set. */
+/**
+ * One evaluation-mode forward pass on NCHW images (ImageNet-normalised): predictions clamped to
+ * [-1, 1] ([n, 2]) and, when asked, the latents z ([n, latent]). Shared by evaluation and
+ * `elim predict`, so both read a checkpoint the same way.
+ */
+export const predictImages = (
+  model: Model,
+  params: ReadonlyMap<string, Tensor>,
+  state: ReadonlyMap<string, Tensor>,
+  x: Float32Array,
+  n: number,
+  backend: Backend,
+  withLatents = false,
+): { predictions: Float32Array; latents?: Float32Array } =>
+  noGrad(() =>
+    scope(() => {
+      const s = model.spec.inputSize;
+      const xt = T.tensor(x.subarray(0, n * 3 * s * s), [n, 3, s, s], { backend });
+      const z = model.encoder.apply(subtree(params, 'encoder'), subtree(state, 'encoder'), xt, { training: false }).y;
+      const y = T.clamp(model.projector.apply(subtree(params, 'projector'), subtree(state, 'projector'), z, { training: false }).y, -1, 1);
+      return { predictions: Float32Array.from(y.toArray()), latents: withLatents ? Float32Array.from(z.toArray()) : undefined };
+    }),
+  );
+
+/** Predictions (and latents) for every image of the set, in batches. */
 export const predictSet = (
   model: Model,
   params: ReadonlyMap<string, Tensor>,
@@ -50,22 +74,11 @@ export const predictSet = (
   const bs = o.batchSize ?? 128;
   const predictions = new Float32Array(set.count * 2);
   const latents = o.withLatents ? new Float32Array(set.count * model.spec.latent) : undefined;
-  const encP = subtree(params, 'encoder');
-  const encS = subtree(state, 'encoder');
-  const projP = subtree(params, 'projector');
-  const projS = subtree(state, 'projector');
   for (let start = 0; start < set.count; start += bs) {
     const idx = Array.from({ length: Math.min(bs, set.count - start) }, (_, i) => start + i);
-    noGrad(() =>
-      scope(() => {
-        const { x } = assembleBatch(set, idx);
-        const xt = T.tensor(x, [idx.length, 3, set.size, set.size], { backend });
-        const z = model.encoder.apply(encP, encS, xt, { training: false }).y;
-        const y = T.clamp(model.projector.apply(projP, projS, z, { training: false }).y, -1, 1);
-        predictions.set(y.toArray(), start * 2);
-        if (latents) latents.set(z.toArray(), start * model.spec.latent);
-      }),
-    );
+    const r = predictImages(model, params, state, assembleBatch(set, idx).x, idx.length, backend, latents !== undefined);
+    predictions.set(r.predictions, start * 2);
+    if (latents && r.latents) latents.set(r.latents, start * model.spec.latent);
   }
   return { predictions, latents };
 };

@@ -6,10 +6,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import * as T from '../../../lib/ops/index.js';
-import { noGrad } from '../../../lib/autograd/tape.js';
-import { scope } from '../../../lib/tensor/scope.js';
-import { subtree } from '../../../lib/nn/tree.js';
 import type { CommandSpec } from '../args.js';
 import { failure, parseCommand } from '../command.js';
 import { imageInputs, InputError } from '../image-inputs.js';
@@ -17,10 +13,9 @@ import { loadBatches } from '../../data/batch-loader.js';
 import { DecodePool } from '../../data/images/decode-pool.js';
 import { formatDataError } from '../../data/data-error.js';
 import type { FaceRecord } from '../../data/face-record.js';
-import type { LoadedModel } from '../../train/load-model.js';
 import { openCheckpoint } from '../open-checkpoint.js';
+import { predictImages } from '../../train/evaluate.js';
 import { csvField } from '../../train/run.js';
-import type { Backend } from '../../../lib/backend/backend.js';
 
 export const spec: CommandSpec = {
   name: 'predict',
@@ -36,16 +31,6 @@ export const spec: CommandSpec = {
   ],
   positionals: { name: 'inputs', help: 'image folders, CSV files with a path column, globs or images', min: 1 },
 };
-
-const forward = (m: LoadedModel, backend: Backend, x: Float32Array, n: number): Float32Array =>
-  noGrad(() =>
-    scope(() => {
-      const s = m.model.spec.inputSize;
-      const xt = T.tensor(x.subarray(0, n * 3 * s * s), [n, 3, s, s], { backend });
-      const z = m.model.encoder.apply(subtree(m.params, 'encoder'), subtree(m.state, 'encoder'), xt, { training: false }).y;
-      return Float32Array.from(T.clamp(m.model.projector.apply(subtree(m.params, 'projector'), subtree(m.state, 'projector'), z, { training: false }).y, -1, 1).toArray());
-    }),
-  );
 
 export const run = async (argv: readonly string[]): Promise<number> => {
   const parsed = await parseCommand(spec, argv);
@@ -78,7 +63,7 @@ export const run = async (argv: readonly string[]): Promise<number> => {
           return;
         }
         const b = step.value;
-        const y = forward(m, backend, b.x, b.indices.length);
+        const y = predictImages(m.model, m.params, m.state, b.x, b.indices.length, backend).predictions;
         const lines = b.indices.map((rec, j) => `${csvField(records[rec].source as string)},${y[2 * j]},${y[2 * j + 1]}`);
         await file.write(lines.join('\n') + '\n');
         written += lines.length;
