@@ -6,7 +6,6 @@
 import { lightBinary } from './light/binary.js';
 import { lightReduce } from './light/reduce.js';
 import { lightUnary } from './light/unary.js';
-import { lightMaxPool2d, lightMaxPool2dBackward } from './light/max-pool.js';
 import type { Backend, Conv2dAttrs, DataHandle, Pool2dAttrs } from '../../lib/backend/backend.js';
 import { EngineError } from '../../lib/errors.js';
 import type { DType, TypedArray } from '../../lib/tensor/dtype.js';
@@ -125,8 +124,8 @@ export const createCpuBackend = (opts: CpuBackendOptions = {}): CpuBackend => {
     conv2dBackwardFilter: (x, xShape, dy, dyShape, wShape, attrs: Conv2dAttrs) =>
       into(x, sizeOf(wShape), (o) => heavy.conv2dBackwardFilterInto(data(x), xShape, data(dy), dyShape, wShape, attrs, o)),
 
-    maxPool2d: (x, xShape, attrs: Pool2dAttrs) => into(x, sizeOf(ref.pool2dOutShape(xShape, attrs)), (o) => lightMaxPool2d(data(x), xShape, attrs, o)),
-    maxPool2dBackward: (x, xShape, dy, _dyShape, attrs) => into(x, x.size, (o) => lightMaxPool2dBackward(data(x), xShape, data(dy), attrs, o)),
+    maxPool2d: (x, xShape, attrs: Pool2dAttrs) => into(x, sizeOf(ref.pool2dOutShape(xShape, attrs)), (o) => heavy.maxPool2dInto(data(x), xShape, attrs, o)),
+    maxPool2dBackward: (x, xShape, dy, _dyShape, attrs) => into(x, x.size, (o) => heavy.maxPool2dBackwardInto(data(x), xShape, data(dy), attrs, o)),
     avgPool2d: (x, xShape, attrs) => into(x, sizeOf(ref.pool2dOutShape(xShape, attrs)), (o) => ref.refAvgPool2d(data(x), xShape, attrs, o)),
     avgPool2dBackward: (dy, dyShape, xShape, attrs) => into(dy, sizeOf(xShape), (o) => ref.refAvgPool2dBackward(data(dy), dyShape, xShape, attrs, o)),
     adaptiveAvgPool2d: (x, xShape, out) => into(x, xShape[0] * xShape[1] * out[0] * out[1], (o) => ref.refAdaptiveAvgPool2d(data(x), xShape, out, o)),

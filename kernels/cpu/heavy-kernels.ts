@@ -1,5 +1,6 @@
 /**
- * The one switch point for the heavy kernels (matmul, conv2d and its backward passes): float32
+ * The one switch point for the heavy kernels (matmul, conv2d and its backward passes, and the
+ * 2x2 max pool): float32
  * runs the fast CPU kernels (kernels/cpu/fast, another engineer's), float64 the reference
  * implementations (float64 is the numerical reference, so it is never "optimised").
  * The fast kernels write into a preallocated output and fully overwrite it.
@@ -8,7 +9,8 @@
  * logged once. A call too big for the wasm memory (2 GiB) is declined by the wasm kernel and
  * runs on the TypeScript path.
  */
-import type { Conv2dAttrs } from '../../lib/backend/backend.js';
+import type { Conv2dAttrs, Pool2dAttrs } from '../../lib/backend/backend.js';
+import { lightMaxPool2d, lightMaxPool2dBackward } from './light/max-pool.js';
 import type { TypedArray } from '../../lib/tensor/dtype.js';
 import type { Shape } from '../../lib/tensor/shape.js';
 import * as fast from './fast/index.js';
@@ -55,4 +57,15 @@ export const conv2dBackwardFilterInto = (x: TypedArray, xShape: Shape, dy: Typed
   if (f32(x, dy, out) && useWasm() && wasm.wasmConv2dBackwardFilter(x as Float32Array, xShape, dy as Float32Array, wShape, attrs, out as Float32Array)) return;
   else if (f32(x, dy, out)) fast.fastConv2dBackwardFilter(x as Float32Array, xShape, dy as Float32Array, dyShape, wShape, attrs, out as Float32Array);
   else ref.refConv2dBackwardFilter(x, xShape, dy, dyShape, wShape, attrs, out);
+};
+
+/** Max pool: the wasm 2x2 stride-2 kernel for float32 where it applies, else the light loop. */
+export const maxPool2dInto = (x: TypedArray, xShape: Shape, attrs: Pool2dAttrs, out: TypedArray): void => {
+  if (f32(x, out) && wasm.isMaxPool2x2(attrs) && useWasm() && wasm.wasmMaxPool2x2(x as Float32Array, xShape, null, out as Float32Array)) return;
+  lightMaxPool2d(x, xShape, attrs, out);
+};
+
+export const maxPool2dBackwardInto = (x: TypedArray, xShape: Shape, dy: TypedArray, attrs: Pool2dAttrs, out: TypedArray): void => {
+  if (f32(x, dy, out) && wasm.isMaxPool2x2(attrs) && useWasm() && wasm.wasmMaxPool2x2(x as Float32Array, xShape, dy as Float32Array, out as Float32Array)) return;
+  lightMaxPool2dBackward(x, xShape, dy, attrs, out);
 };

@@ -32,14 +32,55 @@ const INNER: Partial<Record<BinaryOp, Inner>> = {
   },
 };
 
-const innerFor = (op: BinaryOp): Inner => INNER[op] ?? (INNER[op] = inner(BINARY[op]));
+/**
+ * The hot ops again, for a contiguous run against one broadcast value (a bias [1, C, 1, 1] over
+ * [N, C, H, W], either operand order): without the stride bookkeeping this loop ran 3-6x faster
+ * than the general one over 8.4M floats here.
+ */
+type Scalar = (o: TypedArray, oi: number, a: TypedArray, ai: number, s: number, n: number) => void;
+const SCALAR_RIGHT: Partial<Record<BinaryOp, Scalar>> = {
+  add: (o, oi, a, ai, s, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = a[ai + k] + s;
+  },
+  sub: (o, oi, a, ai, s, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = a[ai + k] - s;
+  },
+  mul: (o, oi, a, ai, s, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = a[ai + k] * s;
+  },
+  div: (o, oi, a, ai, s, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = a[ai + k] / s;
+  },
+};
+const SCALAR_LEFT: Partial<Record<BinaryOp, Scalar>> = {
+  add: (o, oi, b, bi, s, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = s + b[bi + k];
+  },
+  sub: (o, oi, b, bi, s, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = s - b[bi + k];
+  },
+  mul: (o, oi, b, bi, s, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = s * b[bi + k];
+  },
+  div: (o, oi, b, bi, s, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = s / b[bi + k];
+  },
+};
+
+const innerFor = (op: BinaryOp, sa: number, sb: number): Inner => {
+  const right = sa === 1 && sb === 0 ? SCALAR_RIGHT[op] : undefined;
+  if (right) return (o, oi, a, ai, _sa, b, bi, _sb, n) => right(o, oi, a, ai, b[bi], n);
+  const left = sa === 0 && sb === 1 ? SCALAR_LEFT[op] : undefined;
+  if (left) return (o, oi, a, ai, _sa, b, bi, _sb, n) => left(o, oi, b, bi, a[ai], n);
+  return INNER[op] ?? (INNER[op] = inner(BINARY[op]));
+};
 
 export const lightBinary = (op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape, out: TypedArray): void => {
   const { shape, strides } = coalesce(outShape, [aShape, bShape]);
   const [sa, sb] = strides;
   const r = shape.length - 1;
   const n = shape[r];
-  const run = innerFor(op);
+  const run = innerFor(op, sa[r], sb[r]);
   const outer = out.length / n;
   if (r === 0) {
     run(out, 0, a, 0, sa[0], b, 0, sb[0], n);

@@ -83,6 +83,26 @@ describe('light CPU kernels equal the reference kernels', () => {
       expect(Array.from(got), op).toEqual(Array.from(refUnary(op, x)));
     }
   });
+
+  it('float32 relu and step (branch-free bit forms) equal the reference bit for bit, signed zeros and NaNs included', () => {
+    const specials = [0, -0, NaN, -NaN, Infinity, -Infinity, 1e-45, -1e-45, 3.4e38, -3.4e38, 1, -1];
+    const x32 = new Float32Array(specials.length + 1000);
+    x32.set(specials);
+    const rng = Rng.fromSeed(SEED);
+    for (let i = specials.length; i < x32.length; i++) x32[i] = rng.normal() * 10 ** Math.floor(rng.uniform() * 6 - 3);
+    new Int32Array(x32.buffer)[3] = 0xffc00001 | 0; // a negative NaN with a payload
+    for (const op of ['relu', 'step'] as const) {
+      const got = new Float32Array(x32.length);
+      lightUnary(op, x32, got);
+      const want = new Float32Array(refUnary(op, x32));
+      for (let i = 0; i < x32.length; i++) {
+        const same = Object.is(got[i], want[i]) || (Number.isNaN(got[i]) && Number.isNaN(want[i]));
+        expect(same, `${op}(${x32[i]}) = ${got[i]}, want ${want[i]}`).toBe(true);
+      }
+      // NaN payloads pass through unchanged
+      expect(new Int32Array(got.buffer)[3]).toBe(new Int32Array(x32.buffer)[3]);
+    }
+  });
 });
 
 describe('light max pooling equals the reference', () => {

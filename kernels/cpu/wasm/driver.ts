@@ -18,6 +18,8 @@ export interface WasmExports {
   macro(mc: number, nc: number, kc: number, ap: number, bp: number, c: number, ldc: number, mode: number, tmp: number): void;
   im2col(x: number, c0: number, c1: number, H: number, W: number, KH: number, KW: number, sh: number, sw: number, ph: number, pw: number, OH: number, OW: number, col: number): void;
   col2imAdd(col: number, c0: number, c1: number, H: number, W: number, KH: number, KW: number, sh: number, sw: number, ph: number, pw: number, OH: number, OW: number, x: number): void;
+  maxPool2x2(x: number, planes: number, H: number, W: number, y: number): void;
+  maxPool2x2Back(x: number, dy: number, planes: number, H: number, W: number, dx: number): void;
 }
 
 export interface WasmThread {
@@ -154,12 +156,24 @@ export function wConvBackFilterPart(ws: WasmThread, p: readonly number[], lo: nu
   }
 }
 
+/**
+ * 2x2 stride-2 max pool part over planes [lo, hi). p = [backward, H, W, X, DY, OUT] (DY unused
+ * forward): forward writes y (OH x OW per plane), backward dx (H x W per plane).
+ */
+export function wMaxPoolPart(ws: WasmThread, p: readonly number[], lo: number, hi: number): void {
+  const H = p[1], W = p[2], HW = H * W * 4, OHW = (H >> 1) * (W >> 1) * 4;
+  if (hi <= lo) return;
+  if (p[0] === 0) ws.ex.maxPool2x2(p[3] + lo * HW, hi - lo, H, W, p[5] + lo * OHW);
+  else ws.ex.maxPool2x2Back(p[3] + lo * HW, p[4] + lo * OHW, hi - lo, H, W, p[5] + lo * HW);
+}
+
 /** One part of a job: the workers' entry point, and the calling thread's. */
 export function wRunPart(ws: WasmThread, kind: string, p: readonly number[], lo: number, hi: number, accumulate: boolean): void {
   if (kind === 'matmul') wMatmulPart(ws, p, lo, hi);
   else if (kind === 'conv2d') wConvPart(ws, p, lo, hi);
   else if (kind === 'conv2dBackwardInput') wConvBackInputPart(ws, p, lo, hi);
   else if (kind === 'conv2dBackwardFilter') wConvBackFilterPart(ws, p, lo, hi, accumulate);
+  else if (kind === 'maxPool2x2') wMaxPoolPart(ws, p, lo, hi);
   else throw new Error(`wasm kernels: unknown job ${kind}`);
 }
 

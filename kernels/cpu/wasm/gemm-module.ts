@@ -9,9 +9,10 @@
  *  - macro (mc, nc, kc, ap, bp, c, ldc, mode, tmp): C[mc x nc] (row stride ldc) = (mode 0) or
  *    += (mode 1) the packed A block times the packed B block, with an MR x NR register tile of
  *    f32x4 accumulators (MR*NR/4 v128 locals). Edge tiles go through `tmp` (MR*NR floats).
- * Also im2col / col2imAdd (./conv-module.ts). Pointers are byte addresses in the shared memory, strides and sizes are in elements.
+ * Also im2col / col2imAdd (./conv-module.ts) and the 2x2 max pool (./maxpool-module.ts). Pointers are byte addresses in the shared memory, strides and sizes are in elements.
  */
 import { col2imAddFn, im2colFn } from './conv-module.js';
+import { maxPool2x2BackFn, maxPool2x2Fn } from './maxpool-module.js';
 import { buildModule, Fn, I32, OP, SIMD, V128, type MemoryImport } from './emitter.js';
 
 export interface GemmShape {
@@ -186,4 +187,4 @@ const macroFn = (g: GemmShape): Fn => {
 };
 
 export const buildGemmModule = (g: GemmShape, mem: MemoryImport): Uint8Array<ArrayBuffer> =>
-  buildModule([packFn('packA', g.MR), packFn('packB', g.NR), macroFn(g), im2colFn(), col2imAddFn()], mem);
+  buildModule([packFn('packA', g.MR), packFn('packB', g.NR), macroFn(g), im2colFn(), col2imAddFn(), maxPool2x2Fn(), maxPool2x2BackFn()], mem);

@@ -197,3 +197,28 @@ export function wasmConv2dBackwardFilter(x: Float32Array, xShape: readonly numbe
   const p = convParams(xShape, wShape, attrs);
   return runConv('conv2dBackwardFilter', x, dy, p, p[4] * p[1] * p[5] * p[6], p[4], out);
 }
+
+/** True for the pool the wasm max-pool kernels cover: 2x2 window, stride 2, no padding. */
+export const isMaxPool2x2 = (a: { readonly kernel: readonly number[]; readonly stride: readonly number[]; readonly pad: readonly number[] }): boolean =>
+  a.kernel[0] === 2 && a.kernel[1] === 2 && a.stride[0] === 2 && a.stride[1] === 2 && a.pad[0] === 0 && a.pad[1] === 0;
+
+/**
+ * 2x2 stride-2 max pool: x [N,C,H,W] -> out [N,C,H>>1,W>>1]; with `dy` given, the backward
+ * pass instead: out = dx [N,C,H,W]. Split over planes when big. False when too big for the
+ * wasm memory (see wasmMatmul).
+ */
+export function wasmMaxPool2x2(x: Float32Array, xShape: readonly number[], dy: Float32Array | null, out: Float32Array): boolean {
+  return fits(() => {
+    const rt = runtimeOrThrow();
+    const [N, C, H, W] = xShape;
+    const planes = N * C;
+    const mem = new Arena(rt);
+    const X = mem.put(x.subarray(0, planes * H * W));
+    const DY = dy ? mem.put(dy.subarray(0, planes * (H >> 1) * (W >> 1))) : 0;
+    const O = mem.alloc(out.length);
+    // memory-bound: split once the input is as big as a parallel GEMM's flop count
+    const t = threadsFor(rt, x.length, planes);
+    run(rt, 'maxPool2x2', [dy ? 1 : 0, H, W, X, DY, O], planes, t, t === 1 ? [] : splitBounds(planes, t * 4, 1));
+    out.set(mem.view(O, out.length));
+  });
+}

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conv2dAttrs } from '../../../lib/backend/backend.js';
 import { Rng } from '../../../lib/rng/rng.js';
-import { conv2dOutShape, refConv2d, refConv2dBackwardFilter, refConv2dBackwardInput, refMatmul } from '../reference/index.js';
+import { conv2dOutShape, refConv2d, refConv2dBackwardFilter, refConv2dBackwardInput, refMatmul, refMaxPool2d, refMaxPool2dBackward } from '../reference/index.js';
 import { setFastThreads } from '../fast/index.js';
 import { wasmApi } from './api.js';
 import { buildGemmModule } from './gemm-module.js';
@@ -19,7 +19,7 @@ import { wasmWorkerSource } from './pool.js';
 import { grow, WasmCapacityError, wasmRuntime } from './runtime.js';
 import {
   setWasmParallelMinFlops, setWasmThreads, splitBounds, wasmConv2d, wasmConv2dBackwardFilter, wasmConv2dBackwardInput, wasmFailure,
-  wasmKernelInfo, wasmKernelsAvailable, wasmMatmul, wasmOffReason,
+  wasmKernelInfo, wasmKernelsAvailable, wasmMatmul, wasmMaxPool2x2, wasmOffReason,
 } from './index.js';
 
 const rng = Rng.fromSeed(5005);
@@ -99,6 +99,37 @@ const checkConv = ({ x: xs, w: ws, a }: (typeof CONVS)[number]): void => {
   expect(worst(dw, dwWant, dwScale, xs[0] * ys[2] * ys[3]), `backward filter ${label}`).toBeLessThanOrEqual(1);
 };
 
+const POOLS: number[][] = [[1, 1, 2, 2], [2, 3, 7, 5], [1, 2, 8, 8], [3, 2, 9, 19], [2, 4, 16, 16], [1, 1, 3, 1], [2, 5, 6, 34]];
+
+/** Whole-value equality that also tells -0 from +0 and accepts NaN for NaN. */
+const sameBits = (got: Float32Array, want: ArrayLike<number>, label: string): void => {
+  expect(got.length, label).toBe(want.length);
+  for (let i = 0; i < got.length; i++) {
+    const ok = Object.is(got[i], want[i]) || (Number.isNaN(got[i]) && Number.isNaN(want[i]));
+    if (!ok) expect(`${label} [${i}]: ${got[i]}`).toBe(`${label} [${i}]: ${want[i]}`);
+  }
+};
+
+const checkMaxPool = (xs: number[]): void => {
+  const attrs = { kernel: [2, 2], stride: [2, 2], pad: [0, 0] } as const;
+  const n = xs.reduce((p, q) => p * q, 1);
+  const x = rand(n);
+  // small integers make ties; sprinkle signed zeros and NaNs (some windows all-NaN)
+  for (let i = 0; i < n; i++) x[i] = Math.round(x[i] * 2);
+  for (let i = 0; i < n; i += 7) x[i] = i % 2 ? -0 : 0;
+  for (let i = 3; i < n; i += 11) x[i] = Number.NaN;
+  const ys = [xs[0], xs[1], xs[2] >> 1, xs[3] >> 1];
+  const m = ys.reduce((p, q) => p * q, 1);
+  const y = nan(m);
+  expect(wasmMaxPool2x2(x, xs, null, y)).toBe(true);
+  sameBits(y, refMaxPool2d(f64(x), xs, attrs), `forward ${xs}`);
+  const dy = rand(m);
+  for (let i = 0; i < m; i += 5) dy[i] = -0;
+  const dx = nan(n);
+  expect(wasmMaxPool2x2(x, xs, dy, dx)).toBe(true);
+  sameBits(dx, refMaxPool2dBackward(f64(x), xs, f64(dy), ys, attrs), `backward ${xs}`);
+};
+
 describe('wasm emitter', () => {
   it('encodes LEB128 as the spec does', () => {
     expect(uleb(0)).toEqual([0]);
@@ -137,6 +168,9 @@ describe('wasm kernels vs reference', () => {
       });
       it('conv2d forward and both backward passes', () => {
         for (const c of CONVS) checkConv(c);
+      });
+      it('2x2 max pool forward and backward: bit for bit, ties, signed zeros, NaN, odd sizes', () => {
+        for (const c of POOLS) checkMaxPool(c);
       });
       it('a large matmul after the memory grew (workers see the grown memory)', () => {
         checkMatmul({ a: [1, 150, 600], b: [1, 600, 260], tA: false, tB: false });
