@@ -71,6 +71,7 @@ const conv: Array<{ x: Shape; w: Shape; a: Conv2dAttrs }> = [
 const pools: Array<{ x: Shape; a: Pool2dAttrs }> = [
   { x: [2, 3, 7, 5], a: { kernel: [3, 2], stride: [2, 2], pad: [1, 1] } },
   { x: [1, 1, 4, 4], a: { kernel: [2, 2], stride: [2, 2], pad: [0, 0] } },
+  { x: [2, 3, 7, 19], a: { kernel: [2, 2], stride: [2, 2], pad: [0, 0] } },
   { x: [2, 1, 5, 6], a: { kernel: [3, 3], stride: [1, 2], pad: [1, 0] } },
 ];
 
@@ -214,6 +215,25 @@ export const describeBackendConformance = (makeBackend: () => Backend | Promise<
         expect(b.liveHandles(), 'each primitive returns exactly one fresh handle').toBe(before);
       });
     }
+
+    it('optional conv2dBiasAct, where the backend has it: act(conv2d + bias) as the reference', () => {
+      if (!b.conv2dBiasAct) return; // backends without it get the op layer's composition
+      const made: DataHandle[] = [];
+      try {
+        conv.forEach(({ x: xs, w: ws, a }, k) => {
+          for (const act of ['none', 'relu'] as const) {
+            const rng = Rng.fromSeed(2000 + k);
+            const x = input(b, rand(rng, sizeOf(xs))), w = input(b, rand(rng, sizeOf(ws))), bias = input(b, rand(rng, ws[0]));
+            made.push(x.h, w.h, bias.h);
+            const got = b.conv2dBiasAct!(x.h, xs, w.h, ws, bias.h, a, act);
+            made.push(got);
+            expectClose(b.download(got), ref.refConv2dBiasAct(x.r, xs, w.r, ws, bias.r, a, act), o.tolerance, `conv2dBiasAct[${k}] ${act}`);
+          }
+        });
+      } finally {
+        for (const h of made) b.release(h);
+      }
+    });
 
     it('memory: liveHandles counts, release frees, a second release is an error', () => {
       const start = b.liveHandles();

@@ -74,6 +74,9 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   logSoftmax: () => [(x) => T.logSoftmax(x, 1), [r([2, 6, 2], -3, 3)]],
   conv2d: () => [(x, w) => T.conv2d(x, w, { stride: [2, 1], padding: 1 }), [r([2, 3, 6, 5]), r([4, 3, 3, 2])]],
   conv2dUnpadded: () => [(x, w) => T.conv2d(x, w), [r([1, 2, 4, 4]), r([3, 2, 2, 2])]],
+  // the fused conv + bias (+ ReLU): random pre-activations sit far from the kink at eps = 1e-6
+  conv2dBiasAct: () => [(x, w, b) => T.conv2dBiasAct(x, w, b, { stride: [1, 2], padding: [1, 0] }), [r([2, 3, 5, 6]), r([4, 3, 3, 2]), r([4])]],
+  conv2dBiasRelu: () => [(x, w, b) => T.conv2dBiasAct(x, w, b, { padding: 1, activation: 'relu' }), [r([2, 2, 4, 5]), r([3, 2, 3, 3]), r([3])]],
   maxPool2d: () => [(x) => T.maxPool2d(x, { kernel: 3, stride: 2, padding: 1 }), [ramp([2, 2, 5, 6])]],
   avgPool2d: () => [(x) => T.avgPool2d(x, { kernel: [2, 3], stride: 1, padding: [1, 1] }), [r([1, 2, 4, 5])]],
   adaptiveAvgPool2d: () => [(x) => T.adaptiveAvgPool2d(x, [3, 2]), [r([2, 2, 7, 5])]],

@@ -119,6 +119,8 @@ export const createCpuBackend = (opts: CpuBackendOptions = {}): CpuBackend => {
 
     conv2d: (x, xShape, w, wShape, attrs) =>
       into(x, sizeOf(ref.conv2dOutShape(xShape, wShape, attrs)), (o) => heavy.conv2dInto(data(x), xShape, data(w), wShape, attrs, o)),
+    conv2dBiasAct: (x, xShape, w, wShape, bias, attrs, act) =>
+      into(x, sizeOf(ref.conv2dOutShape(xShape, wShape, attrs)), (o) => heavy.conv2dBiasActInto(data(x), xShape, data(w), wShape, data(bias), attrs, act, o)),
     conv2dBackwardInput: (dy, dyShape, w, wShape, xShape, attrs) =>
       into(dy, sizeOf(xShape), (o) => heavy.conv2dBackwardInputInto(data(dy), dyShape, data(w), wShape, xShape, attrs, o)),
     conv2dBackwardFilter: (x, xShape, dy, dyShape, wShape, attrs: Conv2dAttrs) =>

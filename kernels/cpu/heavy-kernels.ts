@@ -9,7 +9,7 @@
  * logged once. A call too big for the wasm memory (2 GiB) is declined by the wasm kernel and
  * runs on the TypeScript path.
  */
-import type { Conv2dAttrs, Pool2dAttrs } from '../../lib/backend/backend.js';
+import type { Conv2dAttrs, ConvActivation, Pool2dAttrs } from '../../lib/backend/backend.js';
 import { lightMaxPool2d, lightMaxPool2dBackward } from './light/max-pool.js';
 import type { TypedArray } from '../../lib/tensor/dtype.js';
 import type { Shape } from '../../lib/tensor/shape.js';
@@ -45,6 +45,14 @@ export const conv2dInto = (x: TypedArray, xShape: Shape, w: TypedArray, wShape: 
   if (f32(x, w, out) && useWasm() && wasm.wasmConv2d(x as Float32Array, xShape, w as Float32Array, wShape, attrs, out as Float32Array)) return;
   else if (f32(x, w, out)) fast.fastConv2d(x as Float32Array, xShape, w as Float32Array, wShape, attrs, out as Float32Array);
   else ref.refConv2d(x, xShape, w, wShape, attrs, out);
+};
+
+/** act(conv2d + bias): fused into the wasm GEMM's epilogue, else the convolution then one in-place pass. */
+export const conv2dBiasActInto = (x: TypedArray, xShape: Shape, w: TypedArray, wShape: Shape, bias: TypedArray, attrs: Conv2dAttrs, act: ConvActivation, out: TypedArray): void => {
+  const epi = { bias: bias as Float32Array, relu: act === 'relu' };
+  if (f32(x, w, bias, out) && useWasm() && wasm.wasmConv2d(x as Float32Array, xShape, w as Float32Array, wShape, attrs, out as Float32Array, epi)) return;
+  conv2dInto(x, xShape, w, wShape, attrs, out);
+  ref.applyBiasAct(out, wShape[0], out.length / (xShape[0] * wShape[0]), bias, act);
 };
 
 export const conv2dBackwardInputInto = (dy: TypedArray, dyShape: Shape, w: TypedArray, wShape: Shape, xShape: Shape, attrs: Conv2dAttrs, out: TypedArray): void => {

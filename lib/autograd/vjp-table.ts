@@ -108,6 +108,17 @@ export const VJP_TABLE: Record<string, VjpRule> = {
       w.tracksGrad ? ops.conv2dBackwardFilter(x, g, w.shape, attrs) : null,
     ];
   },
+  // through the activation first (y > 0 exactly where the pre-activation is: step(y) is relu's mask)
+  conv2dBiasAct: (g, n, y) => {
+    const [x, w, b] = n.inputs;
+    const attrs = attr<Conv2dAttrs>(n, 'attrs');
+    const gz = attr<string>(n, 'act') === 'relu' ? ops.mul(g, ops.step(y)) : g;
+    return [
+      x.tracksGrad ? ops.conv2dBackwardInput(gz, w, x.shape, attrs) : null,
+      w.tracksGrad ? ops.conv2dBackwardFilter(x, gz, w.shape, attrs) : null,
+      b.tracksGrad ? ops.sum(gz, [0, 2, 3]) : null,
+    ];
+  },
   maxPool2d: (g, n) => [ops.maxPool2dBackward(inp(n, A), g, attr<Pool2dAttrs>(n, 'attrs'))],
   avgPool2d: (g, n) => [ops.avgPool2dBackward(g, inp(n, A).shape, attr<Pool2dAttrs>(n, 'attrs'))],
   adaptiveAvgPool2d: (g, n) => [ops.adaptiveAvgPool2dBackward(g, inp(n, A).shape)],

@@ -29,6 +29,9 @@ export type BinaryOp =
 
 export type ReduceOp = 'sum' | 'max' | 'min';
 
+/** The activation a fused convolution applies after its bias: ReLU is x < 0 ? 0 : x. */
+export type ConvActivation = 'none' | 'relu';
+
 export interface Conv2dAttrs {
   readonly stride: readonly [number, number];
   readonly pad: readonly [number, number];
@@ -85,6 +88,12 @@ export interface Backend {
   conv2d(x: DataHandle, xShape: Shape, w: DataHandle, wShape: Shape, attrs: Conv2dAttrs): DataHandle;
   conv2dBackwardInput(dy: DataHandle, dyShape: Shape, w: DataHandle, wShape: Shape, xShape: Shape, attrs: Conv2dAttrs): DataHandle;
   conv2dBackwardFilter(x: DataHandle, xShape: Shape, dy: DataHandle, dyShape: Shape, wShape: Shape, attrs: Conv2dAttrs): DataHandle;
+  /**
+   * Optional fusion: act(conv2d(x, w) + bias[o]) with bias [O] in one pass (the epilogue runs while
+   * the GEMM's output is in cache). A backend without it gets the composition of conv2d, add and
+   * relu from the op layer, with the same values.
+   */
+  conv2dBiasAct?(x: DataHandle, xShape: Shape, w: DataHandle, wShape: Shape, bias: DataHandle, attrs: Conv2dAttrs, act: ConvActivation): DataHandle;
 
   /** x [N, C, H, W]; padding never wins a max. */
   maxPool2d(x: DataHandle, xShape: Shape, attrs: Pool2dAttrs): DataHandle;

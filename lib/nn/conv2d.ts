@@ -18,7 +18,7 @@ export const conv2d = (inC: number, outC: number, kernel: Pair, o: Conv2dOptions
   const fanIn = inC * kh * kw;
   const fanOut = outC * kh * kw;
   const bias = o.bias ?? true;
-  return {
+  const layer: Module = {
     kind: `Conv2d(${inC}, ${outC}, ${kh}x${kw})`,
     params: [
       { name: 'weight', shape: [outC, inC, kh, kw], init: weightInit(o.init ?? 'torch', fanIn, fanOut) },
@@ -26,8 +26,16 @@ export const conv2d = (inC: number, outC: number, kernel: Pair, o: Conv2dOptions
     ],
     state: [],
     apply: (p, state, x) => {
-      const y = T.conv2d(x, p.get('weight')!, { stride: o.stride, padding: o.padding });
-      return { y: bias ? T.add(y, T.reshape(p.get('bias')!, [1, outC, 1, 1])) : y, state };
+      const opts = { stride: o.stride, padding: o.padding };
+      return { y: bias ? T.conv2dBiasAct(x, p.get('weight')!, p.get('bias')!, opts) : T.conv2d(x, p.get('weight')!, opts), state };
     },
   };
+  if (!bias) return layer;
+  // bias and ReLU in the convolution's kernel (see Module.withRelu)
+  const withRelu: Module = {
+    ...layer,
+    kind: `${layer.kind}+ReLU`,
+    apply: (p, state, x) => ({ y: T.conv2dBiasAct(x, p.get('weight')!, p.get('bias')!, { stride: o.stride, padding: o.padding, activation: 'relu' }), state }),
+  };
+  return { ...layer, withRelu };
 };

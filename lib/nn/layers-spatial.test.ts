@@ -8,11 +8,14 @@ import { adaptiveAvgPool2d, avgPool2d, globalAvgPool, maxPool2d } from './poolin
 import { multiHeadAttention, selfAttention } from './attention.js';
 import { basicBlock } from './resnet.js';
 import { mixerBlock } from './mixer.js';
-import { initModule, type ApplyCtx, type Module } from './module.js';
+import { initModule, sequential, type ApplyCtx, type Module } from './module.js';
+import { relu } from './activations.js';
+import { grad } from '../autograd/grad.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gradCheck } from '../../property-tests/gradcheck.js';
 
 useBackend(createCpuBackend());
+
 
 /** The gradient of a module's output in its input and every parameter (float64, params from seed 3), checked by the shared central-difference checker. */
 const checkModuleGrad = (m: Module, x: Tensor, ctx: ApplyCtx = { training: true, updateStats: false }, tol = 1e-6): number => {
@@ -36,6 +39,32 @@ describe('Conv2d', () => {
     expect(Array.from(y.toArray())).toEqual([14, 28, 46, 87]);
   });
   it('passes a gradient check', () => checkModuleGrad(conv2d(2, 3, 3, { padding: 1, stride: 2 }), rand([2, 2, 5, 5])));
+
+  it('in a Sequential, Conv2d + ReLU runs as one fused kernel with the values and gradients of the pair', () => {
+    const cpu = createCpuBackend();
+    const calls: string[] = [];
+    const spied = { ...cpu, conv2dBiasAct: (...a: Parameters<NonNullable<typeof cpu.conv2dBiasAct>>) => (calls.push(a[6]), cpu.conv2dBiasAct!(...a)) };
+    const composed = { ...cpu, conv2dBiasAct: undefined }; // the op layer falls back to conv2d -> add -> relu
+    const net = sequential([conv2d(3, 4, 3, { padding: 1 }), relu(), conv2d(4, 2, 1)]);
+    const run = (backend: typeof cpu) => {
+      useBackend(backend);
+      try {
+        const { params, state } = initModule(net, Rng.fromSeed(8));
+        const x = T.randomNormal([2, 3, 6, 5], Rng.fromSeed(9));
+        const ps = [...params.values()];
+        const y = net.apply(params, state, x, { training: true }).y;
+        const g = grad(T.sum(T.square(y)), ps);
+        return { y: Array.from(y.toArray()), g: g.map((t) => Array.from(t.toArray())) };
+      } finally {
+        useBackend(cpu);
+      }
+    };
+    const fused = run(spied);
+    expect(calls).toEqual(['relu', 'none']); // the pair fused; the last conv keeps its bias add fused
+    const plain = run(composed);
+    expect(fused.y).toEqual(plain.y);
+    fused.g.forEach((g, i) => g.forEach((v, j) => expect(v).toBeCloseTo(plain.g[i][j], 5)));
+  });
 });
 
 describe('pooling', () => {

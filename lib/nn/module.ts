@@ -42,6 +42,12 @@ export interface Module {
   readonly params: readonly TensorSpec[];
   readonly state: readonly TensorSpec[];
   apply(params: ParamTree, state: StateTree, x: Tensor, ctx: ApplyCtx): Applied;
+  /**
+   * The same layer with a ReLU fused onto its output (same params and state), for layers that
+   * can apply one in their kernel (a biased convolution). A Sequential runs it in place of the
+   * pair when this layer is followed by a 'ReLU' child: same values, one pass fewer.
+   */
+  readonly withRelu?: Module;
 }
 
 export const prefixSpecs = (prefix: string, specs: readonly TensorSpec[]): TensorSpec[] => specs.map((s) => ({ ...s, name: join(prefix, s.name) }));
@@ -54,8 +60,8 @@ export const stateless = (kind: string, f: (x: Tensor, ctx: ApplyCtx) => Tensor)
   apply: (_p, state, x, ctx) => ({ y: f(x, ctx), state }),
 });
 
-/** Runs a named child inside a composite's forward, threading its state. */
-export type RunChild = (name: string, x: Tensor) => Tensor;
+/** Runs a named child inside a composite's forward, threading its state; `as` runs a variant of it (same params and state). */
+export type RunChild = (name: string, x: Tensor, as?: Module) => Tensor;
 
 /**
  * A module made of named children and a forward function that calls them through `run`.
@@ -73,8 +79,8 @@ export const composite = (
     state: children.flatMap(([n, m]) => prefixSpecs(n, m.state)),
     apply: (params, state, x, ctx) => {
       const next = new Map(state);
-      const run: RunChild = (name, input) => {
-        const m = byName.get(name);
+      const run: RunChild = (name, input, as) => {
+        const m = as ?? byName.get(name);
         if (!m) throw new Error(`${kind}: no child '${name}'`); // a bug in the model definition, not a user error
         const r = m.apply(subtree(params, name), m.state.length ? subtree(state, name) : EMPTY, input, ctx);
         if (m.state.length) graft(next, name, r.state);
@@ -90,9 +96,23 @@ export const composite = (
 export const sequential = (layers: readonly Module[]): Module =>
   named(layers.map((m, i) => [String(i), m] as const));
 
-/** Children applied in order under the given names. */
+/**
+ * Children applied in order under the given names. A child with a fused-ReLU variant followed
+ * by a ReLU child runs as that variant and the ReLU is skipped (it has no params or state, so
+ * names and checkpoints are unchanged).
+ */
 export const named = (children: ReadonlyArray<readonly [string, Module]>, kind = 'Sequential'): Module =>
-  composite(kind, children, (run, x) => children.reduce((h, [n]) => run(n, h), x));
+  composite(kind, children, (run, x) => {
+    let h = x;
+    for (let i = 0; i < children.length; i++) {
+      const [name, m] = children[i];
+      if (m.withRelu && children[i + 1]?.[1].kind === 'ReLU') {
+        h = run(name, h, m.withRelu);
+        i++;
+      } else h = run(name, h);
+    }
+    return h;
+  });
 
 /** Allocates tensors for specs, seeded by rng (one fork per tensor, so adding a tensor does not shift the others). */
 export const initTensors = (specs: readonly TensorSpec[], rng: Rng, o: Omit<CreateOptions, 'requiresGrad'> = {}, leaf: (t: Tensor) => Tensor = asParameter): Map<string, Tensor> =>

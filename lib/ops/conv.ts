@@ -1,5 +1,7 @@
 /** 2-d convolution (cross-correlation), NCHW, no bias. Gradients: the two backward kernels below. */
-import type { Conv2dAttrs } from '../backend/backend.js';
+import type { Conv2dAttrs, ConvActivation } from '../backend/backend.js';
+import { add, relu } from './elementwise.js';
+import { reshape } from './shape-ops.js';
 import { record } from '../autograd/tape.js';
 import { EngineError, fmtShape, shapeError } from '../errors.js';
 import { windowOutSize, type Shape } from '../tensor/shape.js';
@@ -33,15 +35,46 @@ const outShapeOf = (xShape: Shape, wShape: Shape, a: Conv2dAttrs): number[] => [
 ];
 
 /** x [N, C, H, W] * w [O, C, KH, KW] -> [N, O, OH, OW]. */
-export const conv2d = (x: Tensor, w: Tensor, o: Conv2dOptions = {}): Tensor => {
-  sameBackendAndDtype('conv2d', x, w);
-  if (x.rank !== 4 || w.rank !== 4) throw shapeError('conv2d', 'x must be [N, C, H, W] and w [O, C, KH, KW]', x.shape, w.shape);
-  if (x.shape[1] !== w.shape[1]) throw shapeError('conv2d', `channels differ (${x.shape[1]} in x, ${w.shape[1]} in w)`, x.shape, w.shape);
+/** The checks every convolution op makes; its attributes and output shape. */
+const checkConv = (op: string, x: Tensor, w: Tensor, o: Conv2dOptions): { attrs: Conv2dAttrs; outShape: number[] } => {
+  sameBackendAndDtype(op, x, w);
+  if (x.rank !== 4 || w.rank !== 4) throw shapeError(op, 'x must be [N, C, H, W] and w [O, C, KH, KW]', x.shape, w.shape);
+  if (x.shape[1] !== w.shape[1]) throw shapeError(op, `channels differ (${x.shape[1]} in x, ${w.shape[1]} in w)`, x.shape, w.shape);
   const attrs = conv2dAttrs(o);
   const outShape = outShapeOf(x.shape, w.shape, attrs);
-  if (outShape[2] < 1 || outShape[3] < 1) throw shapeError('conv2d', `kernel larger than the padded input (padding ${attrs.pad.join(', ')})`, x.shape, w.shape);
+  if (outShape[2] < 1 || outShape[3] < 1) throw shapeError(op, `kernel larger than the padded input (padding ${attrs.pad.join(', ')})`, x.shape, w.shape);
+  return { attrs, outShape };
+};
+
+export const conv2d = (x: Tensor, w: Tensor, o: Conv2dOptions = {}): Tensor => {
+  const { attrs, outShape } = checkConv('conv2d', x, w, o);
   const h = x.backend.conv2d(x.handle, x.shape, w.handle, w.shape, attrs);
   return record(new Tensor(x.backend, h, outShape), 'conv2d', [x, w], { attrs });
+};
+
+export interface Conv2dBiasActOptions extends Conv2dOptions {
+  /** Applied after the bias; default 'none'. */
+  readonly activation?: ConvActivation;
+}
+
+/**
+ * act(conv2d(x, w) + b) with b [O]: one fused kernel on backends that have one (the CPU backend
+ * runs the bias and ReLU in its GEMM's epilogue), else the composition conv2d -> add -> relu.
+ * Values and gradients are the composition's either way.
+ */
+export const conv2dBiasAct = (x: Tensor, w: Tensor, b: Tensor, o: Conv2dBiasActOptions = {}): Tensor => {
+  const act = o.activation ?? 'none';
+  if (act !== 'none' && act !== 'relu') throw new EngineError('ArgumentError', 'conv2dBiasAct', `activation must be 'none' or 'relu', got ${JSON.stringify(act)}`);
+  sameBackendAndDtype('conv2dBiasAct', x, b);
+  if (b.rank !== 1 || w.rank !== 4 || b.shape[0] !== w.shape[0]) throw shapeError('conv2dBiasAct', 'bias must be [O] for w [O, C, KH, KW]', w.shape, b.shape);
+  const fused = x.backend.conv2dBiasAct;
+  if (!fused) {
+    const y = add(conv2d(x, w, o), reshape(b, [1, b.shape[0], 1, 1]));
+    return act === 'relu' ? relu(y) : y;
+  }
+  const y = checkConv('conv2dBiasAct', x, w, o);
+  const h = fused.call(x.backend, x.handle, x.shape, w.handle, w.shape, b.handle, y.attrs, act);
+  return record(new Tensor(x.backend, h, y.outShape), 'conv2dBiasAct', [x, w, b], { attrs: y.attrs, act });
 };
 
 /** d conv2d / d x applied to dy (not recorded: used by the gradient rule). */

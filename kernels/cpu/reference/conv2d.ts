@@ -3,7 +3,7 @@
  * written as a gather: every output cell sums exactly the products that define it, so the
  * three functions can be checked against each other and against the definition.
  */
-import type { Conv2dAttrs } from '../../../lib/backend/backend.js';
+import type { Conv2dAttrs, ConvActivation } from '../../../lib/backend/backend.js';
 import type { TypedArray } from '../../../lib/tensor/dtype.js';
 import { windowOutSize, type Shape } from '../../../lib/tensor/shape.js';
 import { outLike } from './alloc.js';
@@ -98,4 +98,27 @@ export const refConv2dBackwardFilter = (x: TypedArray, xShape: Shape, dy: TypedA
           dw[((f * c + ch) * kh + u) * kw + v] = acc;
         }
   return dw;
+};
+
+/**
+ * The optional fused primitive: y = act(conv2d(x, w) + bias[o]), bias [O], act 'relu' (x < 0 ?
+ * 0 : x, as the relu op) or 'none'. Defined as exactly that composition, applied in place.
+ */
+export const refConv2dBiasAct = (x: TypedArray, xShape: Shape, w: TypedArray, wShape: Shape, bias: TypedArray, a: Conv2dAttrs, act: ConvActivation, out?: TypedArray): TypedArray => {
+  const y = refConv2d(x, xShape, w, wShape, a, out);
+  applyBiasAct(y, wShape[0], y.length / (xShape[0] * wShape[0]), bias, act);
+  return y;
+};
+
+/** y [N, O, P] (P = OH*OW) += bias[o], then ReLU when act is 'relu': in place. */
+export const applyBiasAct = (y: TypedArray, O: number, P: number, bias: TypedArray, act: ConvActivation): void => {
+  for (let base = 0, o = 0; base < y.length; base += P, o = (o + 1) % O) {
+    const b = bias[o];
+    if (act === 'relu') {
+      for (let j = base; j < base + P; j++) {
+        const v = y[j] + b;
+        y[j] = v < 0 ? 0 : v;
+      }
+    } else for (let j = base; j < base + P; j++) y[j] += b;
+  }
 };

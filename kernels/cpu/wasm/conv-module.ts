@@ -5,9 +5,13 @@
  *    the image at x; row ((c-c0)*KH + ky)*KW + kx, column oy*OW + ox holds
  *    x[c, oy*sh - ph + ky, ox*sw - pw + kx], or 0 in the padding.
  *  - col2imAdd (col, c0, c1, ...same geometry, x): x += the adjoint scatter of those rows.
+ *  - biasAct (y, rows, P, bias, relu): the fused convolution epilogue, y[r, j] = act(y[r, j] +
+ *    bias[r]) for rows of P floats, act = ReLU (x < 0 ? 0 : x, so -0 and NaN pass) when relu != 0.
+ *    It runs right after a GEMM wrote those rows, while they are still in cache, instead of a
+ *    bias add and a ReLU each streaming the whole output through memory again.
  * Stride-1 rows are moved 4 floats at a time. Addresses in bytes, sizes in elements.
  */
-import { Fn, I32, OP, SIMD } from './emitter.js';
+import { F32, Fn, I32, OP, SIMD, V128 } from './emitter.js';
 
 const convLoops = (name: string, adjoint: boolean): Fn => {
   const f = new Fn(name, Array<typeof I32>(14).fill(I32));
@@ -91,3 +95,33 @@ const convLoops = (name: string, adjoint: boolean): Fn => {
 
 export const im2colFn = (): Fn => convLoops('im2col', false);
 export const col2imAddFn = (): Fn => convLoops('col2imAdd', true);
+
+export const biasActFn = (): Fn => {
+  const f = new Fn('biasAct', [I32, I32, I32, I32, I32]);
+  const [y, rows, P, bias, relu] = [0, 1, 2, 3, 4];
+  const r = f.local(I32), j = f.local(I32), P4 = f.local(I32), q = f.local(I32);
+  const bv = f.local(V128), v = f.local(V128), bs = f.local(F32), s = f.local(F32);
+  const F32X4_LT = 0x43, V128_ANDNOT = 0x4f, F32_LT = 0x5d;
+  f.get(P).i32(-4).op(OP.i32And).set(P4);
+  f.get(y).set(q);
+  f.forUp(r, () => f.i32(0), () => f.get(rows), 1, () => {
+    f.get(bias).get(r).i32(2).op(OP.i32Shl).op(OP.i32Add).f32Load().set(bs);
+    f.get(bs).simd(SIMD.f32x4Splat).set(bv);
+    const vector = (withRelu: boolean) => f.forUp(j, () => f.i32(0), () => f.get(P4), 4, () => {
+      f.get(q).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add);
+      f.get(q).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).v128Load().get(bv).simd(SIMD.f32x4Add);
+      if (withRelu) f.tee(v).get(v).v128Zero().simd(F32X4_LT).simd(V128_ANDNOT); // v & ~(v < 0)
+      f.v128Store();
+    });
+    f.ifElse(() => f.get(relu), () => vector(true), () => vector(false));
+    f.forUp(j, () => f.get(P4), () => f.get(P), 1, () => {
+      f.get(q).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add);
+      f.get(q).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).f32Load().get(bs).op(OP.f32Add).set(s);
+      // relu: select(+0, s, s < 0) when asked, else s
+      f.f32Zero().get(s).get(s).f32Zero().op(F32_LT).get(relu).op(OP.i32And).op(OP.select);
+      f.f32Store();
+    });
+    f.addTo(q, () => void f.get(P).i32(2).op(OP.i32Shl));
+  });
+  return f;
+};

@@ -18,6 +18,7 @@ export interface WasmExports {
   macro(mc: number, nc: number, kc: number, ap: number, bp: number, c: number, ldc: number, mode: number, tmp: number): void;
   im2col(x: number, c0: number, c1: number, H: number, W: number, KH: number, KW: number, sh: number, sw: number, ph: number, pw: number, OH: number, OW: number, col: number): void;
   col2imAdd(col: number, c0: number, c1: number, H: number, W: number, KH: number, KW: number, sh: number, sw: number, ph: number, pw: number, OH: number, OW: number, x: number): void;
+  biasAct(y: number, rows: number, P: number, bias: number, relu: number): void;
   maxPool2x2(x: number, planes: number, H: number, W: number, y: number): void;
   maxPool2x2Back(x: number, dy: number, planes: number, H: number, W: number, dx: number): void;
 }
@@ -92,8 +93,10 @@ export function wMatmulPart(ws: WasmThread, p: readonly number[], lo: number, hi
 
 /**
  * conv parts. p = [N, C, H, W, O, KH, KW, sh, sw, ph, pw, OH, OW, split, in0, in1, out, colBase,
- * colBytes, outBytes] (addresses in bytes): thread t's im2col scratch is colBase + t*colBytes
- * and (backward filter over images) its partial dW is out + t*outBytes. split 0 = images,
+ * colBytes, outBytes, bias, relu] (addresses in bytes): thread t's im2col scratch is colBase +
+ * t*colBytes and (backward filter over images) its partial dW is out + t*outBytes. Forward only:
+ * bias != 0 is the address of a bias [O] applied (then ReLU when relu != 0) to each image's
+ * rows right after its GEMM. split 0 = images,
  * 1 = channels (forward and filter: output channels; backward input: input channels).
  */
 export function wPointwise(p: readonly number[]): boolean {
@@ -112,6 +115,7 @@ export function wConvPart(ws: WasmThread, p: readonly number[], lo: number, hi: 
     const xo = X + n * C * H * W * 4;
     if (!direct) ws.ex.im2col(xo, 0, C, H, W, p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], col);
     wgemm(ws, o1 - o0, P, CKK, Wt + o0 * CKK * 4, CKK, 1, direct ? xo : col, P, 1, Y + (n * O + o0) * P * 4, P, false);
+    if (p[20]) ws.ex.biasAct(Y + (n * O + o0) * P * 4, o1 - o0, P, p[20] + o0 * 4, p[21]);
   }
 }
 

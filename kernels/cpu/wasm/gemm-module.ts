@@ -11,7 +11,7 @@
  *    f32x4 accumulators (MR*NR/4 v128 locals). Edge tiles go through `tmp` (MR*NR floats).
  * Also im2col / col2imAdd (./conv-module.ts) and the 2x2 max pool (./maxpool-module.ts). Pointers are byte addresses in the shared memory, strides and sizes are in elements.
  */
-import { col2imAddFn, im2colFn } from './conv-module.js';
+import { biasActFn, col2imAddFn, im2colFn } from './conv-module.js';
 import { maxPool2x2BackFn, maxPool2x2Fn } from './maxpool-module.js';
 import { buildModule, Fn, I32, OP, SIMD, V128, type MemoryImport } from './emitter.js';
 
@@ -187,4 +187,4 @@ const macroFn = (g: GemmShape): Fn => {
 };
 
 export const buildGemmModule = (g: GemmShape, mem: MemoryImport): Uint8Array<ArrayBuffer> =>
-  buildModule([packFn('packA', g.MR), packFn('packB', g.NR), macroFn(g), im2colFn(), col2imAddFn(), maxPool2x2Fn(), maxPool2x2BackFn()], mem);
+  buildModule([packFn('packA', g.MR), packFn('packB', g.NR), macroFn(g), im2colFn(), col2imAddFn(), biasActFn(), maxPool2x2Fn(), maxPool2x2BackFn()], mem);

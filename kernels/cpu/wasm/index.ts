@@ -151,10 +151,16 @@ const convPlan = (rt: WasmRuntime, p: number[], channels: number): { threads: nu
 type ConvKind = 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardFilter';
 
 /** Copies the inputs in, runs `kind`, copies the result out (summing per-thread partial dW). */
-const runConv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number[], outLen: number, channels: number, out: Float32Array): boolean =>
-  fits(() => conv(kind, in0, in1, p, outLen, channels, out));
+/** The fused forward epilogue: out = act(conv + bias[o]). */
+export interface ConvEpilogue {
+  readonly bias: Float32Array;
+  readonly relu: boolean;
+}
 
-const conv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number[], outLen: number, channels: number, out: Float32Array): void => {
+const runConv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number[], outLen: number, channels: number, out: Float32Array, epi?: ConvEpilogue): boolean =>
+  fits(() => conv(kind, in0, in1, p, outLen, channels, out, epi));
+
+const conv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number[], outLen: number, channels: number, out: Float32Array, epi?: ConvEpilogue): void => {
   const rt = runtimeOrThrow();
   const plan = convPlan(rt, p, channels);
   const pointwise = p[5] === 1 && p[6] === 1 && p[7] === 1 && p[8] === 1 && p[9] === 0 && p[10] === 0;
@@ -166,7 +172,8 @@ const conv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number[],
   const outBytes = outLen * 4;
   const colBytes = Math.ceil((colLen * 4) / 64) * 64;
   const col = mem.alloc((colBytes / 4) * plan.threads);
-  p.push(A, B, O, col, colBytes, outBytes);
+  const bias = epi ? mem.put(epi.bias.subarray(0, p[4])) : 0;
+  p.push(A, B, O, col, colBytes, outBytes, bias, epi?.relu ? 1 : 0);
   const done = run(rt, kind, p, plan.n, plan.threads, plan.bounds);
   const res = mem.view(O, outLen);
   if (partials > 1) {
@@ -180,10 +187,13 @@ const conv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number[],
   out.set(res);
 };
 
-/** x [N,C,H,W], w [O,C,KH,KW] -> out [N,O,OH,OW]; false when too big (see wasmMatmul). */
-export function wasmConv2d(x: Float32Array, xShape: readonly number[], w: Float32Array, wShape: readonly number[], attrs: Conv2dAttrs, out: Float32Array): boolean {
+/**
+ * x [N,C,H,W], w [O,C,KH,KW] -> out [N,O,OH,OW], with the fused bias (+ ReLU) epilogue when
+ * `epi` is given; false when too big (see wasmMatmul).
+ */
+export function wasmConv2d(x: Float32Array, xShape: readonly number[], w: Float32Array, wShape: readonly number[], attrs: Conv2dAttrs, out: Float32Array, epi?: ConvEpilogue): boolean {
   const p = convParams(xShape, wShape, attrs);
-  return runConv('conv2d', x, w, p, p[0] * p[4] * p[11] * p[12], p[4], out);
+  return runConv('conv2d', x, w, p, p[0] * p[4] * p[11] * p[12], p[4], out, epi);
 }
 
 /** dy [N,O,OH,OW], w [O,C,KH,KW] -> out = dx [N,C,H,W]; false when too big. */

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conv2dAttrs } from '../../../lib/backend/backend.js';
 import { Rng } from '../../../lib/rng/rng.js';
-import { conv2dOutShape, refConv2d, refConv2dBackwardFilter, refConv2dBackwardInput, refMatmul, refMaxPool2d, refMaxPool2dBackward } from '../reference/index.js';
+import { conv2dOutShape, refConv2d, refConv2dBackwardFilter, refConv2dBackwardInput, refMatmul, refMaxPool2d, refMaxPool2dBackward, applyBiasAct } from '../reference/index.js';
 import { setFastThreads } from '../fast/index.js';
 import { wasmApi } from './api.js';
 import { buildGemmModule } from './gemm-module.js';
@@ -87,6 +87,15 @@ const checkConv = ({ x: xs, w: ws, a }: (typeof CONVS)[number]): void => {
   const y = nan(n(ys));
   wasmConv2d(x, xs, w, ws, a, y);
   expect(worst(y, refConv2d(f64(x), xs, f64(w), ws, a), refConv2d(abs64(x), xs, abs64(w), ws, a), K), `forward ${label}`).toBeLessThanOrEqual(1);
+  // the fused epilogue: the same GEMM result, then bias and ReLU exactly as the reference applies them
+  const bias = rand(ws[0]);
+  for (const relu of [false, true]) {
+    const fused = nan(n(ys));
+    wasmConv2d(x, xs, w, ws, a, fused, { bias, relu });
+    const want = Float32Array.from(y);
+    applyBiasAct(want, ws[0], ys[2] * ys[3], bias, relu ? 'relu' : 'none');
+    sameBits(fused, want, `fused bias${relu ? ' + relu' : ''} ${label}`);
+  }
   const dx = nan(n(xs));
   wasmConv2dBackwardInput(dy, w, ws, xs, a, dx);
   const dxWant = refConv2dBackwardInput(f64(dy), ys, f64(w), ws, xs, a);
