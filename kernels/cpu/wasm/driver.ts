@@ -92,6 +92,34 @@ export function wMatmulPart(ws: WasmThread, p: readonly number[], lo: number, hi
 }
 
 /**
+ * Two-thread GEMM without repacking B per chunk (splitting C's rows used to make every chunk pack
+ * all of B again, which held matmul 512 at ~1.1x on two threads): B is packed once, in parallel
+ * over column panels, into a shared buffer laid out block by block (k block pc at BP + pc*nPad
+ * floats, its panel q at + q*NR*kc), then row chunks run the macro-kernel on it.
+ * p = [M, N, K, A, aRs, aCs, B, bRs, bCs, C, BP, nPad] (bytes for addresses, elements otherwise).
+ * Pack part: columns [lo, hi) of every k block (lo a multiple of NR). Rows part: C rows [lo, hi).
+ */
+export function wPackBPart(ws: WasmThread, p: readonly number[], lo: number, hi: number): void {
+  const K = p[2], B = p[6], bRs = p[7], bCs = p[8], BP = p[10], nPad = p[11];
+  for (let pc = 0; pc < K; pc += ws.KC) {
+    const kc = Math.min(ws.KC, K - pc);
+    ws.ex.packB(B + (pc * bRs + lo * bCs) * 4, bCs, bRs, hi - lo, kc, BP + (pc * nPad + lo * kc) * 4);
+  }
+}
+
+export function wRowsOnPackedBPart(ws: WasmThread, p: readonly number[], lo: number, hi: number): void {
+  const N = p[1], K = p[2], A = p[3], aRs = p[4], aCs = p[5], C = p[9], BP = p[10], nPad = p[11];
+  for (let pc = 0; pc < K; pc += ws.KC) {
+    const kc = Math.min(ws.KC, K - pc);
+    for (let ic = lo; ic < hi; ic += ws.MC) {
+      const mc = Math.min(ws.MC, hi - ic);
+      ws.ex.packA(A + (ic * aRs + pc * aCs) * 4, aRs, aCs, mc, kc, ws.ap);
+      ws.ex.macro(mc, N, kc, ws.ap, BP + pc * nPad * 4, C + ic * N * 4, N, pc > 0 ? 1 : 0, ws.tmp);
+    }
+  }
+}
+
+/**
  * conv parts. p = [N, C, H, W, O, KH, KW, sh, sw, ph, pw, OH, OW, split, in0, in1, out, colBase,
  * colBytes, outBytes, bias, relu] (addresses in bytes): thread t's im2col scratch is colBase +
  * t*colBytes and (backward filter over images) its partial dW is out + t*outBytes. Forward only:
@@ -178,6 +206,8 @@ export function wRunPart(ws: WasmThread, kind: string, p: readonly number[], lo:
   else if (kind === 'conv2dBackwardInput') wConvBackInputPart(ws, p, lo, hi);
   else if (kind === 'conv2dBackwardFilter') wConvBackFilterPart(ws, p, lo, hi, accumulate);
   else if (kind === 'maxPool2x2') wMaxPoolPart(ws, p, lo, hi);
+  else if (kind === 'packB') wPackBPart(ws, p, lo, hi);
+  else if (kind === 'rowsOnPackedB') wRowsOnPackedBPart(ws, p, lo, hi);
   else throw new Error(`wasm kernels: unknown job ${kind}`);
 }
 

@@ -124,6 +124,21 @@ function matmul(a: Float32Array, aShape: Shape3, b: Float32Array, bShape: Shape3
   const B = mem.put(b.subarray(0, bb * br * bc));
   const C = mem.alloc(batch * M * N);
   const byBatch = batch >= 4 || (batch >= 2 && batch % 2 === 0);
+  const aRs = transA ? 1 : ac, aCs = transA ? ac : 1, bRs = transB ? 1 : bc, bCs = transB ? bc : 1;
+  // one product split over threads: pack B once, shared, then split C's rows (see wPackBPart)
+  if (batch === 1 && K > 0 && N <= rt.blocking.NC) {
+    const t = threadsFor(rt, 2 * M * N * K, Math.ceil(M / rt.shape.MR));
+    if (t > 1) {
+      const NR = rt.shape.NR;
+      const nPad = Math.ceil(N / NR) * NR;
+      const BP = mem.alloc(nPad * K);
+      const p = [M, N, K, A, aRs, aCs, B, bRs, bCs, C, BP, nPad];
+      runWasmChunked(rt, 'packB', p, splitBounds(N, t * 2, NR), t);
+      runWasmChunked(rt, 'rowsOnPackedB', p, splitBounds(M, t * 2, rt.shape.MR), t);
+      out.set(mem.view(C, M * N));
+      return;
+    }
+  }
   const split = byBatch ? 0 : M >= N ? 1 : 2;
   const units = split === 0 ? batch : split === 1 ? Math.ceil(M / rt.shape.MR) : Math.ceil(N / rt.shape.NR);
   const t = threadsFor(rt, 2 * batch * M * N * K, units);
