@@ -12,6 +12,8 @@
  *     skipped with install instructions when torch is absent.
  * Prints a table with each of our columns' ratio to the best peer, and writes the rows to
  * bench/results/kernels.json. The machine is shared: compare ratios from the same run.
+ * A control measures what two busy vCPUs give here right now (benchTwoCoreControl), since the
+ * host does not always give two cores' worth.
  * Env: BENCH_QUICK=1 runs one rep of everything on smaller conv batches (a smoke test);
  * BENCH_ENGINES=elim,elim-wasm,tfjs-wasm,torch,gpujs,tfjs-cpu (comma list) runs only those groups.
  */
@@ -116,6 +118,51 @@ const benchOurs = (threads: number): void => {
     const g = gflops(specFlops(spec), t.medianMs);
     console.log(`  ${engine} ${specName(spec)}: ${g.toFixed(2)} GFLOP/s (median ${t.medianMs.toFixed(1)} ms of ${t.reps}, cpu/wall ${t.cpuPerWall.toFixed(2)})`);
     record(spec, engine, g, t);
+  }
+};
+
+// --- what two busy cores give (the control for every t2 column) -----------------------------------
+
+/** `--busy-matmul N SECONDS`: a child that keeps one core on one-thread wasm matmul N. */
+const busyMatmul = (n: number, seconds: number): void => {
+  setWasmThreads(1);
+  const a = sharedRandom(n * n), b = sharedRandom(n * n), c = sharedRandom(n * n);
+  const end = Date.now() + seconds * 1000;
+  while (Date.now() < end) wasmMatmul(a, [1, n, n], b, [1, n, n], false, false, c);
+};
+
+/**
+ * On this VM two vCPUs do not always give two cores' worth of SIMD work (a host neighbour, or
+ * the vCPUs sharing a physical core): t2/t1 then measures the host, not the split. So matmul 512
+ * on one thread is timed again while a second process keeps the other vCPU on the same kernel:
+ * 2x that figure is what two independent single-thread processes get right now, the ceiling for
+ * any two-thread split. Rows: engine 'elim-wasm t1 + busy core'.
+ */
+const benchTwoCoreControl = async (): Promise<void> => {
+  if (!wasmKernelsAvailable() || quick) return;
+  const { spawn } = await import('node:child_process');
+  const spec = SPECS.find((s) => s.kind === 'matmul' && s.n === 512)!;
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--busy-matmul', '512', '30'], { stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 1500)); // its start-up and first calls
+    setWasmThreads(1);
+    const a = sharedRandom(512 * 512), b = sharedRandom(512 * 512), c = sharedRandom(512 * 512);
+    const t = timeSync(() => wasmMatmul(a, [1, 512, 512], b, [1, 512, 512], false, false, c), plan(2, 9));
+    const g = gflops(specFlops(spec), t.medianMs);
+    rows.push({ workload: specName(spec), engine: 'elim-wasm t1 + busy core', metric: 'gflops', value: g, unit: 'GFLOP/s' });
+    const t1 = value.get(`${specName(spec)}|elim-wasm t1`) ?? null;
+    const t2 = value.get(`${specName(spec)}|elim-wasm t2`) ?? null;
+    const capacity = 2 * g;
+    rows.push({ workload: specName(spec), engine: 'two single-thread processes', metric: 'gflops', value: capacity, unit: 'GFLOP/s' });
+    console.log(`  two-core control: matmul 512 one thread with the other vCPU busy on the same kernel: ${g.toFixed(2)} GFLOP/s (two such processes: ${capacity.toFixed(2)})`);
+    note(
+      `two-core control (matmul 512): one thread alone ${t1?.toFixed(2) ?? '-'}, with the other vCPU busy ${g.toFixed(2)} GFLOP/s; ` +
+        `two independent processes ${capacity.toFixed(2)} = ${t1 ? (capacity / t1).toFixed(2) : '-'}x one thread alone (what the host gives two busy vCPUs now); ` +
+        `elim-wasm t2 ${t2?.toFixed(2) ?? '-'} = ${t2 ? (t2 / capacity).toFixed(2) : '-'} of that ceiling`,
+    );
+  } finally {
+    child.kill();
+    setWasmThreads();
   }
 };
 
@@ -346,7 +393,10 @@ const main = async (): Promise<void> => {
   const machine = machineLine();
   console.log(`bench:kernels — ${machine}${quick ? ' [BENCH_QUICK]' : ''}`);
   if (enabled('elim')) for (const t of [1, 2]) benchOurs(t);
-  if (enabled('elim-wasm')) for (const t of [1, 2]) benchWasm(t);
+  if (enabled('elim-wasm')) {
+    for (const t of [1, 2]) benchWasm(t);
+    await benchTwoCoreControl();
+  }
   if (enabled('tfjs-wasm')) await benchTfjs('wasm');
   if (enabled('torch')) for (const t of [1, 2]) benchTorch(t);
   if (enabled('gpujs')) await benchGpujs();
@@ -357,6 +407,11 @@ const main = async (): Promise<void> => {
   console.log(`\nwrote ${rows.length} rows to ${out} in ${((performance.now() - started) / 1000).toFixed(0)} s; load at end: ${machineLine()}`);
 };
 
+const busyAt = process.argv.indexOf('--busy-matmul');
+if (busyAt >= 0) {
+  busyMatmul(Number(process.argv[busyAt + 1]), Number(process.argv[busyAt + 2]));
+  process.exit(0);
+}
 await main();
 // GPU.js and tfjs may leave handles open; the pool's workers are unref'd already.
 process.exit(0);

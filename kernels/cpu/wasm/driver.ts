@@ -92,6 +92,33 @@ export function wMatmulPart(ws: WasmThread, p: readonly number[], lo: number, hi
 }
 
 /**
+ * C[M,N] = A·B with A already packed (by wPackA: k block pc at AP + pc*mPad floats, its MR-row
+ * panel q at + q*MR*kc): a convolution's weights are packed once per call instead of once per
+ * image. Same loops as wgemm otherwise.
+ */
+export function wgemmPackedA(ws: WasmThread, M: number, N: number, K: number, AP: number, mPad: number, b: number, bRs: number, bCs: number, c: number, ldc: number): void {
+  if (M <= 0 || N <= 0) return;
+  const ex = ws.ex;
+  const KC = ws.KC, MC = ws.MC, NC = ws.NC;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = Math.min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = Math.min(KC, K - pc);
+      ex.packB(b + (pc * bRs + jc * bCs) * 4, bCs, bRs, nc, kc, ws.bp);
+      for (let ic = 0; ic < M; ic += MC) ex.macro(Math.min(MC, M - ic), nc, kc, AP + (pc * mPad + ic * kc) * 4, ws.bp, c + (ic * ldc + jc) * 4, ldc, pc > 0 ? 1 : 0, ws.tmp);
+    }
+  }
+}
+
+/** Packs all of A [M,K] (row stride aRs, column stride aCs) into the layout wgemmPackedA reads. */
+export function wPackA(ws: WasmThread, M: number, K: number, A: number, aRs: number, aCs: number, AP: number, mPad: number): void {
+  for (let pc = 0; pc < K; pc += ws.KC) {
+    const kc = Math.min(ws.KC, K - pc);
+    ws.ex.packA(A + pc * aCs * 4, aRs, aCs, M, kc, AP + pc * mPad * 4);
+  }
+}
+
+/**
  * Two-thread GEMM without repacking B per chunk (splitting C's rows used to make every chunk pack
  * all of B again, which held matmul 512 at ~1.1x on two threads): B is packed once, in parallel
  * over column panels, into a shared buffer laid out block by block (k block pc at BP + pc*nPad
@@ -121,10 +148,10 @@ export function wRowsOnPackedBPart(ws: WasmThread, p: readonly number[], lo: num
 
 /**
  * conv parts. p = [N, C, H, W, O, KH, KW, sh, sw, ph, pw, OH, OW, split, in0, in1, out, colBase,
- * colBytes, outBytes, bias, relu] (addresses in bytes): thread t's im2col scratch is colBase +
+ * colBytes, outBytes, bias, relu, AP, mPad] (addresses in bytes): thread t's im2col scratch is colBase +
  * t*colBytes and (backward filter over images) its partial dW is out + t*outBytes. Forward only:
  * bias != 0 is the address of a bias [O] applied (then ReLU when relu != 0) to each image's
- * rows right after its GEMM. split 0 = images,
+ * rows right after its GEMM; AP != 0 is the weights already packed (wPackA, rows padded to mPad). split 0 = images,
  * 1 = channels (forward and filter: output channels; backward input: input channels).
  */
 export function wPointwise(p: readonly number[]): boolean {
@@ -142,7 +169,8 @@ export function wConvPart(ws: WasmThread, p: readonly number[], lo: number, hi: 
   for (let n = n0; n < n1; n++) {
     const xo = X + n * C * H * W * 4;
     if (!direct) ws.ex.im2col(xo, 0, C, H, W, p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], col);
-    wgemm(ws, o1 - o0, P, CKK, Wt + o0 * CKK * 4, CKK, 1, direct ? xo : col, P, 1, Y + (n * O + o0) * P * 4, P, false);
+    if (p[22]) wgemmPackedA(ws, O, P, CKK, p[22], p[23], direct ? xo : col, P, 1, Y + n * O * P * 4, P);
+    else wgemm(ws, o1 - o0, P, CKK, Wt + o0 * CKK * 4, CKK, 1, direct ? xo : col, P, 1, Y + (n * O + o0) * P * 4, P, false);
     if (p[20]) ws.ex.biasAct(Y + (n * O + o0) * P * 4, o1 - o0, P, p[20] + o0 * 4, p[21]);
   }
 }

@@ -15,7 +15,7 @@
 import { convParams } from '../conv-params.js';
 import type { Conv2dAttrs } from '../../../lib/backend/backend.js';
 import { fastThreads } from '../fast/index.js';
-import { wRunPart } from './driver.js';
+import { wPackA, wRunPart } from './driver.js';
 import { ensureWasmWorkers, runWasmChunked, wasmPoolFailure } from './pool.js';
 import { Arena, MAX_THREADS, WasmCapacityError, wasmFailure, wasmRuntime, type WasmRuntime } from './runtime.js';
 
@@ -189,6 +189,14 @@ const conv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number[],
   const col = mem.alloc((colBytes / 4) * plan.threads);
   const bias = epi ? mem.put(epi.bias.subarray(0, p[4])) : 0;
   p.push(A, B, O, col, colBytes, outBytes, bias, epi?.relu ? 1 : 0);
+  // forward over whole images: pack the weights once for every image and thread
+  if (kind === 'conv2d' && p[13] === 0) {
+    const K = p[1] * p[5] * p[6];
+    const mPad = Math.ceil(p[4] / rt.shape.MR) * rt.shape.MR;
+    const AP = mem.alloc(mPad * Math.max(1, K));
+    wPackA(rt.main, p[4], K, B, K, 1, AP, mPad);
+    p.push(AP, mPad);
+  } else p.push(0, 0);
   const done = run(rt, kind, p, plan.n, plan.threads, plan.bounds);
   const res = mem.view(O, outLen);
   if (partials > 1) {

@@ -11,14 +11,14 @@
  */
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import {
-  view, wgemm, wMatmulPart, wPointwise, wConvPart, wConvBackInputPart,
+  view, wgemm, wgemmPackedA, wMatmulPart, wPointwise, wConvPart, wConvBackInputPart,
   wConvBackFilterPart, wMaxPoolPart, wPackBPart, wRowsOnPackedBPart, wRunPart, wRunChunks, type WasmThread,
 } from './driver.js';
 import type { WasmMemory, WasmModule } from './api.js';
 import { threadScratch, type WasmRuntime } from './runtime.js';
 
 const DRIVER: ReadonlyArray<(...args: never[]) => unknown> = [
-  view, wgemm, wMatmulPart, wPointwise, wConvPart, wConvBackInputPart,
+  view, wgemm, wgemmPackedA, wMatmulPart, wPointwise, wConvPart, wConvBackInputPart,
   wConvBackFilterPart, wMaxPoolPart, wPackBPart, wRowsOnPackedBPart, wRunPart, wRunChunks,
 ];
 
