@@ -59,7 +59,7 @@ const input = (b: Backend, data: Float32Array) => ({ h: b.upload(data), r: f64(d
 
 const UNARY_DOMAIN: Partial<Record<UnaryOp, [number, number]>> = { log: [0.1, 3], sqrt: [0, 3], reciprocal: [0.5, 3] };
 const UNARY_OPS: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'relu', 'gelu', 'tanh', 'sigmoid', 'square', 'reciprocal', 'sign', 'step', 'geluGrad'];
-const BINARY_OPS: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'max', 'min', 'eq', 'gt', 'ge', 'lt'];
+const BINARY_OPS: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'max', 'min', 'eq', 'gt', 'ge', 'lt', 'reluGrad'];
 const BROADCAST_PAIRS: Array<[Shape, Shape]> = [[[3, 5], [3, 5]], [[4, 1, 3], [5, 1]], [[], [2, 3]], [[1, 7], [1]]];
 
 const conv: Array<{ x: Shape; w: Shape; a: Conv2dAttrs }> = [

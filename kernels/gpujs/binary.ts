@@ -23,6 +23,7 @@ const EXPR: Record<BinaryOp, string> = {
   gt: '(a > b ? 1.0 : 0.0)',
   ge: '(a >= b ? 1.0 : 0.0)',
   lt: '(a < b ? 1.0 : 0.0)',
+  reluGrad: 'a * (b > 0.0 ? 1.0 : 0.0)', // as mul(a, step(b)) with this backend's step
 };
 
 /**

@@ -49,7 +49,7 @@ export const VJP_TABLE: Record<string, VjpRule> = {
   log: (g, n) => [ops.div(g, inp(n, A))],
   sqrt: (g, _n, y) => [ops.div(g, ops.mul(y, 2))],
   abs: (g, n) => [ops.mul(g, ops.sign(inp(n, A)))],
-  relu: (g, n) => [ops.mul(g, ops.step(inp(n, A)))],
+  relu: (g, n) => [ops.reluGrad(g, inp(n, A))],
   gelu: (g, n) => [ops.mul(g, ops.geluGrad(inp(n, A)))],
   tanh: (g, _n, y) => [ops.mul(g, ops.sub(1, ops.square(y)))],
   sigmoid: (g, _n, y) => [ops.mul(g, ops.mul(y, ops.sub(1, y)))],
@@ -112,7 +112,7 @@ export const VJP_TABLE: Record<string, VjpRule> = {
   conv2dBiasAct: (g, n, y) => {
     const [x, w, b] = n.inputs;
     const attrs = attr<Conv2dAttrs>(n, 'attrs');
-    const gz = attr<string>(n, 'act') === 'relu' ? ops.mul(g, ops.step(y)) : g;
+    const gz = attr<string>(n, 'act') === 'relu' ? ops.reluGrad(g, y) : g;
     return [
       x.tracksGrad ? ops.conv2dBackwardInput(gz, w, x.shape, attrs) : null,
       w.tracksGrad ? ops.conv2dBackwardFilter(x, gz, w.shape, attrs) : null,

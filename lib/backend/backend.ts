@@ -25,7 +25,8 @@ export type UnaryOp =
 
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min'
-  | 'eq' | 'gt' | 'ge' | 'lt'; // comparisons give 1 or 0
+  | 'eq' | 'gt' | 'ge' | 'lt' // comparisons give 1 or 0
+  | 'reluGrad'; // a * step(b): ReLU's gradient a passed where b > 0 (one pass instead of step, then mul)
 
 export type ReduceOp = 'sum' | 'max' | 'min';
 

@@ -33,6 +33,8 @@ export const eq = binaryOp('eq', false);
 export const gt = binaryOp('gt', false);
 export const ge = binaryOp('ge', false);
 export const lt = binaryOp('lt', false);
+/** g * step(x): ReLU's gradient in one pass (used by the gradient rules, not itself differentiated). */
+export const reluGrad = binaryOp('reluGrad', false);
 
 const unaryOp = (op: UnaryOp, differentiable = true) => (x: Tensor): Tensor => {
   const out = new Tensor(x.backend, x.backend.unary(op, x.handle), x.shape);

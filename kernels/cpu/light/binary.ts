@@ -67,7 +67,48 @@ const SCALAR_LEFT: Partial<Record<BinaryOp, Scalar>> = {
   },
 };
 
+/** Both operands contiguous with the output (same shapes): no stride bookkeeping. */
+type Same = (o: TypedArray, oi: number, a: TypedArray, ai: number, b: TypedArray, bi: number, n: number) => void;
+const SAME: Partial<Record<BinaryOp, Same>> = {
+  add: (o, oi, a, ai, b, bi, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = a[ai + k] + b[bi + k];
+  },
+  sub: (o, oi, a, ai, b, bi, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = a[ai + k] - b[bi + k];
+  },
+  mul: (o, oi, a, ai, b, bi, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = a[ai + k] * b[bi + k];
+  },
+  div: (o, oi, a, ai, b, bi, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = a[ai + k] / b[bi + k];
+  },
+};
+
+/**
+ * float32 reluGrad without a branch on b's sign (as relu in unary.ts): a * (1 where b > 0, else
+ * 0), the 0/1 factor computed from b's bits; a NaN b (rare, so a predictable branch) gives NaN.
+ * Equal bit for bit to a * step(b).
+ */
+const reluGradF32 = (o: Float32Array, oi: number, a: Float32Array, ai: number, b: Float32Array, bi: number, n: number): void => {
+  const bb = new Int32Array(b.buffer, b.byteOffset, b.length);
+  for (let k = 0; k < n; k++) {
+    const v = bb[bi + k];
+    if ((v & 0x7fffffff) > 0x7f800000) o[oi + k] = Number.NaN;
+    else o[oi + k] = a[ai + k] * ((-v & ~v) >>> 31); // 1 iff v > 0 as an int32: +0 and negatives (sign set) give 0
+  }
+};
+
 const innerFor = (op: BinaryOp, sa: number, sb: number): Inner => {
+  if (sa === 1 && sb === 1) {
+    const same = SAME[op];
+    if (same) return (o, oi, a, ai, _sa, b, bi, _sb, n) => same(o, oi, a, ai, b, bi, n);
+    if (op === 'reluGrad') {
+      return (o, oi, a, ai, _sa, b, bi, _sb, n) => {
+        if (o instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array) reluGradF32(o, oi, a, ai, b, bi, n);
+        else for (let k = 0; k < n; k++) o[oi + k] = BINARY.reluGrad(a[ai + k], b[bi + k]);
+      };
+    }
+  }
   const right = sa === 1 && sb === 0 ? SCALAR_RIGHT[op] : undefined;
   if (right) return (o, oi, a, ai, _sa, b, bi, _sb, n) => right(o, oi, a, ai, b[bi], n);
   const left = sa === 0 && sb === 1 ? SCALAR_LEFT[op] : undefined;

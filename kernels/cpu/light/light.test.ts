@@ -30,7 +30,7 @@ describe('light CPU kernels equal the reference kernels', () => {
   });
 
   it('binary maps with broadcasting, both operand orders, bit for bit', () => {
-    const ops: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'pow', 'gt'];
+    const ops: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'pow', 'gt', 'reluGrad'];
     fc.assert(
       fc.property(shapePair, fc.constantFrom(...ops), fc.boolean(), ({ a, b }, op, swap) => {
         const rng = Rng.fromSeed(a.length * 31 + b.length);
@@ -101,6 +101,16 @@ describe('light CPU kernels equal the reference kernels', () => {
       }
       // NaN payloads pass through unchanged
       expect(new Int32Array(got.buffer)[3]).toBe(new Int32Array(x32.buffer)[3]);
+    }
+    // reluGrad(g, x) = g * step(x), with signed and infinite g against every special x
+    const g32 = new Float32Array(x32.length);
+    for (let i = 0; i < g32.length; i++) g32[i] = [3, -2, -0, Infinity, -Infinity, NaN, 0.5][i % 7];
+    const got = new Float32Array(x32.length);
+    lightBinary('reluGrad', g32, [x32.length], x32, [x32.length], [x32.length], got);
+    const want = new Float32Array(refBinary('mul', g32, [x32.length], refUnary('step', x32), [x32.length], [x32.length]));
+    for (let i = 0; i < x32.length; i++) {
+      const same = Object.is(got[i], want[i]) || (Number.isNaN(got[i]) && Number.isNaN(want[i]));
+      expect(same, `reluGrad(${g32[i]}, ${x32[i]}) = ${got[i]}, want ${want[i]}`).toBe(true);
     }
   });
 });

@@ -56,6 +56,8 @@ export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   gt: (a, b) => (a > b ? 1 : 0),
   ge: (a, b) => (a >= b ? 1 : 0),
   lt: (a, b) => (a < b ? 1 : 0),
+  // exactly mul(a, step(b)): a*1, a*0 (a signed zero, NaN for an infinite a), NaN where b is NaN
+  reluGrad: (a, b) => a * (b > 0 ? 1 : b <= 0 ? 0 : b),
 };
 
 export const refUnary = (op: UnaryOp, x: TypedArray, out?: TypedArray): TypedArray => {
