@@ -68,10 +68,10 @@ export const splitRange = (n: number, parts: number, align: number): Part[] => {
  * Runs a job: on the calling thread alone when `threads` is 1 (chunks[0] then spans the whole
  * split axis), else its chunks are shared out dynamically over `threads` threads. The last
  * array is the output. Arrays not on a SharedArrayBuffer are staged through shared scratch
- * (outputs copied back). With `threadOutputs`, each thread sums into its own full-size output
- * (thread 0 into the real one) and the partial outputs are added at the end.
+ * (outputs copied back). Every chunk owns disjoint output cells, so the result does not depend
+ * on which thread ran which chunk.
  */
-const runJob = (kind: JobKind, arrs: Float32Array[], p: number[], chunks: Part[], threads: number, threadOutputs = false): void => {
+const runJob = (kind: JobKind, arrs: Float32Array[], p: number[], chunks: Part[], threads: number): void => {
   if (threads <= 1 || chunks.length <= 1) {
     for (const [i, c] of chunks.entries()) runPart(kind, arrs, p, c.lo, c.hi, mainScratch, i > 0);
     return;
@@ -84,18 +84,7 @@ const runJob = (kind: JobKind, arrs: Float32Array[], p: number[], chunks: Part[]
   });
   const last = arrs.length - 1;
   const out = staged[last];
-  const threadArrs = threadOutputs
-    ? Array.from({ length: threads }, (_, t) => (t === 0 ? staged : [...staged.slice(0, last), sharedScratch(arrs.length + t, out.length)]))
-    : null;
-  const done = runChunked(kind, staged, p, chunks, threads, threadArrs, mainScratch);
-  if (threadArrs) {
-    if (done[0] === 0) out.fill(0);
-    for (let t = 1; t < threads; t++) {
-      if (done[t] === 0) continue;
-      const part = threadArrs[t][last];
-      for (let i = 0; i < out.length; i++) out[i] += part[i];
-    }
-  }
+  runChunked(kind, staged, p, chunks, threads, mainScratch);
   if (out !== arrs[last]) arrs[last].set(out);
 };
 
@@ -130,9 +119,9 @@ const convFlops = (p: readonly number[]): number => 2 * p[0] * p[4] * p[1] * p[5
  * Chunks and threads for a conv: over images when there are at least as many as threads, else
  * over `channels` (output or input channels); sets the split flag p[13].
  */
-const convPlan = (p: number[], channels: number): { chunks: Part[]; threads: number } => {
+const convPlan = (p: number[], channels: number, overImages = true): { chunks: Part[]; threads: number } => {
   const N = p[0];
-  const tImages = threadsFor(convFlops(p), N);
+  const tImages = overImages ? threadsFor(convFlops(p), N) : 1;
   if (tImages > 1) {
     p[13] = 0;
     return { chunks: splitRange(N, Math.min(N, tImages * 4), 1), threads: tImages };
@@ -161,10 +150,17 @@ export function fastConv2dBackwardInput(dy: Float32Array, dyShape: Shape4, w: Fl
   runJob('conv2dBackwardInput', [dy, w, out], p, chunks, t);
 }
 
-/** x [N,C,H,W], dy [N,O,OH,OW] -> out = dw [O,C,KH,KW]. */
+/**
+ * x [N,C,H,W], dy [N,O,OH,OW] -> out = dw [O,C,KH,KW]. Split over output channels only: each
+ * chunk owns whole rows of dW, so the result does not depend on how chunks are shared out between
+ * threads (over images, each thread summed whichever images it happened to take, and dW's rounding
+ * changed from run to run). The price is im2col once per chunk instead of once per image; this
+ * path is the fallback where WebAssembly SIMD is missing (the wasm kernel keeps the image split
+ * with one partial per chunk, added in order).
+ */
 export function fastConv2dBackwardFilter(x: Float32Array, xShape: Shape4, dy: Float32Array, dyShape: Shape4, wShape: Shape4, attrs: Conv2dAttrs, out: Float32Array): void {
   void dyShape;
   const p = convParams(xShape, wShape, attrs);
-  const { chunks, threads: t } = convPlan(p, p[4]);
-  runJob('conv2dBackwardFilter', [x, dy, out], p, chunks, t, p[13] === 0);
+  const { chunks, threads: t } = convPlan(p, p[4], false);
+  runJob('conv2dBackwardFilter', [x, dy, out], p, chunks, t);
 }

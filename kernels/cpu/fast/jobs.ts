@@ -94,7 +94,7 @@ export function conv2dBackwardInputPart(arrs: Float32Array[], p: readonly number
 
 /**
  * arrs = [x, dy, dw]; with split 0 the part writes the sum over its images into dw, or adds it
- * when `accumulate` (a thread's later chunks add into its own partial dw).
+ * when `accumulate` (a later chunk of the same call on the same thread).
  */
 export function conv2dBackwardFilterPart(arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch, accumulate: boolean): void {
   const x = arrs[0], dy = arrs[1], dw = arrs[2];

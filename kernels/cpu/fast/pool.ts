@@ -136,11 +136,10 @@ const nextChunk = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Runs `chunks` of a job on the calling thread and `threads - 1` workers, each taking the next
- * chunk from a shared counter until none is left. Thread t uses `threadArrs[t]` when given (its
- * own output), else `arrs`; all arrays must be SharedArrayBuffer-backed. Returns the number of
- * chunks each thread ran (a thread that ran none never touched its output).
+ * chunk from a shared counter until none is left; all arrays must be SharedArrayBuffer-backed.
+ * Returns the number of chunks each thread ran.
  */
-export const runChunked = (kind: string, arrs: Float32Array[], p: readonly number[], chunks: readonly Part[], threads: number, threadArrs: ReadonlyArray<Float32Array[]> | null, ws: ReturnType<typeof newScratch>): number[] => {
+export const runChunked = (kind: string, arrs: Float32Array[], p: readonly number[], chunks: readonly Part[], threads: number, ws: ReturnType<typeof newScratch>): number[] => {
   const used = threads - 1;
   if (ensureWorkers(used) < used) throw new Error(`fast kernels: ${failure}`);
   const bounds = chunks.flatMap((c) => [c.lo, c.hi]);
@@ -148,12 +147,12 @@ export const runChunked = (kind: string, arrs: Float32Array[], p: readonly numbe
   for (let i = 1; i <= used; i++) {
     const w = workers[i - 1];
     Atomics.store(w.ctrl, 0, 0);
-    w.worker.postMessage({ kind, arrs: threadArrs ? threadArrs[i] : arrs, p, bounds, next: nextChunk });
+    w.worker.postMessage({ kind, arrs, p, bounds, next: nextChunk });
   }
   const done: number[] = [0];
   let error: unknown = null;
   try {
-    done[0] = runChunks(kind, threadArrs ? threadArrs[0] : arrs, p, bounds, nextChunk, ws);
+    done[0] = runChunks(kind, arrs, p, bounds, nextChunk, ws);
   } catch (e) {
     error = e;
     Atomics.store(nextChunk, 0, chunks.length); // let the workers stop early

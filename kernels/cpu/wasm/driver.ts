@@ -196,23 +196,25 @@ export function wConvBackInputPart(ws: WasmThread, p: readonly number[], lo: num
 }
 
 /**
- * Backward filter: in0 = x, in1 = dy, out = dW [O,C,KH,KW]. Over images, the thread's first
- * chunk writes its partial sum (`accumulate` false) and later chunks add to it.
+ * Backward filter: in0 = x, in1 = dy, out = dW [O,C,KH,KW]. Over images, chunk i writes the sum
+ * over its images into its own slot out + i*outBytes, and the caller adds the slots in chunk
+ * order: which thread ran which chunk then cannot change a bit of dW (with per-thread slots the
+ * rounding depended on how the chunks happened to be shared out: training on two threads was not
+ * reproducible under a seed).
  */
-export function wConvBackFilterPart(ws: WasmThread, p: readonly number[], lo: number, hi: number, accumulate: boolean): void {
+export function wConvBackFilterPart(ws: WasmThread, p: readonly number[], lo: number, hi: number, chunk: number): void {
   const N = p[0], C = p[1], H = p[2], W = p[3], O = p[4], KK = p[5] * p[6], P = p[11] * p[12], split = p[13];
   const X = p[14], DY = p[15], col = p[17] + ws.t * p[18];
   const CKK = C * KK;
   const n0 = split === 0 ? lo : 0, n1 = split === 0 ? hi : N;
   const o0 = split === 1 ? lo : 0, o1 = split === 1 ? hi : O;
-  const DW = p[16] + (split === 0 ? ws.t * p[19] : 0) + o0 * CKK * 4;
-  const acc = split === 0 && accumulate;
+  const DW = p[16] + (split === 0 ? chunk * p[19] : 0) + o0 * CKK * 4;
   const direct = wPointwise(p);
-  if (n1 <= n0 && !acc) view(ws).fill(0, DW >> 2, (DW >> 2) + (o1 - o0) * CKK);
+  if (n1 <= n0) view(ws).fill(0, DW >> 2, (DW >> 2) + (o1 - o0) * CKK);
   for (let n = n0; n < n1; n++) {
     const xo = X + n * C * H * W * 4;
     if (!direct) ws.ex.im2col(xo, 0, C, H, W, p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], col);
-    wgemm(ws, o1 - o0, CKK, P, DY + (n * O + o0) * P * 4, P, 1, direct ? xo : col, 1, P, DW, CKK, acc || n > n0);
+    wgemm(ws, o1 - o0, CKK, P, DY + (n * O + o0) * P * 4, P, 1, direct ? xo : col, 1, P, DW, CKK, n > n0);
   }
 }
 
@@ -227,12 +229,12 @@ export function wMaxPoolPart(ws: WasmThread, p: readonly number[], lo: number, h
   else ws.ex.maxPool2x2Back(p[3] + lo * HW, p[4] + lo * OHW, hi - lo, H, W, p[5] + lo * HW);
 }
 
-/** One part of a job: the workers' entry point, and the calling thread's. */
-export function wRunPart(ws: WasmThread, kind: string, p: readonly number[], lo: number, hi: number, accumulate: boolean): void {
+/** One part (chunk number `chunk`) of a job: the workers' entry point, and the calling thread's. */
+export function wRunPart(ws: WasmThread, kind: string, p: readonly number[], lo: number, hi: number, chunk: number): void {
   if (kind === 'matmul') wMatmulPart(ws, p, lo, hi);
   else if (kind === 'conv2d') wConvPart(ws, p, lo, hi);
   else if (kind === 'conv2dBackwardInput') wConvBackInputPart(ws, p, lo, hi);
-  else if (kind === 'conv2dBackwardFilter') wConvBackFilterPart(ws, p, lo, hi, accumulate);
+  else if (kind === 'conv2dBackwardFilter') wConvBackFilterPart(ws, p, lo, hi, chunk);
   else if (kind === 'maxPool2x2') wMaxPoolPart(ws, p, lo, hi);
   else if (kind === 'packB') wPackBPart(ws, p, lo, hi);
   else if (kind === 'rowsOnPackedB') wRowsOnPackedBPart(ws, p, lo, hi);
@@ -244,7 +246,7 @@ export function wRunChunks(ws: WasmThread, kind: string, p: readonly number[], b
   const n = bounds.length >> 1;
   let done = 0;
   for (let i = Atomics.add(next, 0, 1); i < n; i = Atomics.add(next, 0, 1)) {
-    wRunPart(ws, kind, p, bounds[2 * i], bounds[2 * i + 1], done > 0);
+    wRunPart(ws, kind, p, bounds[2 * i], bounds[2 * i + 1], i);
     done++;
   }
   return done;

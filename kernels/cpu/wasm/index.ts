@@ -88,7 +88,7 @@ const threadsFor = (rt: WasmRuntime, flops: number, units: number): number =>
 /** Runs a job on one thread (one chunk spanning `n`) or split by `bounds`; returns chunks run per thread. */
 const run = (rt: WasmRuntime, kind: string, p: number[], n: number, threads: number, bounds: number[]): number[] => {
   if (threads <= 1 || bounds.length <= 2) {
-    wRunPart(rt.main, kind, p, 0, n, false);
+    wRunPart(rt.main, kind, p, 0, n, 0);
     return [1];
   }
   return runWasmChunked(rt, kind, p, bounds, threads);
@@ -182,7 +182,9 @@ const conv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number[],
   const colLen = pointwise ? 0 : p[1] * p[5] * p[6] * p[11] * p[12];
   const mem = new Arena(rt);
   const A = mem.put(in0), B = mem.put(in1);
-  const partials = kind === 'conv2dBackwardFilter' && p[13] === 0 ? plan.threads : 1;
+  // backward filter over images: one partial dW per chunk, added in chunk order (see wConvBackFilterPart)
+  const split = plan.threads > 1 && plan.bounds.length > 2;
+  const partials = kind === 'conv2dBackwardFilter' && p[13] === 0 && split ? plan.bounds.length / 2 : 1;
   const O = mem.alloc(outLen * partials);
   const outBytes = outLen * 4;
   const colBytes = Math.ceil((colLen * 4) / 64) * 64;
@@ -197,15 +199,11 @@ const conv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number[],
     wPackA(rt.main, p[4], K, B, K, 1, AP, mPad);
     p.push(AP, mPad);
   } else p.push(0, 0);
-  const done = run(rt, kind, p, plan.n, plan.threads, plan.bounds);
+  run(rt, kind, p, plan.n, plan.threads, plan.bounds);
   const res = mem.view(O, outLen);
-  if (partials > 1) {
-    if (done[0] === 0) res.fill(0);
-    for (let t = 1; t < partials; t++) {
-      if (!done[t]) continue;
-      const part = mem.view(O + t * outBytes, outLen);
-      for (let i = 0; i < outLen; i++) res[i] += part[i];
-    }
+  for (let c = 1; c < partials; c++) {
+    const part = mem.view(O + c * outBytes, outLen);
+    for (let i = 0; i < outLen; i++) res[i] += part[i];
   }
   out.set(res);
 };

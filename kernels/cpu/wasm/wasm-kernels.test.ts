@@ -178,6 +178,19 @@ describe('wasm kernels vs reference', () => {
       it('conv2d forward and both backward passes', () => {
         for (const c of CONVS) checkConv(c);
       });
+      if (threads > 1) {
+        it('backward filter split over images is reproducible bit for bit (partials added in chunk order)', () => {
+          const xs = [16, 8, 9, 9], ws = [6, 8, 3, 3], a: Conv2dAttrs = { stride: [1, 1], pad: [1, 1] };
+          const x = rand(xs.reduce((p, q) => p * q, 1)), dy = rand(16 * 6 * 9 * 9);
+          const first = nan(6 * 8 * 9);
+          wasmConv2dBackwardFilter(x, xs, dy, ws, a, first);
+          for (let r = 0; r < 6; r++) {
+            const again = nan(first.length);
+            wasmConv2dBackwardFilter(x, xs, dy, ws, a, again);
+            sameBits(again, first, `run ${r}`);
+          }
+        });
+      }
       it('2x2 max pool forward and backward: bit for bit, ties, signed zeros, NaN, odd sizes', () => {
         for (const c of POOLS) checkMaxPool(c);
       });
