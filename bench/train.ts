@@ -286,6 +286,18 @@ const report = (loading: LoadingRow[]): void => {
     if (r2 !== null) rows.push({ workload: 'target ELIM step cost / baseline step cost (<= 1.15)', engine: e, metric: 'ratio', value: r2, unit: 'ratio' });
   }
 
+  // issue #5: the CPU backend against TensorFlow.js's WebAssembly backend on the same machine
+  const tfjsInfer = ips('tfjs-wasm', 'infer');
+  console.log('\ntargets (issue #5, CPU backend vs tfjs-wasm):');
+  for (const e of ['elim-cpu t1', 'elim-cpu t2']) {
+    const r1 = ratio(ips(e, 'elim'), tfjsBase);
+    const r2 = ratio(ips(e, 'infer'), tfjsInfer);
+    const verdict = (r: number | null) => (r === null ? 'unknown' : r >= 1 ? 'MET' : 'NOT met');
+    console.log(`  ${e}: ELIM step ${r1 === null ? '?' : `${r1.toFixed(2)}x`} tfjs-wasm's baseline step (target >= 1.0x: ${verdict(r1)}); inference ${r2 === null ? '?' : `${r2.toFixed(2)}x`} tfjs-wasm's (target >= 1.0x: ${verdict(r2)})`);
+    if (r1 !== null) rows.push({ workload: 'target ELIM step / tfjs-wasm baseline step (>= 1.0, issue 5)', engine: e, metric: 'ratio', value: r1, unit: 'ratio' });
+    if (r2 !== null) rows.push({ workload: 'target inference / tfjs-wasm inference (>= 1.0)', engine: e, metric: 'ratio', value: r2, unit: 'ratio' });
+  }
+
   if (loading.length) {
     const cpuTrain = Math.max(...['elim-cpu t1', 'elim-cpu t2'].flatMap((e) => (['baseline', 'elim'] as const).map((w) => ips(e, w) ?? 0)));
     console.log(`\ndata loading (issue #3: sustain >= 3x the CPU backend's AL64 training throughput, here the best of its baseline/ELIM steps: ${cpuTrain.toFixed(1)} img/s):`);
