@@ -76,6 +76,9 @@ const CONVS: Array<{ x: number[]; w: number[]; a: Conv2dAttrs }> = [
   { x: [1, 6, 9, 9], w: [7, 6, 3, 3], a: { stride: [2, 2], pad: [2, 2] } },
   { x: [4, 16, 8, 8], w: [24, 16, 1, 1], a: { stride: [1, 1], pad: [0, 0] } },
   { x: [2, 4, 12, 12], w: [6, 4, 5, 5], a: { stride: [3, 2], pad: [2, 1] } },
+  // output rows of 16 and 24: whole 8-column panels in one row (im2colPacked's contiguous copies) next to padded edges
+  { x: [2, 3, 16, 16], w: [5, 3, 5, 5], a: { stride: [1, 1], pad: [2, 2] } },
+  { x: [1, 4, 9, 24], w: [3, 4, 3, 3], a: { stride: [2, 1], pad: [1, 1] } },
 ];
 
 const checkConv = ({ x: xs, w: ws, a }: (typeof CONVS)[number]): void => {
