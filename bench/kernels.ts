@@ -28,6 +28,7 @@ import {
 import {
   setWasmThreads, wasmConv2d, wasmConv2dBackwardFilter, wasmConv2dBackwardInput, wasmKernelInfo, wasmKernelsAvailable, wasmFailure, wasmMatmul,
 } from '../kernels/cpu/wasm/index.js';
+import { enableRelaxedSimd } from '../kernels/cpu/wasm/relaxed-flag.js';
 import { convOut, specFlops, specName, type ConvSpec, type KernelSpec } from './anchors/kernel-specs.js';
 import { runTfjsKernels } from './anchors/tfjs-kernels.js';
 import { gflops, machineLine, timeSync, type Timing } from './lib/timing.js';
@@ -392,6 +393,8 @@ const main = async (): Promise<void> => {
   const started = performance.now();
   const machine = machineLine();
   console.log(`bench:kernels — ${machine}${quick ? ' [BENCH_QUICK]' : ''}`);
+  // as the elim CLI runs (bin/elim.js): before any wasm module is compiled; ELIM_WASM_RELAXED=0 measures plain SIMD
+  note(`elim-wasm: ${enableRelaxedSimd()}`);
   if (enabled('elim')) for (const t of [1, 2]) benchOurs(t);
   if (enabled('elim-wasm')) {
     for (const t of [1, 2]) benchWasm(t);
@@ -409,6 +412,7 @@ const main = async (): Promise<void> => {
 
 const busyAt = process.argv.indexOf('--busy-matmul');
 if (busyAt >= 0) {
+  enableRelaxedSimd(); // the same kernel as the measured one
   busyMatmul(Number(process.argv[busyAt + 1]), Number(process.argv[busyAt + 2]));
   process.exit(0);
 }

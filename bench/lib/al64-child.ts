@@ -23,6 +23,7 @@ import { Rng } from '../../lib/rng/rng.js';
 import { scope } from '../../lib/tensor/scope.js';
 import type { Tensor } from '../../lib/tensor/tensor.js';
 import { createCpuBackend } from '../../kernels/cpu/cpu-backend.js';
+import { enableRelaxedSimd } from '../../kernels/cpu/wasm/relaxed-flag.js';
 import { baselineStepSync } from '../../pipelines/baseline.js';
 import { makeConfig } from '../../pipelines/config.js';
 import { elimStepSync, withGrad, type StepOutput } from '../../pipelines/elim.js';
@@ -75,7 +76,11 @@ const answer = (batch: number, t: Timing, extra: Partial<ChildAnswer> = {}): Chi
 });
 
 const backendFor = async (spec: ChildSpec): Promise<Backend & { isGL?: boolean; renderer?: string | null }> => {
-  if (spec.engine === 'elim-cpu') return createCpuBackend({ threads: spec.threads });
+  // as the elim CLI runs it: relaxed SIMD switched on before the wasm module is compiled
+  if (spec.engine === 'elim-cpu') {
+    enableRelaxedSimd();
+    return createCpuBackend({ threads: spec.threads });
+  }
   const specifier = '../../kernels/gpujs/gpujs-backend.js';
   const mod = (await import(specifier)) as typeof import('../../kernels/gpujs/gpujs-backend.js');
   return mod.createGpujsBackend({ log: () => {} });
