@@ -54,6 +54,10 @@ describe('op argument errors', () => {
     expectEngineError(() => T.conv2d(z(3, 5, 5), z(2, 3, 3, 3)), 'ShapeError', 'conv2d', '[3, 5, 5]');
     expectEngineError(() => T.conv2d(z(1, 1, 2, 2), z(1, 1, 3, 3)), 'ShapeError', 'conv2d', 'kernel larger');
     expectEngineError(() => T.conv2d(z(1, 1, 4, 4), z(1, 1, 3, 3), { stride: 0 }), 'ArgumentError', 'conv2d', 'stride');
+    // the fused form checks its bias and activation, then everything conv2d checks
+    expectEngineError(() => T.conv2dBiasAct(z(1, 3, 5, 5), z(2, 3, 3, 3), z(3)), 'ShapeError', 'conv2dBiasAct', '[2, 3, 3, 3]', '[3]');
+    expectEngineError(() => T.conv2dBiasAct(z(1, 3, 5, 5), z(2, 3, 3, 3), z(2), { activation: 'tanh' as 'relu' }), 'ArgumentError', 'conv2dBiasAct', 'tanh');
+    expectEngineError(() => T.conv2dBiasAct(z(1, 3, 5, 5), z(2, 4, 3, 3), z(2)), 'ShapeError', 'conv2dBiasAct', 'channels differ');
     expectEngineError(() => T.conv2d(z(1, 1, 4, 4), z(1, 1, 3, 3), { padding: -1 }), 'ArgumentError', 'conv2d', 'padding');
   });
   it('pools', () => {
