@@ -82,13 +82,20 @@ def problems(n):
         a = np.maximum(z0 @ z.mean(0), 0); b = np.maximum(z @ z0.mean(0), 0)
         ps.append((C, a * n / a.sum(), b * n / b.sum()))
     return ps
+# a zero weight a_i (ReLU'd relevance) with g = 0: row i of K~ would be infinite; its u_i is the
+# limit 0, set directly as lib/ot/sinkhorn-scaling.ts does (1/0 then inf*0 made NaN plans that
+# ran to the iteration cap: the 'converge' columns of earlier runs were not comparable)
 def alg1(C, a, b, T, tol, g):
-    n = C.shape[0]; K = np.exp(-lam * C); Kt = (1 / (a + g))[:, None] * K; u = np.full(n, 1.0 / n)
+    n = C.shape[0]; K = np.exp(-lam * C); live = (a + g) != 0
+    Kt = np.where(live, 1 / np.where(live, a + g, 1.0), 0.0)[:, None] * K; u = np.full(n, 1.0 / n)
     for _ in range(T):
-        un = 1 / (Kt @ (b / (K.T @ u + g)) + g)
+        d = Kt @ (b / (K.T @ u + g)) + g
+        un = np.where(live, 1 / np.where(live, d, 1.0), 0.0)
         ch = np.abs(un - u).max() / np.abs(un).max(); u = un
         if tol > 0 and ch <= tol: break
     v = b / (K.T @ u + g); return u[:, None] * K * v[None, :]
+def finite(X):
+    return bool(np.isfinite(np.asarray(X)).all())
 def timeit(f, budget=3.0, reps=7):
     s = time.perf_counter(); f(); first = time.perf_counter() - s
     if first > 0.3: return first
@@ -110,11 +117,13 @@ try:
 except Exception as e:
     torch = None; out["torch_skipped"] = str(e)
 def torch_batched(Cs, As, Bs, T, tol, g):
-    K = torch.exp(-lam * Cs); Kt = (1 / (As + g)).unsqueeze(2) * K
+    K = torch.exp(-lam * Cs); live = (As + g) != 0
+    Kt = torch.where(live, 1 / torch.where(live, As + g, torch.ones_like(As)), torch.zeros_like(As)).unsqueeze(2) * K
     u = torch.full(As.shape, 1.0 / As.shape[1], dtype=Cs.dtype)
     for _ in range(T):
         ktu = torch.bmm(K.transpose(1, 2), u.unsqueeze(2)).squeeze(2)
-        un = 1 / (torch.bmm(Kt, (Bs / (ktu + g)).unsqueeze(2)).squeeze(2) + g)
+        d = torch.bmm(Kt, (Bs / (ktu + g)).unsqueeze(2)).squeeze(2) + g
+        un = torch.where(live, 1 / torch.where(live, d, torch.ones_like(d)), torch.zeros_like(d))
         if tol > 0:
             ch = ((un - u).abs().amax(1) / un.abs().amax(1)).max().item(); u = un
             if ch <= tol: break
@@ -125,13 +134,20 @@ for n in sizes:
     ps = problems(n)
     for mode, (T, tol, g) in modes.items():
         key = "%d/%s" % (n, mode)
-        out[key + "/numpy"] = timeit(lambda: [alg1(C, a, b, T, tol, g) for C, a, b in ps]) / P * 1e6
+        # a plan with NaN/Inf is not a result: reported as invalid instead of a time
+        if all(finite(alg1(C, a, b, T, tol, g)) for C, a, b in ps):
+            out[key + "/numpy"] = timeit(lambda: [alg1(C, a, b, T, tol, g) for C, a, b in ps]) / P * 1e6
+        else: out[key + "/numpy_invalid"] = 1
         if ot is not None:
-            out[key + "/pot"] = timeit(lambda: [ot.sinkhorn(a, b, C, reg=1 / lam, numItermax=T, stopThr=tol) for C, a, b in ps]) / P * 1e6
+            if all(finite(ot.sinkhorn(a, b, C, reg=1 / lam, numItermax=T, stopThr=tol)) for C, a, b in ps):
+                out[key + "/pot"] = timeit(lambda: [ot.sinkhorn(a, b, C, reg=1 / lam, numItermax=T, stopThr=tol) for C, a, b in ps]) / P * 1e6
+            else: out[key + "/pot_invalid"] = 1
         if torch is not None:
             Cs = torch.tensor(np.stack([p[0] for p in ps])); As = torch.tensor(np.stack([p[1] for p in ps])); Bs = torch.tensor(np.stack([p[2] for p in ps]))
             with torch.no_grad():
-                out[key + "/torch-batched-t1"] = timeit(lambda: torch_batched(Cs, As, Bs, T, tol, g)) / P * 1e6
+                if finite(torch_batched(Cs, As, Bs, T, tol, g).numpy()):
+                    out[key + "/torch-batched-t1"] = timeit(lambda: torch_batched(Cs, As, Bs, T, tol, g)) / P * 1e6
+                else: out[key + "/torch-batched-t1_invalid"] = 1
 print(json.dumps(out))
 `;
 
@@ -172,6 +188,10 @@ const main = () => {
         continue;
       }
       const [n, mode, engine] = k.split('/');
+      if (engine.endsWith('_invalid')) {
+        notes.push(`${engine.replace(/_invalid$/, '')} n=m=${n} ${mode}: its plan had NaN/Inf, so it was not timed`);
+        continue;
+      }
       rows.push({ workload: `n=m=${n} P=${P} ${mode}`, engine, metric: 'us_per_pair', value: v, unit: 'us' });
     }
   }
