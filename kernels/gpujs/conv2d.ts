@@ -1,12 +1,16 @@
-/** Direct 2-D convolution: x [N, C, H, W], w [O, C, KH, KW] -> [N, O, OH, OW], one thread per output cell. */
-import type { Conv2dAttrs } from '../../lib/backend/backend.js';
+/**
+ * Direct 2-D convolution: x [N, C, H, W], w [O, C, KH, KW] -> [N, O, OH, OW], one thread per
+ * output cell; with `epilogue`, the fused form act(conv + bias[o]) in the same kernel (one launch
+ * and one output texture instead of three).
+ */
+import type { Conv2dAttrs, ConvActivation } from '../../lib/backend/backend.js';
 import type { Shape } from '../../lib/tensor/shape.js';
 import { coords, readFlat } from './codegen.js';
 import type { GpuHandle, Runtime } from './runtime.js';
 
 export const convOutSize = (inSize: number, k: number, stride: number, pad: number) => Math.floor((inSize + 2 * pad - k) / stride) + 1;
 
-export const conv2d = (rt: Runtime, x: GpuHandle, xShape: Shape, w: GpuHandle, wShape: Shape, attrs: Conv2dAttrs): GpuHandle => {
+export const conv2d = (rt: Runtime, x: GpuHandle, xShape: Shape, w: GpuHandle, wShape: Shape, attrs: Conv2dAttrs, epilogue?: { bias: GpuHandle; act: ConvActivation }): GpuHandle => {
   const [n, c, h, wd] = xShape;
   const [o, , kh, kw] = wShape;
   const [sh, sw] = attrs.stride;
@@ -20,6 +24,9 @@ export const conv2d = (rt: Runtime, x: GpuHandle, xShape: Shape, w: GpuHandle, w
   s += `  if (ix >= 0 && ix < ${wd}) {\n`;
   s += readFlat('xv', 'x', `((o0 * ${c} + c) * ${h} + iy) * ${wd} + ix`, x);
   s += readFlat('wv', 'w', `((o1 * ${c} + c) * ${kh} + ky) * ${kw} + kx`, w);
-  s += '  acc += xv * wv;\n  }\n  }\n  }\n  }\n  }\n  return acc;';
-  return rt.run(['x', 'w'], s, n * o * oh * ow, [x, w]);
+  s += '  acc += xv * wv;\n  }\n  }\n  }\n  }\n  }\n';
+  if (!epilogue) return rt.run(['x', 'w'], s + '  return acc;', n * o * oh * ow, [x, w]);
+  s += readFlat('bv', 'b', 'o1', epilogue.bias);
+  s += epilogue.act === 'relu' ? '  const y = acc + bv;\n  return y < 0.0 ? 0.0 : y;' : '  return acc + bv;';
+  return rt.run(['x', 'w', 'b'], s, n * o * oh * ow, [x, w, epilogue.bias]);
 };

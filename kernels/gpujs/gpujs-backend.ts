@@ -134,6 +134,7 @@ export const createGpujsBackend = (opts: GpujsBackendOptions = {}): GpujsBackend
     gather: (x, shape, indices) => gather(rt, h(x), shape, indices),
     scatterAdd: (g, gShape, indices, outRows) => scatterAdd(rt, h(g), gShape, indices, outRows),
     conv2d: (x, xShape, w, wShape, attrs) => conv2d(rt, h(x), xShape, h(w), wShape, attrs),
+    conv2dBiasAct: (x, xShape, w, wShape, bias, attrs, act) => conv2d(rt, h(x), xShape, h(w), wShape, attrs, { bias: h(bias), act }),
     conv2dBackwardInput: (dy, dyShape, w, wShape, xShape, attrs) => conv2dBackwardInput(rt, h(dy), dyShape, h(w), wShape, xShape, attrs),
     conv2dBackwardFilter: (x, xShape, dy, dyShape, wShape, attrs) => conv2dBackwardFilter(rt, h(x), xShape, h(dy), dyShape, wShape, attrs),
     maxPool2d: (x, xShape, attrs) => maxPool2d(rt, h(x), xShape, attrs),
