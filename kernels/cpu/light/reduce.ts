@@ -25,7 +25,27 @@ export const lightReduce = (op: ReduceOp, x: TypedArray, shape: Shape, axes: rea
   let oi = 0;
   const rows = x.length / n;
   const inner = so[r];
+  // column sums (e.g. a bias gradient: [B, F] over B): the rows along a reduced axis r-1 all add
+  // into the same n cells, so take them four at a time (one read-modify-write of acc per four
+  // rows instead of per row: ~2x on [64, 640])
+  const colRun = op === 'sum' && r >= 1 && inner === 1 && so[r - 1] === 0 ? cs[r - 1] : 0;
   for (let row = 0, xi = 0; row < rows; row++) {
+    if (colRun > 0 && idx[r - 1] === 0) {
+      columnSums(x, xi, colRun, n, acc, oi);
+      // advance the odometer past the whole sweep of axis r-1 (it leaves oi where the next sweep starts)
+      for (let t = 0; t < colRun; t++) {
+        for (let d = r - 1; d >= 0; d--) {
+          idx[d]++;
+          oi += so[d];
+          if (idx[d] < cs[d]) break;
+          oi -= so[d] * cs[d];
+          idx[d] = 0;
+        }
+      }
+      xi += colRun * n;
+      row += colRun - 1;
+      continue;
+    }
     if (op === 'sum') {
       if (inner === 0) {
         let s = 0;
@@ -52,6 +72,19 @@ export const lightReduce = (op: ReduceOp, x: TypedArray, shape: Shape, axes: rea
     }
   }
   for (let i = 0; i < out.length; i++) out[i] = acc[i];
+};
+
+/** acc[oi + k] += sum over `count` rows (n apart from xi) of x[row + k], rows taken four at a time. */
+const columnSums = (x: TypedArray, xi: number, count: number, n: number, acc: Float64Array, oi: number): void => {
+  let q = 0;
+  for (; q + 4 <= count; q += 4) {
+    const b0 = xi + q * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+    for (let k = 0; k < n; k++) acc[oi + k] += x[b0 + k] + x[b1 + k] + (x[b2 + k] + x[b3 + k]);
+  }
+  for (; q < count; q++) {
+    const b = xi + q * n;
+    for (let k = 0; k < n; k++) acc[oi + k] += x[b + k];
+  }
 };
 
 /** Coalesces x's own (contiguous) layout together with the output strides. */
