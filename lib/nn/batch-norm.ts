@@ -13,8 +13,8 @@ import { noGrad } from '../autograd/tape.js';
 import * as T from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { constant } from './init.js';
-import type { Module } from './module.js';
-import type { StateTree } from './tree.js';
+import type { EvalAffine, Module } from './module.js';
+import type { ParamTree, StateTree } from './tree.js';
 
 export interface BatchNormOptions {
   readonly eps?: number;
@@ -31,8 +31,16 @@ export const batchNorm = (rank: 2 | 4, channels: number, o: BatchNormOptions = {
   const affine = o.affine ?? true;
   const axes = rank === 2 ? [0] : [0, 2, 3];
   const kind = `BatchNorm${rank === 2 ? '1d' : '2d'}(${channels})`;
+  // eval mode as y = x * scale + shift: scale = gamma / sqrt(var + eps), shift = beta - mean * scale
+  const evalAffine = (p: ParamTree, state: StateTree): EvalAffine => {
+    const inv = T.div(1, T.sqrt(T.add(state.get('running_var')!, eps)));
+    const scale = affine ? T.mul(p.get('weight')!, inv) : inv;
+    const shift = T.sub(affine ? p.get('bias')! : T.zerosLike(scale), T.mul(state.get('running_mean')!, scale));
+    return { scale, shift };
+  };
   return {
     kind,
+    ...(rank === 4 ? { evalAffine } : {}),
     params: affine ? [{ name: 'weight', shape: [channels], init: constant(1) }, { name: 'bias', shape: [channels], init: constant(0) }] : [],
     state: [{ name: 'running_mean', shape: [channels], init: constant(0) }, { name: 'running_var', shape: [channels], init: constant(1) }],
     apply: (p, state, x, ctx) => {

@@ -2,7 +2,9 @@
 import * as T from '../ops/index.js';
 import type { Pair } from '../ops/conv.js';
 import { torchDefault, weightInit, type WeightInit } from './init.js';
-import type { Module } from './module.js';
+import type { EvalAffine, Module } from './module.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { ParamTree } from './tree.js';
 
 export interface Conv2dOptions {
   readonly stride?: Pair;
@@ -30,12 +32,18 @@ export const conv2d = (inC: number, outC: number, kernel: Pair, o: Conv2dOptions
       return { y: bias ? T.conv2dBiasAct(x, p.get('weight')!, p.get('bias')!, opts) : T.conv2d(x, p.get('weight')!, opts), state };
     },
   };
-  if (!bias) return layer;
+  // a following BatchNorm's eval-mode affine map folded in: w * scale[o], bias * scale + shift
+  const applyFolded = (p: ParamTree, x: Tensor, aff: EvalAffine, act: 'none' | 'relu'): Tensor => {
+    const w = T.mul(p.get('weight')!, T.reshape(aff.scale, [outC, 1, 1, 1]));
+    const b = bias ? T.add(T.mul(p.get('bias')!, aff.scale), aff.shift) : aff.shift;
+    return T.conv2dBiasAct(x, w, b, { stride: o.stride, padding: o.padding, activation: act });
+  };
+  if (!bias) return { ...layer, applyFolded };
   // bias and ReLU in the convolution's kernel (see Module.withRelu)
   const withRelu: Module = {
     ...layer,
     kind: `${layer.kind}+ReLU`,
     apply: (p, state, x) => ({ y: T.conv2dBiasAct(x, p.get('weight')!, p.get('bias')!, { stride: o.stride, padding: o.padding, activation: 'relu' }), state }),
   };
-  return { ...layer, withRelu };
+  return { ...layer, withRelu, applyFolded };
 };

@@ -6,7 +6,7 @@ import { Rng } from '../rng/rng.js';
 import { conv2d } from './conv2d.js';
 import { adaptiveAvgPool2d, avgPool2d, globalAvgPool, maxPool2d } from './pooling.js';
 import { multiHeadAttention, selfAttention } from './attention.js';
-import { basicBlock } from './resnet.js';
+import { basicBlock, resnet18 } from './resnet.js';
 import { mixerBlock } from './mixer.js';
 import { initModule, sequential, type ApplyCtx, type Module } from './module.js';
 import { relu } from './activations.js';
@@ -120,4 +120,33 @@ describe('composite blocks', () => {
   it('ResNet BasicBlock with downsample passes a gradient check (BN in training mode)', () =>
     checkModuleGrad(basicBlock(2, 3, 2), rand([2, 2, 4, 4], 8), { training: true }, 1e-5));
   it('Mixer block passes a gradient check', () => checkModuleGrad(mixerBlock(3, 4, 5, 6), rand([2, 3, 4], 9)));
+  it('BasicBlock in eval mode (each conv + BN folded into one convolution) passes a gradient check', () =>
+    checkModuleGrad(basicBlock(2, 3, 2), rand([2, 2, 4, 4], 10), { training: false }, 1e-5));
+
+  it('ResNet18 in eval mode folds every conv + BatchNorm (+ ReLU) into one fused convolution, with the unfused values', () => {
+    const cpu = createCpuBackend();
+    const calls = { conv2d: 0, fused: 0 };
+    const spied = {
+      ...cpu,
+      conv2d: (...a: Parameters<typeof cpu.conv2d>) => (calls.conv2d++, cpu.conv2d(...a)),
+      conv2dBiasAct: (...a: Parameters<NonNullable<typeof cpu.conv2dBiasAct>>) => (calls.fused++, cpu.conv2dBiasAct!(...a)),
+    };
+    useBackend(spied);
+    try {
+      const net = resnet18({ inputSize: 32, width: 4 }).module;
+      const { params, state } = initModule(net, Rng.fromSeed(21));
+      const x = T.randomNormal([2, 3, 32, 32], Rng.fromSeed(22));
+      // running statistics away from their (0, 1) start, so the folding has something to fold
+      const trained = net.apply(params, state, T.mul(x, 1.7), { training: true }).state;
+      const outOf = (fuse: boolean) => Array.from(net.apply(params, trained, x, { training: false, fuse }).y.toArray());
+      calls.conv2d = calls.fused = 0;
+      const folded = outOf(true);
+      expect(calls).toEqual({ conv2d: 0, fused: 20 }); // stem + 16 block convolutions + 3 downsamples
+      const plain = outOf(false);
+      const scale = Math.max(...plain.map(Math.abs));
+      folded.forEach((v, i) => expect(Math.abs(v - plain[i])).toBeLessThan(1e-5 * scale));
+    } finally {
+      useBackend(cpu);
+    }
+  });
 });

@@ -29,6 +29,18 @@ export interface ApplyCtx {
    * "use batch statistics but leave the running statistics alone" (the ELIM branch's projector).
    */
   readonly updateStats?: boolean;
+  /**
+   * Layer fusion (default on): Conv2d + ReLU pairs run as one kernel, and outside training a
+   * BatchNorm2d after a Conv2d is folded into the convolution's weights and bias. Same values up
+   * to float rounding; false runs every layer as written (for comparisons and debugging).
+   */
+  readonly fuse?: boolean;
+}
+
+/** A BatchNorm's eval-mode map y = x * scale + shift per channel (scale, shift: [C]). */
+export interface EvalAffine {
+  readonly scale: Tensor;
+  readonly shift: Tensor;
 }
 
 export interface Applied {
@@ -48,6 +60,13 @@ export interface Module {
    * pair when this layer is followed by a 'ReLU' child: same values, one pass fewer.
    */
   readonly withRelu?: Module;
+  /** A BatchNorm's per-channel eval-mode affine map (from its running statistics), for folding. */
+  readonly evalAffine?: (params: ParamTree, state: StateTree) => EvalAffine;
+  /**
+   * A convolution followed by that affine map (then `act`) in one kernel: weights scaled per
+   * output channel, bias = bias * scale + shift. Used outside training only.
+   */
+  readonly applyFolded?: (params: ParamTree, x: Tensor, affine: EvalAffine, act: 'none' | 'relu') => Tensor;
 }
 
 export const prefixSpecs = (prefix: string, specs: readonly TensorSpec[]): TensorSpec[] => specs.map((s) => ({ ...s, name: join(prefix, s.name) }));
@@ -63,6 +82,9 @@ export const stateless = (kind: string, f: (x: Tensor, ctx: ApplyCtx) => Tensor)
 /** Runs a named child inside a composite's forward, threading its state; `as` runs a variant of it (same params and state). */
 export type RunChild = (name: string, x: Tensor, as?: Module) => Tensor;
 
+/** A child's params and state (read-only), for a forward that fuses children. */
+export type ChildTensors = (name: string) => { readonly params: ParamTree; readonly state: StateTree };
+
 /**
  * A module made of named children and a forward function that calls them through `run`.
  * The children's params/state appear under `name.` (torchvision's naming).
@@ -70,7 +92,7 @@ export type RunChild = (name: string, x: Tensor, as?: Module) => Tensor;
 export const composite = (
   kind: string,
   children: ReadonlyArray<readonly [string, Module]>,
-  forward: (run: RunChild, x: Tensor, ctx: ApplyCtx) => Tensor,
+  forward: (run: RunChild, x: Tensor, ctx: ApplyCtx, tensors: ChildTensors) => Tensor,
 ): Module => {
   const byName = new Map(children);
   return {
@@ -86,7 +108,8 @@ export const composite = (
         if (m.state.length) graft(next, name, r.state);
         return r.y;
       };
-      const y = forward(run, x, ctx);
+      const tensors: ChildTensors = (name) => ({ params: subtree(params, name), state: subtree(state, name) });
+      const y = forward(run, x, ctx, tensors);
       return { y, state: next };
     },
   };
@@ -97,16 +120,38 @@ export const sequential = (layers: readonly Module[]): Module =>
   named(layers.map((m, i) => [String(i), m] as const));
 
 /**
+ * A convolution child followed by a BatchNorm child, outside training, as one convolution with
+ * the BatchNorm folded into its weights and bias, then `act`: act(bn(conv(x))) up to float
+ * rounding, without the BatchNorm's passes over the activation. Null when the pair cannot fold
+ * (training, fusion off, or modules without the hooks): the caller runs the children as written.
+ */
+export const foldConvBn = (
+  conv: readonly [string, Module], bn: readonly [string, Module], x: Tensor, ctx: ApplyCtx, tensors: ChildTensors, act: 'none' | 'relu',
+): Tensor | null => {
+  const [cName, c] = conv;
+  const [bName, b] = bn;
+  if (ctx.training || ctx.fuse === false || !c.applyFolded || !b.evalAffine) return null;
+  const bt = tensors(bName);
+  return c.applyFolded(tensors(cName).params, x, b.evalAffine(bt.params, bt.state), act);
+};
+
+/**
  * Children applied in order under the given names. A child with a fused-ReLU variant followed
  * by a ReLU child runs as that variant and the ReLU is skipped (it has no params or state, so
- * names and checkpoints are unchanged).
+ * names and checkpoints are unchanged); outside training a Conv2d + BatchNorm2d (+ ReLU) run is
+ * one folded convolution (foldConvBn). ctx.fuse = false runs every child as written.
  */
 export const named = (children: ReadonlyArray<readonly [string, Module]>, kind = 'Sequential'): Module =>
-  composite(kind, children, (run, x) => {
+  composite(kind, children, (run, x, ctx, tensors) => {
     let h = x;
     for (let i = 0; i < children.length; i++) {
       const [name, m] = children[i];
-      if (m.withRelu && children[i + 1]?.[1].kind === 'ReLU') {
+      const relu = children[i + 2]?.[1].kind === 'ReLU';
+      const folded = i + 1 < children.length ? foldConvBn(children[i], children[i + 1], h, ctx, tensors, relu ? 'relu' : 'none') : null;
+      if (folded) {
+        h = folded;
+        i += relu ? 2 : 1;
+      } else if (m.withRelu && ctx.fuse !== false && children[i + 1]?.[1].kind === 'ReLU') {
         h = run(name, h, m.withRelu);
         i++;
       } else h = run(name, h);

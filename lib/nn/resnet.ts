@@ -12,7 +12,7 @@ import { relu } from './activations.js';
 import { batchNorm2d } from './batch-norm.js';
 import { conv2d } from './conv2d.js';
 import { linear } from './linear.js';
-import { composite, named, type Module } from './module.js';
+import { composite, foldConvBn, named, type Module } from './module.js';
 import { globalAvgPool, maxPool2d } from './pooling.js';
 
 export interface ResNetOptions {
@@ -34,9 +34,10 @@ export const basicBlock = (inC: number, outC: number, stride: number): Module =>
     ['conv2', conv(outC, outC, 3, 1)], ['bn2', batchNorm2d(outC)],
   ];
   if (down) children.push(['downsample', named([['0', conv(inC, outC, 1, stride)], ['1', batchNorm2d(outC)]])]);
-  return composite('BasicBlock', children, (run, x) => {
-    const h = T.relu(run('bn1', run('conv1', x)));
-    const y = run('bn2', run('conv2', h));
+  // outside training each conv + bn folds into one convolution (foldConvBn), ReLU included
+  return composite('BasicBlock', children, (run, x, ctx, tensors) => {
+    const h = foldConvBn(children[0], children[1], x, ctx, tensors, 'relu') ?? T.relu(run('bn1', run('conv1', x)));
+    const y = foldConvBn(children[2], children[3], h, ctx, tensors, 'none') ?? run('bn2', run('conv2', h));
     return T.relu(T.add(y, down ? run('downsample', x) : x));
   });
 };
