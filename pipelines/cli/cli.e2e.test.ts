@@ -144,6 +144,21 @@ describe('elim CLI end to end', () => {
     expect(mb.train).toEqual(ma.train);
   }, 120_000);
 
+  it('two threads: the same seed gives identical losses and metrics (the split work is reproducible)', () => {
+    // the default model at batch 64: its convolutions are big enough to be split over both threads
+    // (the backward filter pass over images included, whose partial sums once depended on timing)
+    const args = ['train', '--backend', 'cpu', '--steps', '4', '--log-every', '1', '--no-plots', '--validate-every', '0', '--checkpoint-every', '0', '--synth-identities', '16', '--synth-held-out', '4', '--synth-frames', '8'];
+    const two = (dir: string) => spawnSync(process.execPath, [bin, ...args, '--out', path.join(tmp, dir)], { cwd: tmp, encoding: 'utf8', env: { ...process.env, ELIM_THREADS: '2' }, timeout: 120_000 });
+    const a = two('t2-a');
+    const b = two('t2-b');
+    expect(a.status, a.stderr).toBe(0);
+    expect(b.status, b.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(tmp, 't2-a', 'config.json'), 'utf8')).backend.kernelClass).toMatch(/2 threads/);
+    expect(stepLosses(path.join(tmp, 't2-b'))).toEqual(stepLosses(path.join(tmp, 't2-a')));
+    const m = (d: string) => JSON.parse(readFileSync(path.join(tmp, d, 'metrics.json'), 'utf8'));
+    expect(m('t2-b').heldOut).toEqual(m('t2-a').heldOut);
+  }, 120_000);
+
   it('bad paths, configs and options fail with clear messages and non-zero exit codes', () => {
     const unknown = elim(['train', '--no-such-option', '1']);
     expect(unknown.status).toBe(2);
