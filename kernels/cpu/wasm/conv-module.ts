@@ -101,7 +101,6 @@ export const biasActFn = (): Fn => {
   const [y, rows, P, bias, relu] = [0, 1, 2, 3, 4];
   const r = f.local(I32), j = f.local(I32), P4 = f.local(I32), q = f.local(I32);
   const bv = f.local(V128), v = f.local(V128), bs = f.local(F32), s = f.local(F32);
-  const F32X4_LT = 0x43, V128_ANDNOT = 0x4f, F32_LT = 0x5d;
   f.get(P).i32(-4).op(OP.i32And).set(P4);
   f.get(y).set(q);
   f.forUp(r, () => f.i32(0), () => f.get(rows), 1, () => {
@@ -110,7 +109,7 @@ export const biasActFn = (): Fn => {
     const vector = (withRelu: boolean) => f.forUp(j, () => f.i32(0), () => f.get(P4), 4, () => {
       f.get(q).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add);
       f.get(q).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).v128Load().get(bv).simd(SIMD.f32x4Add);
-      if (withRelu) f.tee(v).get(v).v128Zero().simd(F32X4_LT).simd(V128_ANDNOT); // v & ~(v < 0)
+      if (withRelu) f.tee(v).get(v).v128Zero().simd(SIMD.f32x4Lt).simd(SIMD.v128AndNot); // v & ~(v < 0)
       f.v128Store();
     });
     f.ifElse(() => f.get(relu), () => vector(true), () => vector(false));
@@ -118,7 +117,7 @@ export const biasActFn = (): Fn => {
       f.get(q).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add);
       f.get(q).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).f32Load().get(bs).op(OP.f32Add).set(s);
       // relu: select(+0, s, s < 0) when asked, else s
-      f.f32Zero().get(s).get(s).f32Zero().op(F32_LT).get(relu).op(OP.i32And).op(OP.select);
+      f.f32Zero().get(s).get(s).f32Zero().op(OP.f32Lt).get(relu).op(OP.i32And).op(OP.select);
       f.f32Store();
     });
     f.addTo(q, () => void f.get(P).i32(2).op(OP.i32Shl));

@@ -17,23 +17,20 @@
  */
 import { F32 as F32T, Fn, I32, OP, SIMD, V128 } from './emitter.js';
 
-const F32x4 = { eq: 0x41, ne: 0x42, gt: 0x44 } as const;
-const V = { and: 0x4e, andnot: 0x4f, or: 0x50, bitselect: 0x52 } as const;
-const F32 = { eq: 0x5b, ne: 0x5c, gt: 0x5e } as const;
 
 /** Pushes the "b beats a" mask for v128 locals a (earlier) and b: b > a | (b != b & a == a). */
 const beatsV = (f: Fn, a: number, b: number): void => {
-  f.get(b).get(a).simd(F32x4.gt);
-  f.get(b).get(b).simd(F32x4.ne);
-  f.get(a).get(a).simd(F32x4.eq);
-  f.simd(V.and).simd(V.or);
+  f.get(b).get(a).simd(SIMD.f32x4Gt);
+  f.get(b).get(b).simd(SIMD.f32x4Ne);
+  f.get(a).get(a).simd(SIMD.f32x4Eq);
+  f.simd(SIMD.v128And).simd(SIMD.v128Or);
 };
 
 /** The same for f32 locals (an i32 0/1). */
 const beatsS = (f: Fn, a: number, b: number): void => {
-  f.get(b).get(a).op(F32.gt);
-  f.get(b).get(b).op(F32.ne);
-  f.get(a).get(a).op(F32.eq);
+  f.get(b).get(a).op(OP.f32Gt);
+  f.get(b).get(b).op(OP.f32Ne);
+  f.get(a).get(a).op(OP.f32Eq);
   f.op(OP.i32And).op(OP.i32Or);
 };
 
@@ -51,8 +48,8 @@ const poolFn = (backward: boolean): Fn => {
   const s00 = f.local(F32T), s01 = f.local(F32T), s10 = f.local(F32T), s11 = f.local(F32T), sm0 = f.local(F32T), sm1 = f.local(F32T);
   const q0 = f.local(I32), q1 = f.local(I32), q2 = f.local(I32), sg = f.local(F32T);
 
-  f.get(H).i32(1).op(0x75 /* i32.shr_s */).set(OH);
-  f.get(W).i32(1).op(0x75).set(OW);
+  f.get(H).i32(1).op(OP.i32ShrS).set(OH);
+  f.get(W).i32(1).op(OP.i32ShrS).set(OW);
   f.get(OW).i32(-4).op(OP.i32And).set(OW4);
   f.get(W).i32(2).op(OP.i32Shl).set(rowBytes);
   if (backward) {
@@ -89,24 +86,24 @@ const poolFn = (backward: boolean): Fn => {
         load2(r0, e0, o0);
         load2(r1, e1, o1);
         beatsV(f, e0, o0); f.set(k0);
-        f.get(o0).get(e0).get(k0).simd(V.bitselect).set(m0);
+        f.get(o0).get(e0).get(k0).simd(SIMD.v128Bitselect).set(m0);
         beatsV(f, e1, o1); f.set(k1);
-        f.get(o1).get(e1).get(k1).simd(V.bitselect).set(m1);
+        f.get(o1).get(e1).get(k1).simd(SIMD.v128Bitselect).set(m1);
         beatsV(f, m0, m1); f.set(k2);
         if (!backward) {
           f.get(o).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add);
-          f.get(m1).get(m0).get(k2).simd(V.bitselect).v128Store();
+          f.get(m1).get(m0).get(k2).simd(SIMD.v128Bitselect).v128Store();
         } else {
           f.get(o).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).v128Load().set(gv);
           const rowOut = (dxRow: () => void, kRow: number, onRow: boolean) => {
             // lanes where this row pair won: k2 (row 1) or ~k2 (row 0)
             // ev = g & won & ~kRow ; od = g & won & kRow ; then + 0 and interleave
             const won = () => {
-              if (onRow) f.get(gv).get(k2).simd(V.and);
-              else f.get(gv).get(k2).simd(V.andnot);
+              if (onRow) f.get(gv).get(k2).simd(SIMD.v128And);
+              else f.get(gv).get(k2).simd(SIMD.v128AndNot);
             };
-            won(); f.get(kRow).simd(V.andnot).v128Zero().simd(SIMD.f32x4Add).set(e0);
-            won(); f.get(kRow).simd(V.and).v128Zero().simd(SIMD.f32x4Add).set(o0);
+            won(); f.get(kRow).simd(SIMD.v128AndNot).v128Zero().simd(SIMD.f32x4Add).set(e0);
+            won(); f.get(kRow).simd(SIMD.v128And).v128Zero().simd(SIMD.f32x4Add).set(o0);
             dxRow(); f.get(e0).get(o0).shuffle32([0, 4, 1, 5]).v128Store();
             dxRow(); f.get(e0).get(o0).shuffle32([2, 6, 3, 7]).v128Store(16);
           };
@@ -131,7 +128,7 @@ const poolFn = (backward: boolean): Fn => {
           // cell (row, col) gets 0 + g when it is the winner, else 0
           const cell = (rowOff: () => void, dxOff: number, win: () => void) => {
             f.get(g); rowOff(); f.get(j).i32(3).op(OP.i32Shl).op(OP.i32Add);
-            f.f32Zero().get(sg).op(0x92 /* f32.add */).f32Zero();
+            f.f32Zero().get(sg).op(OP.f32Add).f32Zero();
             win();
             f.op(OP.select).f32Store(dxOff);
           };
