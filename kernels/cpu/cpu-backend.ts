@@ -134,5 +134,11 @@ export const createCpuBackend = (opts: CpuBackendOptions = {}): CpuBackend => {
     adaptiveAvgPool2dBackward: (dy, dyShape, xShape) => into(dy, sizeOf(xShape), (o) => ref.refAdaptiveAvgPool2dBackward(data(dy), dyShape, xShape, o)),
 
     softmax: (x, rows, cols) => into(x, rows * cols, (o) => ref.refSoftmax(data(x), rows, cols, o)),
+
+    adamUpdate: (p, g, m, v, hyper) => {
+      const [op, om, ov] = [alloc(p.dtype, p.size), alloc(p.dtype, p.size), alloc(p.dtype, p.size)];
+      ref.refAdamUpdate(data(p), data(g), data(m), data(v), hyper, op, om, ov);
+      return [wrap(op), wrap(om), wrap(ov)] as const;
+    },
   };
 };

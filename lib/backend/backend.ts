@@ -30,6 +30,17 @@ export type BinaryOp =
 
 export type ReduceOp = 'sum' | 'max' | 'min';
 
+/** One Adam step's scalars: step t counts from 1; weightDecay is L2 (added to g) unless decoupled (AdamW). */
+export interface AdamHyper {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly decoupled: boolean;
+  readonly step: number;
+}
+
 /** The activation a fused convolution applies after its bias: ReLU is x < 0 ? 0 : x. */
 export type ConvActivation = 'none' | 'relu';
 
@@ -95,6 +106,12 @@ export interface Backend {
    * relu from the op layer, with the same values.
    */
   conv2dBiasAct?(x: DataHandle, xShape: Shape, w: DataHandle, wShape: Shape, bias: DataHandle, attrs: Conv2dAttrs, act: ConvActivation): DataHandle;
+  /**
+   * Optional fusion: one Adam/AdamW update of a parameter in one pass, returning [p, m, v]. The
+   * values must be exactly those of the op composition (lib/ops/optim-update.ts), every
+   * intermediate rounded to the dtype as the separate ops would round it.
+   */
+  adamUpdate?(p: DataHandle, g: DataHandle, m: DataHandle, v: DataHandle, h: AdamHyper): readonly [DataHandle, DataHandle, DataHandle];
 
   /** x [N, C, H, W]; padding never wins a max. */
   maxPool2d(x: DataHandle, xShape: Shape, attrs: Pool2dAttrs): DataHandle;

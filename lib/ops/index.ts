@@ -21,3 +21,4 @@ export * from './dropout.js';
 export * from './normalization.js';
 export * from './norms.js';
 export * from './detach.js';
+export * from './optim-update.js';

@@ -16,13 +16,9 @@ export interface AdamOptions extends CommonOptions {
 export const adam = (o: AdamOptions): Optimizer => {
   const [b1, b2] = o.betas ?? [0.9, 0.999];
   const eps = o.eps ?? 1e-8;
-  return makeOptimizer(o.decoupled ? 'AdamW' : 'Adam', o, ['exp_avg', 'exp_avg_sq'], (p, g0, s, lr, wd, t) => {
-    const g = wd !== 0 && !o.decoupled ? T.add(g0, T.mul(p, wd)) : g0;
-    const base = wd !== 0 && o.decoupled ? T.mul(p, 1 - lr * wd) : p;
-    const m = T.add(T.mul(s.exp_avg, b1), T.mul(g, 1 - b1));
-    const v = T.add(T.mul(s.exp_avg_sq, b2), T.mul(T.square(g), 1 - b2));
-    const denom = T.add(T.sqrt(T.div(v, 1 - b2 ** t)), eps);
-    const value = T.sub(base, T.mul(T.div(m, denom), lr / (1 - b1 ** t)));
-    return { value, slots: { exp_avg: m, exp_avg_sq: v } };
+  return makeOptimizer(o.decoupled ? 'AdamW' : 'Adam', o, ['exp_avg', 'exp_avg_sq'], (p, g, s, lr, wd, t) => {
+    // one fused pass where the backend has it (lib/ops/optim-update.ts holds the definition)
+    const r = T.adamUpdate(p, g, s.exp_avg, s.exp_avg_sq, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, decoupled: o.decoupled ?? false, step: t });
+    return { value: r.p, slots: { exp_avg: r.m, exp_avg_sq: r.v } };
   });
 };

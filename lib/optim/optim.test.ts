@@ -8,6 +8,7 @@ import { sgd } from './sgd.js';
 import { cosine, multiStep, releaseSchedule } from './schedules.js';
 import { clipGradNorm } from './clip.js';
 import { valueAndGradTree } from './grads.js';
+import { Rng } from '../rng/rng.js';
 
 const backend = useBackend(createCpuBackend());
 const p64 = (v: number[]) => asParameter(T.tensor(v, [v.length], { dtype: 'float64' }));
@@ -70,6 +71,25 @@ describe('Adam', () => {
     }
     expect(first.isDisposed).toBe(true);
     expect(backend.liveHandles()).toBe(before);
+  });
+
+  it('the CPU backend\'s fused update equals the op composition bit for bit (float32 and float64, L2 and decoupled decay)', () => {
+    const rng = Rng.fromSeed(31);
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const [wd, decoupled] of [[0, false], [0.01, false], [0.05, true]] as const) {
+        const r = (scale: number) => T.mul(T.randomNormal([257], rng, 0, 1, { dtype }), scale);
+        let p = r(1), m = T.zeros([257], { dtype }), v = T.zeros([257], { dtype });
+        let pc = p, mc = m, vc = v;
+        for (let t = 1; t <= 5; t++) {
+          const g = r(10 ** (t - 3)); // gradients from 0.01 to 100: the rounding of every term matters
+          const h = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: wd, decoupled, step: t }; // betas that are not powers of two: each rounding shows
+          ({ p, m, v } = T.adamUpdate(p, g, m, v, h));
+          ({ p: pc, m: mc, v: vc } = T.adamUpdateComposed(pc, g, mc, vc, h));
+        }
+        for (const [a, b] of [[p, pc], [m, mc], [v, vc]]) expect(Array.from(a.toArray()), `${dtype} wd ${wd} decoupled ${decoupled}`).toEqual(Array.from(b.toArray()));
+      }
+    }
+    expect(backend.adamUpdate).toBeTypeOf('function'); // the fused path really ran above
   });
 });
 

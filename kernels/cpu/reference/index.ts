@@ -13,3 +13,4 @@ export {
   refAdaptiveAvgPool2d, refAdaptiveAvgPool2dBackward, adaptiveWindow, pool2dOutShape,
 } from './pool2d.js';
 export { refSoftmax } from './softmax.js';
+export { refAdamUpdate } from './adam.js';
