@@ -66,6 +66,18 @@ describe('light CPU kernels equal the reference kernels', () => {
     );
   });
 
+  it('column sums (a reduced axis just inside the contiguous one) carry into the outer axes', () => {
+    // [3, 5, 7] over axis 1: five rows summed at once per outer index; [2, 6, 3, 4] over [1, 3]
+    // coalesces differently; odd and multiple-of-four row counts both
+    for (const [shape, axes] of [[[3, 5, 7], [1]], [[4, 8, 3], [1]], [[2, 6, 3, 4], [1]], [[6, 9], [0]], [[2, 3, 4, 5], [0, 2]]] as const) {
+      const x = filled(sizeOf(shape), Rng.fromSeed(shape.length));
+      const want = refReduce('sum', x, shape, axes);
+      const got = new Float64Array(want.length);
+      lightReduce('sum', x, shape, axes, got);
+      for (let i = 0; i < want.length; i++) expect(got[i], `${shape} over ${axes} [${i}]`).toBeCloseTo(want[i], 12);
+    }
+  });
+
   it('max/min propagate NaN like the reference', () => {
     const x = Float64Array.from([1, NaN, 3, 4, 5, 6]);
     const got = new Float64Array(2);

@@ -30,23 +30,13 @@ export const lightReduce = (op: ReduceOp, x: TypedArray, shape: Shape, axes: rea
   // rows instead of per row: ~2x on [64, 640])
   const colRun = op === 'sum' && r >= 1 && inner === 1 && so[r - 1] === 0 ? cs[r - 1] : 0;
   for (let row = 0, xi = 0; row < rows; row++) {
-    if (colRun > 0 && idx[r - 1] === 0) {
+    if (colRun > 0) {
+      // a whole sweep of axis r-1 at once; the odometer below then steps off its last row
       columnSums(x, xi, colRun, n, acc, oi);
-      // advance the odometer past the whole sweep of axis r-1 (it leaves oi where the next sweep starts)
-      for (let t = 0; t < colRun; t++) {
-        for (let d = r - 1; d >= 0; d--) {
-          idx[d]++;
-          oi += so[d];
-          if (idx[d] < cs[d]) break;
-          oi -= so[d] * cs[d];
-          idx[d] = 0;
-        }
-      }
-      xi += colRun * n;
+      xi += (colRun - 1) * n;
       row += colRun - 1;
-      continue;
-    }
-    if (op === 'sum') {
+      idx[r - 1] = colRun - 1;
+    } else if (op === 'sum') {
       if (inner === 0) {
         let s = 0;
         for (let k = 0; k < n; k++) s += x[xi + k];
