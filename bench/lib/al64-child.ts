@@ -28,6 +28,7 @@ import { baselineStepSync } from '../../pipelines/baseline.js';
 import { makeConfig } from '../../pipelines/config.js';
 import { elimStepSync, withGrad, type StepOutput } from '../../pipelines/elim.js';
 import { makeEnv } from '../../pipelines/env.js';
+import { nextModelState } from '../../pipelines/train/model.js';
 import { formatElimError } from '../../pipelines/errors.js';
 import { timeSync, type Timing } from './timing.js';
 
@@ -146,11 +147,7 @@ export const runOurs = (backend: Backend, spec: ChildSpec): ChildAnswer => {
     const next = optimizer.step(params, grads, opt);
     params = next.params;
     opt = next.state;
-    const newState = new Map<string, Tensor>();
-    for (const [k, v] of out.encState) newState.set(`encoder.${k}`, v);
-    for (const [k, v] of out.projState) newState.set(`projector.${k}`, v);
-    for (const [k, v] of state) if (newState.get(k) !== v) v.dispose();
-    state = newState;
+    state = nextModelState(state, out.encState, out.projState);
     iteration++;
   };
   const t = timeSync(step, { warmup: spec.warmup, reps: spec.reps });

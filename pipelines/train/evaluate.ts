@@ -11,7 +11,7 @@ import { subtree } from '../../lib/nn/tree.js';
 import { scope } from '../../lib/tensor/scope.js';
 import type { Backend } from '../../lib/backend/backend.js';
 import type { Tensor } from '../../lib/tensor/tensor.js';
-import type { Model } from './model.js';
+import type { TrainedModel } from './model.js';
 import { assembleBatch, type ImageSet } from './image-set.js';
 
 export interface VaMetrics {
@@ -44,9 +44,7 @@ export interface PredictOptions {
  * `elim predict`, so both read a checkpoint the same way.
  */
 export const predictImages = (
-  model: Model,
-  params: ReadonlyMap<string, Tensor>,
-  state: ReadonlyMap<string, Tensor>,
+  { model, params, state }: TrainedModel,
   x: Float32Array,
   n: number,
   backend: Backend,
@@ -64,21 +62,19 @@ export const predictImages = (
 
 /** Predictions (and latents) for every image of the set, in batches. */
 export const predictSet = (
-  model: Model,
-  params: ReadonlyMap<string, Tensor>,
-  state: ReadonlyMap<string, Tensor>,
+  m: TrainedModel,
   set: ImageSet,
   backend: Backend,
   o: PredictOptions = {},
 ): { predictions: Float32Array; latents?: Float32Array } => {
   const bs = o.batchSize ?? 128;
   const predictions = new Float32Array(set.count * 2);
-  const latents = o.withLatents ? new Float32Array(set.count * model.spec.latent) : undefined;
+  const latents = o.withLatents ? new Float32Array(set.count * m.model.spec.latent) : undefined;
   for (let start = 0; start < set.count; start += bs) {
     const idx = Array.from({ length: Math.min(bs, set.count - start) }, (_, i) => start + i);
-    const r = predictImages(model, params, state, assembleBatch(set, idx).x, idx.length, backend, latents !== undefined);
+    const r = predictImages(m, assembleBatch(set, idx).x, idx.length, backend, latents !== undefined);
     predictions.set(r.predictions, start * 2);
-    if (latents && r.latents) latents.set(r.latents, start * model.spec.latent);
+    if (latents && r.latents) latents.set(r.latents, start * m.model.spec.latent);
   }
   return { predictions, latents };
 };
@@ -92,14 +88,12 @@ export const vaMetrics = (labels: Float32Array, preds: Float32Array, idx?: reado
 });
 
 export const evaluateSet = (
-  model: Model,
-  params: ReadonlyMap<string, Tensor>,
-  state: ReadonlyMap<string, Tensor>,
+  m: TrainedModel,
   set: ImageSet,
   backend: Backend,
   o: PredictOptions = {},
 ): Evaluation => {
-  const { predictions, latents } = predictSet(model, params, state, set, backend, o);
+  const { predictions, latents } = predictSet(m, set, backend, o);
   const byId = new Map<string, number[]>();
   set.identities.forEach((id, i) => byId.set(id, [...(byId.get(id) ?? []), i]));
   const perIdentity = [...byId].map(([identity, idx]) => ({ identity, n: idx.length, ...vaMetrics(set.labels, predictions, idx) }));

@@ -14,12 +14,10 @@ import { Rng } from '../../lib/rng/rng.js';
 import type { Tensor } from '../../lib/tensor/tensor.js';
 import type { ElimConfig } from '../config.js';
 import { phasesFor, type Method } from './elim-objective.js';
-import { buildModel, initModel, type Model, type ModelSpec } from './model.js';
+import { buildModel, initModel, type Model, type ModelSpec, type ModelTensors } from './model.js';
 
-export interface LoadedModel {
+export interface LoadedModel extends ModelTensors {
   readonly model: Model;
-  readonly params: Map<string, Tensor>;
-  readonly state: Map<string, Tensor>;
   readonly step: number;
   readonly method: Method;
   readonly seed: number;

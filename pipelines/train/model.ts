@@ -70,6 +70,13 @@ export interface ModelTensors {
   readonly state: Map<string, Tensor>;
 }
 
+/** A model with its tensors: what training returns, a checkpoint loads and evaluation reads. */
+export interface TrainedModel {
+  readonly model: Model;
+  readonly params: ReadonlyMap<string, Tensor>;
+  readonly state: ReadonlyMap<string, Tensor>;
+}
+
 /** Encoder entries under `encoder.`, projector entries under `projector.` (one tree for one optimiser). */
 export const initModel = (m: Model, rng: Rng): ModelTensors => {
   const enc = initModule(m.encoder, rng.fork());
@@ -81,6 +88,19 @@ export const initModel = (m: Model, rng: Rng): ModelTensors => {
     params: new Map([...prefix('encoder', enc.params), ...prefix('projector', proj.params), ...extra.flatMap(([n, t]) => [...prefix(n, t.params)])]),
     state: new Map([...prefix('encoder', enc.state), ...prefix('projector', proj.state), ...extra.flatMap(([n, t]) => [...prefix(n, t.state)])]),
   };
+};
+
+/**
+ * The state tree after a training step: the encoder's and projector's new state under their
+ * prefixes, other entries (extras) passed through; every old tensor not carried over is disposed.
+ */
+export const nextModelState = (old: ReadonlyMap<string, Tensor>, encState: ReadonlyMap<string, Tensor>, projState: ReadonlyMap<string, Tensor>): Map<string, Tensor> => {
+  const next = new Map<string, Tensor>();
+  for (const [k, v] of encState) next.set(`encoder.${k}`, v);
+  for (const [k, v] of projState) next.set(`projector.${k}`, v);
+  for (const [k, v] of old) if (!next.has(k)) next.set(k, v);
+  for (const [k, v] of old) if (next.get(k) !== v) v.dispose();
+  return next;
 };
 
 export const parameterCount = (m: Model) => ({ encoder: countParams(m.encoder), projector: countParams(m.projector) });

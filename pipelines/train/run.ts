@@ -92,8 +92,8 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
   });
   if (E.isLeft(trained)) return E.left({ _tag: 'RunError', stage: 'train', message: trained.left.message });
   const r = trained.right;
-  const evTrain = evaluateSet(r.model, r.params, r.state, d.train, backend);
-  const evHeld = evaluateSet(r.model, r.params, r.state, d.heldOut, backend, { withLatents: o.keepLatents || spec.plots });
+  const evTrain = evaluateSet(r, d.train, backend);
+  const evHeld = evaluateSet(r, d.heldOut, backend, { withLatents: o.keepLatents || spec.plots });
   disposeTree(r.params);
   disposeTree(r.state);
   const { params: _p, state: _s, ...result } = r;

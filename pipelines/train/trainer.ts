@@ -27,7 +27,7 @@ import type { EventSink } from '../cli/events.js';
 import { nodeFileIO } from '../io/node-file-io.js';
 import { evaluateSet, type VaMetrics } from './evaluate.js';
 import { assembleBatch, type BatchAugment, type ImageSet } from './image-set.js';
-import { buildModel, initModel, type Model, type ModelSpec } from './model.js';
+import { buildModel, initModel, nextModelState, type Model, type ModelSpec, type ModelTensors } from './model.js';
 import type { Phase } from './objective.js';
 import { makeOptimizer, type OptimizerSettings } from './optimizer-settings.js';
 import { stepStreams } from './step-rng.js';
@@ -59,10 +59,8 @@ export interface StepRecord {
   readonly terms: Readonly<Record<string, number>>;
 }
 
-export interface TrainResult {
+export interface TrainResult extends ModelTensors {
   readonly model: Model;
-  readonly params: Map<string, Tensor>;
-  readonly state: Map<string, Tensor>;
   /** Iterations completed (equals settings.steps unless stopped). */
   readonly step: number;
   readonly stopped: boolean;
@@ -147,7 +145,7 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
 
   const validate = () => {
     if (!inp.validation) return;
-    const ev = evaluateSet(model, params, state, inp.validation, backend);
+    const ev = evaluateSet({ model, params, state }, inp.validation, backend);
     validations.push({ step, metrics: ev.overall });
     events.emit({ event: 'validation', step, valence: ev.overall.valence, arousal: ev.overall.arousal });
   };
@@ -188,12 +186,7 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
         const next = optimizer.step(params, clipped, optState);
         params = next.params;
         optState = next.state;
-        const newState = new Map<string, Tensor>();
-        for (const [k, v] of out.encState) newState.set(`encoder.${k}`, v);
-        for (const [k, v] of out.projState) newState.set(`projector.${k}`, v);
-        for (const [k, v] of state) if (!newState.has(k)) newState.set(k, v); // extras' state passes through
-        for (const [k, v] of state) if (newState.get(k) !== v) v.dispose();
-        state = newState;
+        state = nextModelState(state, out.encState, out.projState);
         for (const [k, v] of Object.entries(out.terms)) terms[inp.phases.length > 1 ? `${phase.name}.${k}` : k] = v;
         outcomes[out.outcome] = (outcomes[out.outcome] ?? 0) + 1;
       }

@@ -66,7 +66,7 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   const sets = o.split === 'train' ? [['train', data.right.train] as const] : o.split === 'all' ? [['train', data.right.train] as const, ['held-out', data.right.heldOut] as const] : [['held-out', data.right.heldOut] as const];
   const report: Record<string, unknown> = { checkpoint: o.checkpoint, step: m.step, method: m.method, data: data.right.description };
   for (const [name, set] of sets) {
-    const ev = evaluateSet(m.model, m.params, m.state, set, backend);
+    const ev = evaluateSet(m, set, backend);
     report[name] = { overall: ev.overall, perIdentity: ev.perIdentity };
     process.stdout.write(`${name} identities (${set.count} images): ${fmtMetrics(ev.overall)}\n`);
     for (const r of ev.perIdentity) process.stdout.write(`  ${r.identity.padEnd(16)} n=${String(r.n).padEnd(4)} ${fmtMetrics(r)}\n`);

@@ -63,7 +63,7 @@ export const run = async (argv: readonly string[]): Promise<number> => {
           return;
         }
         const b = step.value;
-        const y = predictImages(m.model, m.params, m.state, b.x, b.indices.length, backend).predictions;
+        const y = predictImages(m, b.x, b.indices.length, backend).predictions;
         const lines = b.indices.map((rec, j) => `${csvField(records[rec].source as string)},${y[2 * j]},${y[2 * j + 1]}`);
         await file.write(lines.join('\n') + '\n');
         written += lines.length;
