@@ -12,6 +12,8 @@ import json
 import statistics
 import time
 
+from torch_or_skip import torch_or_skip
+
 
 def median_ms(fn, warmup, reps):
     for _ in range(warmup):
@@ -32,15 +34,11 @@ def main():
     ap.add_argument("--conv", default="64,128,128,16,16,3,1")
     ap.add_argument("--conv-reps", type=int, default=3)
     args = ap.parse_args()
-    try:
-        import torch
-        import torch.nn.functional as F
-        from torch.nn.grad import conv2d_input, conv2d_weight
-    except Exception as e:  # noqa: BLE001 - any import failure means: no anchor
-        print(json.dumps({"skipped": f"PyTorch not importable ({e.__class__.__name__}: {e}); "
-                          "install it with `sudo apt-get install python3-torch` (Debian) or "
-                          "`/usr/bin/python3 -m pip install torch`"}))
+    torch = torch_or_skip()
+    if torch is None:
         return
+    import torch.nn.functional as F
+    from torch.nn.grad import conv2d_input, conv2d_weight
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     rows = []

@@ -23,6 +23,8 @@ import resource
 import statistics
 import time
 
+from torch_or_skip import torch_or_skip
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -32,15 +34,11 @@ def main():
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--reps", type=int, default=3)
     args = ap.parse_args()
-    try:
-        import torch
-        import torch.nn as nn
-        import torch.nn.functional as F
-    except Exception as e:  # noqa: BLE001 - any import failure means: no anchor
-        print(json.dumps({"skipped": f"PyTorch not importable ({e.__class__.__name__}: {e}); "
-                          "install it with `sudo apt-get install python3-torch` (Debian) or "
-                          "`/usr/bin/python3 -m pip install torch`"}))
+    torch = torch_or_skip()
+    if torch is None:
         return
+    import torch.nn as nn
+    import torch.nn.functional as F
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     gen = torch.Generator().manual_seed(1)
