@@ -73,7 +73,7 @@ export const splitRange = (n: number, parts: number, align: number): Part[] => {
  */
 const runJob = (kind: JobKind, arrs: Float32Array[], p: number[], chunks: Part[], threads: number): void => {
   if (threads <= 1 || chunks.length <= 1) {
-    for (const [i, c] of chunks.entries()) runPart(kind, arrs, p, c.lo, c.hi, mainScratch, i > 0);
+    for (const c of chunks) runPart(kind, arrs, p, c.lo, c.hi, mainScratch);
     return;
   }
   const staged = arrs.map((a, i) => {

@@ -93,10 +93,11 @@ export function conv2dBackwardInputPart(arrs: Float32Array[], p: readonly number
 }
 
 /**
- * arrs = [x, dy, dw]; with split 0 the part writes the sum over its images into dw, or adds it
- * when `accumulate` (a later chunk of the same call on the same thread).
+ * arrs = [x, dy, dw]; writes dw rows [o0, o1) as the sum over images [n0, n1). Split over images
+ * only on one thread (one chunk, every image); across threads the split is over output channels,
+ * so each chunk owns its rows (see fastConv2dBackwardFilter).
  */
-export function conv2dBackwardFilterPart(arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch, accumulate: boolean): void {
+export function conv2dBackwardFilterPart(arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch): void {
   const x = arrs[0], dy = arrs[1], dw = arrs[2];
   const N = p[0], C = p[1], H = p[2], W = p[3], O = p[4], KH = p[5], KW = p[6];
   const sh = p[7], sw = p[8], ph = p[9], pw = p[10], OH = p[11], OW = p[12], split = p[13];
@@ -105,27 +106,23 @@ export function conv2dBackwardFilterPart(arrs: Float32Array[], p: readonly numbe
   const o0 = split === 1 ? lo : 0, o1 = split === 1 ? hi : O;
   const direct = isPointwise(p);
   const col = direct ? x : scratchCol(ws, CKK * P);
-  const acc = split === 0 && accumulate; // channel chunks own disjoint rows: always written
   if (n1 <= n0) {
-    if (!acc) dw.fill(0, o0 * CKK, o1 * CKK);
+    dw.fill(0, o0 * CKK, o1 * CKK);
     return;
   }
   for (let n = n0; n < n1; n++) {
     if (!direct) im2col(x, n * C * H * W, H, W, KH, KW, sh, sw, ph, pw, OH, OW, 0, C, col);
     const colOff = direct ? n * C * H * W : 0;
-    gemm(o1 - o0, CKK, P, dy, (n * O + o0) * P, P, 1, col, colOff, 1, P, dw, o0 * CKK, CKK, acc || n > n0, ws);
+    gemm(o1 - o0, CKK, P, dy, (n * O + o0) * P, P, 1, col, colOff, 1, P, dw, o0 * CKK, CKK, n > n0, ws);
   }
 }
 
-/**
- * Runs one part of a job (the worker's entry point, and the calling thread's). `accumulate`
- * only matters for conv2dBackwardFilter over images (see there); other kinds own disjoint cells.
- */
-export function runPart(kind: string, arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch, accumulate: boolean): void {
+/** Runs one part of a job (the worker's entry point, and the calling thread's); parts own disjoint output cells. */
+export function runPart(kind: string, arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch): void {
   if (kind === 'matmul') matmulPart(arrs, p, lo, hi, ws);
   else if (kind === 'conv2d') conv2dPart(arrs, p, lo, hi, ws);
   else if (kind === 'conv2dBackwardInput') conv2dBackwardInputPart(arrs, p, lo, hi, ws);
-  else if (kind === 'conv2dBackwardFilter') conv2dBackwardFilterPart(arrs, p, lo, hi, ws, accumulate);
+  else if (kind === 'conv2dBackwardFilter') conv2dBackwardFilterPart(arrs, p, lo, hi, ws);
   else throw new Error(`fast kernels: unknown job ${kind}`);
 }
 
@@ -138,7 +135,7 @@ export function runChunks(kind: string, arrs: Float32Array[], p: readonly number
   const n = bounds.length >> 1;
   let done = 0;
   for (let i = Atomics.add(next, 0, 1); i < n; i = Atomics.add(next, 0, 1)) {
-    runPart(kind, arrs, p, bounds[2 * i], bounds[2 * i + 1], ws, done > 0);
+    runPart(kind, arrs, p, bounds[2 * i], bounds[2 * i + 1], ws);
     done++;
   }
   return done;
