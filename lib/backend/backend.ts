@@ -65,6 +65,13 @@ export interface Backend {
 
   upload(data: TypedArray): DataHandle; // copies
   download(h: DataHandle): TypedArray; // a copy the caller owns
+  /**
+   * Optional awaitable read: the same values as `download`, without blocking the thread while a
+   * device finishes (a WebGL2 fence, a WebGPU map). Backends without it are read through
+   * `download` (lib/tensor/tensor.ts `toArrayAsync`). On a backend whose reads are inherently
+   * asynchronous (WebGPU), `download` may throw a BackendError that points here.
+   */
+  downloadAsync?(h: DataHandle): Promise<TypedArray>;
   release(h: DataHandle): void;
   liveHandles(): number;
   fill(size: number, value: number, dtype: DType): DataHandle;

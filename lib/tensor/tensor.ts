@@ -73,6 +73,18 @@ export class Tensor {
     return this.backend.download(this.handle);
   }
 
+  /** The values without blocking on the device (tfjs's `data()`); equal to `toArray()`. */
+  async toArrayAsync(): Promise<TypedArray> {
+    const h = this.handle;
+    return this.backend.downloadAsync ? this.backend.downloadAsync(h) : this.backend.download(h);
+  }
+
+  /** The single value of a one-element tensor, awaited (see `toArrayAsync`). */
+  async itemAsync(): Promise<number> {
+    if (this.size !== 1) throw new EngineError('ShapeError', 'itemAsync', `tensor has ${this.size} elements, not 1 (shape ${fmtShape(this.shape)})`);
+    return (await this.toArrayAsync())[0];
+  }
+
   /** Nested JS arrays, for printing and JSON. */
   toNested(): unknown {
     const flat = Array.from(this.toArray());
