@@ -1,12 +1,14 @@
 /**
- * Typed-array storage for the CPU backend, allocated over SharedArrayBuffer so a worker pool
- * can read and write the same memory without copies, and recycled by (dtype, length): touching
+ * Typed-array storage for the CPU backend, allocated over SharedArrayBuffer where the host
+ * allows it (Node; a cross-origin isolated page) so a worker pool can read and write the same
+ * memory without copies (plain ArrayBuffers elsewhere: one thread), and recycled by (dtype, length): touching
  * fresh 4 KiB pages costs ~11 µs each here, so a training step that reallocates the same
  * shapes every iteration should find them in the pool instead.
  *
  * A recycled buffer holds stale values: callers that need zeros ask for them (`zeroed`).
  */
 import type { DType, TypedArray } from '../../lib/tensor/dtype.js';
+import { newBuffer } from './threads/host.js';
 
 export interface BufferPoolOptions {
   /** Bytes kept in free lists at most; beyond that released buffers are dropped to the GC. */
@@ -36,7 +38,7 @@ export class BufferPool {
       return reused;
     }
     this.stats.allocated++;
-    const sab = new SharedArrayBuffer(length * bytesPer(dtype));
+    const sab = newBuffer(length * bytesPer(dtype));
     return dtype === 'float64' ? new Float64Array(sab) : new Float32Array(sab); // fresh memory is zero
   }
 

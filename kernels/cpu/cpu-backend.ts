@@ -11,7 +11,8 @@ import { EngineError } from '../../lib/errors.js';
 import type { DType, TypedArray } from '../../lib/tensor/dtype.js';
 import { sizeOf, type Shape } from '../../lib/tensor/shape.js';
 import { BufferPool } from './buffer-pool.js';
-import { fastThreads, setFastThreads } from './fast/index.js';
+import { fastThreads, fastThreadsReady, setFastThreads } from './fast/index.js';
+import { wasmOffReason, wasmThreadsReady } from './wasm/index.js';
 import * as heavy from './heavy-kernels.js';
 import * as ref from './reference/index.js';
 
@@ -43,6 +44,18 @@ export interface CpuBackend extends Backend {
   /** The typed array behind a live handle (no copy): for workers and tests. */
   dataOf(h: DataHandle): TypedArray;
 }
+
+/**
+ * The CPU backend once its worker threads are up. In Node that is immediate (workers start
+ * synchronously); a browser page starts Web Workers in the background, and the kernels would run
+ * on one thread until they answer, so this awaits them (the page must be cross-origin isolated
+ * for any worker to start; otherwise the backend runs on the page's thread).
+ */
+export const createCpuBackendAsync = async (opts: CpuBackendOptions = {}): Promise<CpuBackend> => {
+  if (opts.threads !== undefined) setFastThreads(opts.threads);
+  await Promise.all([fastThreadsReady(), wasmOffReason() === '' ? wasmThreadsReady() : 1]);
+  return createCpuBackend(opts);
+};
 
 export const createCpuBackend = (opts: CpuBackendOptions = {}): CpuBackend => {
   if (opts.threads !== undefined) setFastThreads(opts.threads);

@@ -8,34 +8,43 @@
  * Small problems stay on the calling thread. Arrays not on a SharedArrayBuffer are staged
  * through pooled shared scratch buffers when a call runs on more than one thread.
  */
-import os from 'node:os';
 import { convParams } from '../conv-params.js';
 import type { Conv2dAttrs } from '../../../lib/backend/backend.js';
 import { newScratch } from './gemm.js';
 import { runPart, type JobKind } from './jobs.js';
-import { ensureWorkers, isShared, runChunked, sharedScratch, poolFailure, type Part } from './pool.js';
+import { ensureWorkers, isShared, runChunked, sharedScratch, poolFailure, workersReady, type Part } from './pool.js';
+import { envVar, hardwareThreads } from '../threads/host.js';
 
 export type Shape3 = readonly [number, number, number];
 export type Shape4 = readonly number[];
 
 const defaultThreads = (): number => {
-  const env = Number.parseInt(process.env.ELIM_THREADS ?? '', 10);
+  const env = Number.parseInt(envVar('ELIM_THREADS') ?? '', 10);
   if (Number.isFinite(env) && env >= 1) return env;
-  return Math.max(1, Math.min(2, os.availableParallelism()));
+  return Math.max(1, Math.min(2, hardwareThreads()));
 };
 
-let threads = defaultThreads();
+/** The setting; read from the host on first use, not at load. */
+let threadSetting: number | null = null;
+const wanted = (): number => (threadSetting ??= defaultThreads());
 
 /** Sets the number of threads (the calling one included) the fast kernels may use. */
 export function setFastThreads(n: number): void {
-  threads = Math.max(1, Math.floor(n));
+  threadSetting = Math.max(1, Math.floor(n));
 }
 
 /** Threads the fast kernels may use (1 when the worker pool could not start). */
 export function fastThreads(): number {
+  const threads = wanted();
   if (threads > 1 && ensureWorkers(threads - 1) < threads - 1) return 1 + ensureWorkers(threads - 1);
   return threads;
 }
+
+/** Resolves with the threads the fast kernels will use once their workers are up (a browser starts them in the background). */
+export const fastThreadsReady = async (): Promise<number> => {
+  const threads = wanted();
+  return threads <= 1 ? 1 : 1 + (await workersReady(threads - 1));
+};
 
 /** Why the worker pool is unavailable ('' when it is fine or was never needed). */
 export const fastThreadsFailure = (): string => poolFailure();
@@ -90,7 +99,7 @@ const runJob = (kind: JobKind, arrs: Float32Array[], p: number[], chunks: Part[]
 
 /** Threads worth using for `flops` of work with `units` splittable units. */
 const threadsFor = (flops: number, units: number): number => {
-  if (threads <= 1 || flops < parallelMinFlops || units < 2) return 1;
+  if (wanted() <= 1 || flops < parallelMinFlops || units < 2) return 1;
   return Math.min(fastThreads(), units);
 };
 

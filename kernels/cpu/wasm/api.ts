@@ -3,7 +3,7 @@
  * against lib ES2022 without DOM, whose typings (and @types/node 20's) lack `WebAssembly`.
  */
 export interface WasmMemory {
-  readonly buffer: SharedArrayBuffer;
+  readonly buffer: ArrayBufferLike; // a SharedArrayBuffer when shared
   grow(deltaPages: number): number;
 }
 

@@ -16,7 +16,8 @@ import { convParams } from '../conv-params.js';
 import type { Conv2dAttrs } from '../../../lib/backend/backend.js';
 import { fastThreads } from '../fast/index.js';
 import { wPackA, wRunPart } from './driver.js';
-import { ensureWasmWorkers, runWasmChunked, wasmPoolFailure } from './pool.js';
+import { ensureWasmWorkers, runWasmChunked, wasmPoolFailure, wasmWorkersReady } from './pool.js';
+import { envVar } from '../threads/host.js';
 import { Arena, MAX_THREADS, WasmCapacityError, wasmFailure, wasmRuntime, type WasmRuntime } from './runtime.js';
 
 export { wasmFailure } from './runtime.js';
@@ -29,7 +30,7 @@ export const wasmKernelsAvailable = (): boolean => wasmRuntime() !== null;
  * (read per call, so tests can toggle it) or the runtime is unavailable.
  */
 export const wasmOffReason = (): string => {
-  if (process.env.ELIM_WASM === '0') return 'disabled by ELIM_WASM=0';
+  if (envVar('ELIM_WASM') === '0') return 'disabled by ELIM_WASM=0';
   return wasmRuntime() ? '' : wasmFailure();
 };
 
@@ -57,7 +58,15 @@ export function setWasmThreads(n = 0): void {
 
 const wasmThreads = (rt: WasmRuntime): number => {
   const want = Math.min(MAX_THREADS, threadOverride || fastThreads());
-  return want <= 1 ? 1 : 1 + ensureWasmWorkers(rt, want - 1);
+  return want <= 1 || !rt.shared ? 1 : 1 + ensureWasmWorkers(rt, want - 1);
+};
+
+/** Resolves with the threads the wasm kernels will use once their workers are up (a browser starts them in the background). */
+export const wasmThreadsReady = async (): Promise<number> => {
+  const rt = wasmRuntime();
+  if (!rt) return 1;
+  const want = Math.min(MAX_THREADS, threadOverride || fastThreads());
+  return want <= 1 || !rt.shared ? 1 : 1 + (await wasmWorkersReady(rt, want - 1));
 };
 
 /** Why the wasm worker pool is unavailable ('' when fine). */

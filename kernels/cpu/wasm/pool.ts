@@ -1,158 +1,90 @@
 /**
- * A persistent pool of worker threads for the wasm kernels, started once and kept (unref'd, so
- * it never holds the process open). Each worker instantiates the same compiled module over the
+ * The wasm kernels' worker pool (../threads/worker-pool.ts: Node worker_threads or Web
+ * Workers, started once and kept). Each worker instantiates the same compiled module over the
  * same shared WebAssembly.Memory, so a job is only its kind, integer parameters and chunk
- * bounds: operands already sit in the shared memory. The API stays synchronous: the caller posts
- * the job to each worker, takes chunks itself, then `Atomics.wait`s on each worker's flag.
- *
- * The worker is built from source text: driver.ts's functions' `toString()` plus a small main
- * (works the same from dist/*.js and under vitest; module-transform import indirections such
- * as `(0, __vi_import_0__.fn)(...)` are turned back into plain calls).
+ * bounds: operands already sit in the shared memory. Workers rebuild driver.ts's functions
+ * from their source text.
  */
-import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import {
   view, wgemm, wgemmPackedA, wMatmulPart, wPointwise, wConvPart, wConvBackInputPart,
   wConvBackFilterPart, wMaxPoolPart, wPackBPart, wRowsOnPackedBPart, wRunPart, wRunChunks, type WasmThread,
 } from './driver.js';
 import type { WasmMemory, WasmModule } from './api.js';
 import { threadScratch, type WasmRuntime } from './runtime.js';
+import { WorkerPool } from '../threads/worker-pool.js';
 
 const DRIVER: ReadonlyArray<(...args: never[]) => unknown> = [
   view, wgemm, wgemmPackedA, wMatmulPart, wPointwise, wConvPart, wConvBackInputPart,
   wConvBackFilterPart, wMaxPoolPart, wPackBPart, wRowsOnPackedBPart, wRunPart, wRunChunks,
 ];
 
-interface WorkerInit {
+interface WasmInit {
   module: WasmModule;
   memory: WasmMemory;
-  ctrl: Int32Array;
-  port: MessagePort;
   t: number;
   b: { MC: number; KC: number; NC: number };
   s: { ap: number; bp: number; tmp: number };
 }
 
-/** Runs inside the worker (`require` exists in eval workers). */
-function wasmWorkerMain(): void {
-  const wt = require('node:worker_threads');
-  const d: WorkerInit = wt.workerData;
-  // the global WebAssembly (this text runs in the worker, untyped)
+interface WasmJob {
+  readonly kind: string;
+  readonly p: readonly number[];
+  readonly bounds: readonly number[];
+  readonly next: Int32Array;
+}
+
+/** Worker side: instantiate the module over the shared memory (the global WebAssembly; this text runs untyped). */
+function wasmSetup(d: WasmInit): unknown {
   const ex = new (globalThis as any).WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
-  const ws = { ex, memory: d.memory, t: d.t, MC: d.b.MC, KC: d.b.KC, NC: d.b.NC, ap: d.s.ap, bp: d.s.bp, tmp: d.s.tmp, f32: new Float32Array(0) };
-  wt.parentPort.on('message', (m: { kind: string; p: number[]; bounds: number[]; next: Int32Array }) => {
-    let status = 1;
-    try {
-      d.ctrl[1] = wRunChunks(ws as unknown as WasmThread, m.kind, m.p, m.bounds, m.next);
-    } catch (e) {
-      status = 2;
-      d.port.postMessage(String((e as Error)?.stack ?? e));
-    }
-    Atomics.store(d.ctrl, 0, status);
-    Atomics.notify(d.ctrl, 0);
-  });
+  return { ex, memory: d.memory, t: d.t, MC: d.b.MC, KC: d.b.KC, NC: d.b.NC, ap: d.s.ap, bp: d.s.bp, tmp: d.s.tmp, f32: new Float32Array(0) };
 }
 
-const cleanSource = (f: { toString(): string }): string =>
-  f
-    .toString()
-    .replace(/\(\s*0\s*,\s*__\w*import\w*__\s*\.\s*(\w+)\s*\)/g, '$1')
-    .replace(/__\w*import\w*__\s*\.\s*(\w+)/g, '$1');
-
-export const wasmWorkerSource = (): string =>
-  ['"use strict";', 'const __name = (f) => f;', ...DRIVER.map(cleanSource), cleanSource(wasmWorkerMain), 'wasmWorkerMain();'].join('\n');
-
-interface PoolWorker {
-  readonly worker: Worker;
-  readonly ctrl: Int32Array; // [status: 0 running, 1 done, 2 failed; chunks done]
-  readonly port: MessagePort;
+/** Worker side: take chunks of the job until none is left. */
+function wasmRun(ws: WasmThread, m: WasmJob): number {
+  return wRunChunks(ws, m.kind, m.p, m.bounds, m.next);
 }
 
-const workers: PoolWorker[] = [];
-let failure = '';
+let pool: WorkerPool<WasmInit, WasmJob> | null = null;
 
-const waitFor = (w: PoolWorker, timeoutMs: number): boolean => {
-  const deadline = Date.now() + timeoutMs;
-  while (Atomics.load(w.ctrl, 0) === 0) {
-    const left = deadline - Date.now();
-    if (left <= 0) return false;
-    Atomics.wait(w.ctrl, 0, 0, Math.min(left, 10_000));
-  }
-  return true;
-};
+/** The pool, bound to the (one) runtime on first use. */
+const poolFor = (rt: WasmRuntime): WorkerPool<WasmInit, WasmJob> =>
+  (pool ??= new WorkerPool<WasmInit, WasmJob>({
+    name: 'wasm kernels',
+    functions: DRIVER,
+    setup: wasmSetup,
+    run: wasmRun,
+    init: (t) => ({ module: rt.module, memory: rt.memory, t, b: rt.blocking, s: threadScratch(rt.scratchBase, rt.scratchBytes, rt.blocking, rt.shape, t) }),
+    // an empty chunk list proves the worker started and runs the rebuilt source
+    probe: () => ({ job: { kind: 'matmul', p: [], bounds: [], next: new Int32Array(new SharedArrayBuffer(4)) }, ok: () => true }),
+  }));
 
-const nextChunk = new Int32Array(new SharedArrayBuffer(4));
+/** The worker program (for tests; needs the runtime only for its type). */
+export const wasmWorkerSource = (host?: 'node' | 'web'): string =>
+  new WorkerPool<WasmInit, WasmJob>({ name: 'wasm kernels', functions: DRIVER, setup: wasmSetup, run: wasmRun, init: () => { throw new Error('unused'); }, probe: () => { throw new Error('unused'); } }).source(host);
 
-const startWorker = (rt: WasmRuntime, src: string, t: number): PoolWorker | string => {
-  const ctrl = new Int32Array(new SharedArrayBuffer(8));
-  const { port1, port2 } = new MessageChannel();
-  const s = threadScratch(rt.scratchBase, rt.scratchBytes, rt.blocking, rt.shape, t);
-  const init: WorkerInit = { module: rt.module, memory: rt.memory, ctrl, port: port2, t, b: rt.blocking, s };
-  let worker: Worker;
-  try {
-    worker = new Worker(src, { eval: true, workerData: init, transferList: [port2] });
-  } catch (e) {
-    return String(e);
-  }
-  worker.unref();
-  port1.unref();
-  const w: PoolWorker = { worker, ctrl, port: port1 };
-  // an empty chunk list proves the worker started and runs the rebuilt source
-  Atomics.store(nextChunk, 0, 0);
-  worker.postMessage({ kind: 'matmul', p: [], bounds: [], next: nextChunk });
-  const ok = waitFor(w, 30_000);
-  if (!ok || Atomics.load(ctrl, 0) !== 1) {
-    const msg = receiveMessageOnPort(port1)?.message;
-    void worker.terminate();
-    return `wasm worker failed to start: ${msg ?? 'timeout'}`;
-  }
-  return w;
-};
-
-/** Ensures `n` workers (threads 1..n); returns how many are available (see wasmPoolFailure). */
+/** Ensures `n` workers (threads 1..n); returns how many are ready (see wasmPoolFailure). */
 export const ensureWasmWorkers = (rt: WasmRuntime, n: number): number => {
-  if (failure || workers.length >= n) return Math.min(n, workers.length);
-  const src = wasmWorkerSource();
-  while (workers.length < n) {
-    const w = startWorker(rt, src, workers.length + 1);
-    if (typeof w === 'string') {
-      failure = w;
-      break;
-    }
-    workers.push(w);
-  }
-  return Math.min(n, workers.length);
+  if (!rt.shared) return 0;
+  return poolFor(rt).ensure(n);
 };
 
-export const wasmPoolFailure = (): string => failure;
+/** Resolves when `n` workers are ready (a browser starts them in the background). */
+export const wasmWorkersReady = (rt: WasmRuntime, n: number): Promise<number> => (rt.shared ? poolFor(rt).whenReady(n) : Promise.resolve(0));
+
+export const wasmPoolFailure = (): string => pool?.failure ?? '';
 
 /**
  * Runs chunk bounds [lo0, hi0, lo1, hi1, ...] of a job on the calling thread and `threads - 1`
  * workers; returns how many chunks each thread ran.
  */
 export const runWasmChunked = (rt: WasmRuntime, kind: string, p: readonly number[], bounds: readonly number[], threads: number): number[] => {
-  const used = threads - 1;
-  if (ensureWasmWorkers(rt, used) < used) throw new Error(`wasm kernels: ${failure}`);
-  Atomics.store(nextChunk, 0, 0);
-  for (let i = 0; i < used; i++) {
-    Atomics.store(workers[i].ctrl, 0, 0);
-    workers[i].worker.postMessage({ kind, p, bounds, next: nextChunk });
-  }
-  const done = [0];
-  let error: unknown = null;
-  try {
-    done[0] = wRunChunks(rt.main, kind, p, bounds, nextChunk);
-  } catch (e) {
-    error = e;
-    Atomics.store(nextChunk, 0, bounds.length); // let the workers stop early
-  }
-  for (let i = 0; i < used; i++) {
-    const w = workers[i];
-    waitFor(w, Number.POSITIVE_INFINITY);
-    done.push(Atomics.load(w.ctrl, 1));
-    if (Atomics.load(w.ctrl, 0) === 2 && error === null) {
-      error = new Error(`wasm kernels: worker failed: ${receiveMessageOnPort(w.port)?.message ?? 'unknown error'}`);
-    }
-  }
-  if (error !== null) throw error;
-  return done;
+  const pl = poolFor(rt);
+  const next = pl.next;
+  Atomics.store(next, 0, 0);
+  return pl.run(
+    { kind, p, bounds, next },
+    threads - 1,
+    () => wRunChunks(rt.main, kind, p, bounds, next),
+    () => Atomics.store(next, 0, bounds.length), // let the workers stop early
+  );
 };

@@ -4,13 +4,16 @@
  * a bump arena for each call's operands (reset per call; the memory grows once to the largest
  * call seen and is reused, so fresh pages are touched only when a larger problem appears).
  *
- * Unavailable (and `wasmFailure()` says why) when WebAssembly SIMD or shared memory is missing:
- * the caller then keeps the TypeScript kernels (ELIM_WASM=0 is checked by the caller, per call).
+ * Without shared memory (a browser page that is not cross-origin isolated) the memory is a plain
+ * one and the kernels run on the calling thread only (`shared` false). Unavailable (and
+ * `wasmFailure()` says why) when WebAssembly SIMD is missing: the caller then keeps the
+ * TypeScript kernels (ELIM_WASM=0 is checked by the caller, per call).
  */
 import { wasmApi, type WasmMemory, type WasmModule } from './api.js';
 import { buildGemmModule, type GemmShape } from './gemm-module.js';
 import { relaxedSimdAvailable } from './probe.js';
 import type { WasmExports, WasmThread } from './driver.js';
+import { envVar, sharedMemoryAvailable } from '../threads/host.js';
 
 export const PAGE = 65536;
 /** 2 GiB: addresses stay positive i32s. */
@@ -26,6 +29,8 @@ export interface Blocking {
 
 export interface WasmRuntime {
   readonly memory: WasmMemory;
+  /** The memory is shared, so workers can run on it (false: one thread). */
+  readonly shared: boolean;
   readonly module: WasmModule;
   readonly shape: GemmShape;
   readonly blocking: Blocking;
@@ -59,17 +64,18 @@ let failure: string | null = null;
 const create = (): WasmRuntime | string => {
   const WA = wasmApi;
   if (!WA) return 'no WebAssembly';
-  const relaxed = process.env.ELIM_WASM_RELAXED !== '0' && relaxedSimdAvailable();
+  const relaxed = envVar('ELIM_WASM_RELAXED') !== '0' && relaxedSimdAvailable();
+  const shared = sharedMemoryAvailable();
   // 4x8 with no k-unrolling measured fastest here (per CPU-second: 4x8 30, 6x8 25, 4x16 22, unroll 4 24 GFLOP/s)
   const shape: GemmShape = { MR: 4, NR: 8, unroll: 1, relaxed };
   const blocking: Blocking = { MC: 128, KC: 256, NC: 2048 };
   let memory: WasmMemory;
   try {
-    memory = new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    memory = new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared });
   } catch (e) {
-    return `no shared WebAssembly memory (${(e as Error).message})`;
+    return `no${shared ? ' shared' : ''} WebAssembly memory (${(e as Error).message})`;
   }
-  const bytes = buildGemmModule(shape, { initial: 1, maximum: MAX_PAGES, shared: true });
+  const bytes = buildGemmModule(shape, { initial: 1, maximum: MAX_PAGES, shared });
   if (!WA.validate(bytes)) return 'WebAssembly SIMD unavailable (module does not validate)';
   let module: WasmModule;
   let ex: WasmExports;
@@ -85,7 +91,7 @@ const create = (): WasmRuntime | string => {
   const arenaBase = scratchBase + MAX_THREADS * scratchBytes;
   grow(memory, arenaBase + PAGE);
   const main = makeThread(ex, memory, 0, blocking, threadScratch(scratchBase, scratchBytes, blocking, shape, 0));
-  return { memory, module, shape, blocking, scratchBase, scratchBytes, main, arenaBase };
+  return { memory, shared, module, shape, blocking, scratchBase, scratchBytes, main, arenaBase };
 };
 
 /** A call's operands do not fit the wasm memory's maximum: the caller falls back. */
