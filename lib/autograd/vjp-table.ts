@@ -45,6 +45,8 @@ export const VJP_TABLE: Record<string, VjpRule> = {
   max: (g, n, y) => minMaxBinary(g, n, y),
   min: (g, n, y) => minMaxBinary(g, n, y),
   neg: (g) => [ops.neg(g)],
+  /** identity forward, -lambda g backward (gradient reversal) */
+  gradReverse: (g, n) => [ops.mul(g, -attr<number>(n, 'lambda'))],
   exp: (g, _n, y) => [ops.mul(g, y)],
   log: (g, n) => [ops.div(g, inp(n, A))],
   sqrt: (g, _n, y) => [ops.div(g, ops.mul(y, 2))],

@@ -21,4 +21,5 @@ export * from './dropout.js';
 export * from './normalization.js';
 export * from './norms.js';
 export * from './detach.js';
+export * from './grad-reverse.js';
 export * from './optim-update.js';

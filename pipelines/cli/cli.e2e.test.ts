@@ -83,11 +83,13 @@ describe('elim CLI end to end', () => {
 
   it('compare writes compare.json with mean, std and per-seed values for both methods and splits', () => {
     const out = path.join(tmp, 'cmp');
-    const r = elim(['compare', ...TINY, '--steps', '3', '--seeds', '1,2', '--out', out]);
+    // --seeds 2 is a count: seeds 0 and 1
+    const r = elim(['compare', ...TINY, '--steps', '3', '--seeds', '2', '--out', out]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/held-out/i);
+    expect(r.stdout).toMatch(/n = 2 paired seeds/);
     const c = JSON.parse(readFileSync(path.join(out, 'compare.json'), 'utf8'));
-    expect(c.seeds).toEqual([1, 2]);
+    expect(c.seeds).toEqual([0, 1]);
     for (const split of ['heldOut', 'train'])
       for (const m of ['elim', 'baseline'])
         for (const axis of ['valence', 'arousal'])

@@ -27,6 +27,8 @@ export const DATA_OPTIONS: OptionSpec[] = [
   { name: 'synth-identities', kind: 'int', min: 4, default: 48, help: 'synthetic: identities in all (held-out included)', group: D },
   { name: 'synth-held-out', kind: 'int', min: 1, default: 16, help: 'synthetic: identities never seen in training', group: D },
   { name: 'synth-frames', kind: 'int', min: 2, default: 40, help: 'synthetic: frames per identity', group: D },
+  { name: 'synth-band', kind: 'enum', choices: ['narrow', 'wide', 'disc'], default: 'narrow', help: "synthetic: each identity's personal emotion band (label shift by identity): narrow (strong), wide (weak), disc (none)", group: D },
+  { name: 'synth-style', kind: 'enum', choices: ['none', 'mild', 'strong'], default: 'mild', help: 'synthetic: expressive style by identity (resting offset and gain spread: expressive shift)', group: D },
   { name: 'held-out-fraction', kind: 'number', min: 0.05, max: 0.8, default: 0.25, help: 'real data: fraction of identities held out for evaluation', group: D },
   { name: 'bad-records', kind: 'enum', choices: ['error', 'skip'], default: 'skip', help: 'a bad record (missing image, bad value) stops the run, or is skipped and counted', group: D },
 ];

@@ -7,7 +7,7 @@ export { plotTsneSideBySide, renderTsneSideBySide, type TsnePanel, type TsnePlot
 export { niceNumber, niceTicks, ticksWithin, logTicks, formatTick, formatLogTick, type Ticks } from './plot/nice-ticks.js';
 export { tsne, type TsneOptions } from './tsne/tsne.js';
 export { conditionalAffinities, jointAffinities, squaredDistances } from './tsne/affinities.js';
-export { formatCompareTable, statDifference, type CompareTableOptions } from './tables/compare-table.js';
+export { formatCompareTable, significant, SIGNIFICANCE_SE, statDifference, type CompareTableOptions } from './tables/compare-table.js';
 export { markdownSummary, mdTable, mdCell, flattenConfig } from './tables/markdown-summary.js';
 export { pairedDifferences, mean, sampleStd, rmse, ccc, type PairedDifferences } from './tables/stats.js';
 export { fmt, fmtSigned } from './tables/format-number.js';

@@ -20,6 +20,7 @@ import { loadAffWild2 } from '../data/loaders/aff-wild2.js';
 import { loadGenericCsv } from '../data/loaders/generic-csv.js';
 import { collectRecords, type RecordStream } from '../data/record-stream.js';
 import { synthesizeInMemory } from '../data/synthetic/synthesize.js';
+import type { BandName, StyleName } from '../data/synthetic/face-model.js';
 import { imageSetFromSynthetic, subsetByIdentity, type ImageSet } from './image-set.js';
 
 export type DataSource = 'synthetic' | 'generic-csv' | 'afew-va' | 'affectnet' | 'aff-wild2';
@@ -31,7 +32,8 @@ export interface DataSpec {
   readonly domainKey: 'identity' | 'age-group';
   readonly size: number;
   readonly seed: number;
-  readonly synth: { readonly identities: number; readonly heldOut: number; readonly frames: number };
+  /** Synthetic data: sizes and the benchmark regime (band, style: absent = the default narrow / mild). */
+  readonly synth: { readonly identities: number; readonly heldOut: number; readonly frames: number; readonly band?: BandName; readonly style?: StyleName };
   readonly heldOutFraction: number;
   readonly badRecords: 'error' | 'skip';
 }
@@ -107,13 +109,14 @@ const decodeAll = async (records: readonly FaceRecord[], size: number, policy: '
 
 export const loadRunData = async (d: DataSpec): Promise<E.Either<DataError, RunData>> => {
   if (d.source === 'synthetic') {
-    const ds = synthesizeInMemory({ seed: d.seed, identities: d.synth.identities, heldOut: d.synth.heldOut, frames: d.synth.frames, size: synthRenderSize(d.size) });
+    const ds = synthesizeInMemory({ seed: d.seed, identities: d.synth.identities, heldOut: d.synth.heldOut, frames: d.synth.frames, size: synthRenderSize(d.size), band: d.synth.band, style: d.synth.style });
+    const regime = d.synth.band || d.synth.style ? `, regime band=${ds.options.band} style=${ds.options.style}` : '';
     const all = imageSetFromSynthetic(ds, d.size);
     return E.right({
       train: subsetByIdentity(all, new Set(ds.trainIdentities)),
       heldOut: subsetByIdentity(all, new Set(ds.heldOutIdentities)),
       skipped: null,
-      description: `synthetic faces (seed ${d.seed}): ${ds.trainIdentities.length} training and ${ds.heldOutIdentities.length} held-out identities x ${d.synth.frames} frames, ${d.size}px`,
+      description: `synthetic faces (seed ${d.seed}): ${ds.trainIdentities.length} training and ${ds.heldOutIdentities.length} held-out identities x ${d.synth.frames} frames, ${d.size}px${regime}`,
     });
   }
   const loaded = await collectRecords(streamFor(d))();

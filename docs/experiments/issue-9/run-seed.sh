@@ -4,6 +4,6 @@
 # (the runs used a frozen copy of dist/ at commit 8e60212 so that concurrent kernel work could not change them mid-way)
 set -euo pipefail
 seed=$1; variants=$2; out=$3; shift 3
-node "${ELIM_BIN:-bin/elim.js}" compare --seeds "$seed" --steps 100 --validate-every 25 --average-last 3 \
+node "${ELIM_BIN:-bin/elim.js}" compare --seeds "$seed..$seed" --steps 100 --validate-every 25 --average-last 3 \
   --checkpoint-every 0 --no-plots --backend cpu --log-every 25 --reuse \
   --variants "$variants" --out "$out" "$@"

@@ -24,19 +24,20 @@ import type { CommandSpec, OptionSpec } from '../args.js';
 import { failure, parseCommand, usageError } from '../command.js';
 import { installBackend } from '../backend-choice.js';
 import { dataSpecFrom } from '../data-options.js';
+import { parseSeeds } from '../seeds.js';
 import { createEventSink } from '../events.js';
 import { clipNormOf, runSpecFrom, TRAIN_OPTIONS, type RunSpec } from '../train-options.js';
 import { executeRun, pairs2, type RunOutputs } from '../../train/run.js';
 import { loadRunData } from '../../train/load-data.js';
 import { formatDataError } from '../../data/data-error.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../io/atomic.js';
-import { formatCompareTable, markdownSummary, plotTsneSideBySide, tsne, type Axes, type CompareResult, type MetricSet, type Stat } from '../../report/index.js';
+import { formatCompareTable, markdownSummary, pairedDifferences, significant, plotTsneSideBySide, tsne, type Axes, type CompareResult, type MetricSet, type Stat } from '../../report/index.js';
 import type { VaMetrics } from '../../train/evaluate.js';
 import type { DataSpec } from '../../train/load-data.js';
 import { makeConfig } from '../../config.js';
 
 const COMPARE_ONLY: OptionSpec[] = [
-  { name: 'seeds', kind: 'list', default: ['0', '1', '2'], help: 'paired seeds (each: its own data draw, initialisation and batches, shared by both methods)', group: 'run' },
+  { name: 'seeds', kind: 'list', default: ['0', '1', '2'], help: 'paired seeds: a count (20 = seeds 0..19), a list (0,1,2) or a range (5..9); each seed has its own data draw, initialisation and batches, shared by all methods', group: 'run' },
   { name: 'variants', kind: 'string', help: 'JSON/YAML file { name: { option: value } }: several ELIM configurations, each against the same baseline per seed', group: 'run' },
   { name: 'average-last', kind: 'int', min: 1, default: 1, help: 'held-out metrics: mean over the last N validations (same steps in every run)', group: 'run' },
   { name: 'reuse', kind: 'boolean', default: false, help: 'reuse a finished run folder whose method, ELIM config, settings and data match', group: 'run' },
@@ -45,7 +46,7 @@ const COMPARE_ONLY: OptionSpec[] = [
 export const spec: CommandSpec = {
   name: 'compare',
   summary: 'ELIM vs baseline over several paired seeds on held-out identities (the main job)',
-  usage: 'elim compare [--seeds 0,1,2] [--steps N] [--out DIR] [train options]',
+  usage: 'elim compare [--seeds 20 | --seeds 0,1,2 | --seeds 0..19] [--steps N] [--out DIR] [train options]',
   options: [...COMPARE_ONLY, ...TRAIN_OPTIONS.filter((o) => !['method', 'seed', 'resume'].includes(o.name)).map((o) => (o.name === 'out' ? { ...o, default: 'runs/compare' } : o))],
 };
 
@@ -62,19 +63,20 @@ interface RunRecord {
 export interface PairedStat {
   readonly mean: number;
   readonly std: number;
-  /** Standard error of the mean paired difference: std / sqrt(n). */
+  /** Standard error of the mean paired difference: std / sqrt(n) (0 for one seed). */
   readonly se: number;
   /** mean / se (0 when se is 0). */
   readonly t: number;
+  /** |mean| > 2 se with at least 2 seeds (the table's win rule). */
+  readonly significant: boolean;
   readonly values: number[];
 }
 
-/** Paired differences a_i - b_i over seeds. */
+/** Paired differences a_i - b_i over seeds (the report's one helper), in compare.json's field names. */
 export const pairedStat = (a: readonly number[], b: readonly number[]): PairedStat => {
-  const d = a.map((x, i) => x - b[i]);
-  const s = stat(d);
-  const se = d.length > 1 ? s.std / Math.sqrt(d.length) : 0;
-  return { mean: s.mean, std: s.std, se, t: se > 0 ? s.mean / se : 0, values: d };
+  const d = pairedDifferences(a, b);
+  const se = d.values.length > 1 ? d.stderr : 0;
+  return { mean: d.mean, std: d.std, se, t: se > 0 ? d.mean / se : 0, significant: significant({ mean: d.mean, stderr: se, n: d.values.length }), values: d.values };
 };
 
 /** Mean over the last n validations of each metric (n = 1: the final validation). */
@@ -138,8 +140,9 @@ const axes = (ms: VaMetrics[]): Axes => {
 export const run = async (argv: readonly string[]): Promise<number> => {
   const parsed = await parseCommand(spec, argv);
   if (typeof parsed === 'number') return parsed;
-  const seeds = (parsed.options.seeds as string[]).map(Number);
-  if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s))) return usageError(`elim compare: --seeds must be integers, got ${(parsed.options.seeds as string[]).join(',')}`);
+  const parsedSeeds = parseSeeds(parsed.options.seeds as string[]);
+  if (E.isLeft(parsedSeeds)) return usageError(`elim compare: ${parsedSeeds.left}`);
+  const seeds = parsedSeeds.right;
   const base = runSpecFrom({ ...parsed.options, method: 'elim', seed: seeds[0], resume: false });
   if (E.isLeft(base)) return usageError(`elim compare: ${base.left.message}`);
   const out = base.right.out;
@@ -236,7 +239,7 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   const description = results.elim[0]?.data.description ?? results.baseline[0]?.data.description ?? 'reused runs';
   const seconds = (performance.now() - t0) / 1000;
   const table =
-    formatCompareTable(result, { title: `ELIM${variants.length > 1 || first !== 'elim' ? ` (${first})` : ''} vs baseline — ${seeds.length} paired seeds, ${base.right.settings.steps} iterations each (${description})` }) +
+    formatCompareTable(result, { title: `ELIM${variants.length > 1 || first !== 'elim' ? ` (${first})` : ''} vs baseline — n = ${seeds.length} paired seeds (${seedsLabel(seeds)}), ${base.right.settings.steps} iterations each (${description})` }) +
     (variants.length > 1 || averageN > 1 ? '\n\n' + variantTable(variantResults, differences, result, averageN) : '');
   await writeJsonAtomic(path.join(out, 'compare.json'), {
     ...result,
@@ -273,12 +276,15 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   return 0;
 };
 
+/** 0..19 for a run of consecutive seeds, else the list. */
+const seedsLabel = (s: readonly number[]) => (s.length > 2 && s.every((x, i) => i === 0 || x === s[i - 1] + 1) ? `${s[0]}..${s[s.length - 1]}` : s.join(', '));
+
 const f3 = (x: number) => (x >= 0 ? ' ' : '') + x.toFixed(3);
 type Diffs = Record<string, Record<'heldOut' | 'train', Record<'valence' | 'arousal', Record<string, PairedStat>>>>;
 
 /** CCC of every variant and the baseline, with paired differences: mean ± std (t = mean / se); '*' where mean > 2 se. */
 export const variantTable = (variants: Record<string, { heldOut: Axes; train: Axes }>, diffs: Diffs, result: CompareResult, averageN: number): string => {
-  const cell = (d: PairedStat) => `${f3(d.mean)} ± ${d.std.toFixed(3)} (t ${d.t.toFixed(1)})${d.mean > 2 * d.se && d.se > 0 ? '*' : ' '}`;
+  const cell = (d: PairedStat) => `${f3(d.mean)} ± ${d.std.toFixed(3)} (t ${d.t.toFixed(1)})${d.significant ? '*' : ' '}`;
   const head = ['variant', 'held-out V', 'dV held-out', 'held-out A', 'dA held-out', 'train V', 'dV train', 'train A', 'dA train'];
   const rows = [
     ['baseline', f3(result.heldOut.baseline.valence.ccc.mean), '', f3(result.heldOut.baseline.arousal.ccc.mean), '', f3(result.train.baseline.valence.ccc.mean), '', f3(result.train.baseline.arousal.ccc.mean), ''],
@@ -290,7 +296,7 @@ export const variantTable = (variants: Record<string, { heldOut: Axes; train: Ax
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => '| ' + r.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
   return [
-    `CCC per variant (held-out: mean of the last ${averageN} validation(s); train: final step); d = paired difference variant - baseline over seeds, mean ± std (t = mean/se), * = mean > 2 se`,
+    `CCC per variant (held-out: mean of the last ${averageN} validation(s); train: final step); d = paired difference variant - baseline over ${result.seeds.length} seeds, mean ± std (t = mean/se), * = |mean| > 2 se (significant, either sign)`,
     line(head),
     '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|',
     ...rows.map(line),

@@ -4,11 +4,12 @@ import type { CommandSpec } from '../args.js';
 import { failure, parseCommand } from '../command.js';
 import { synthesizeDataset } from '../../data/synthetic/write-synthetic.js';
 import { formatDataError } from '../../data/data-error.js';
+import type { BandName, StyleName } from '../../data/synthetic/face-model.js';
 
 export const spec: CommandSpec = {
   name: 'synth',
   summary: 'generate the built-in synthetic face benchmark',
-  usage: 'elim synth [--out DIR] [--seed N] [--identities N] [--held-out N] [--frames N] [--size PX] [--afew-va]',
+  usage: 'elim synth [--out DIR] [--seed N] [--identities N] [--held-out N] [--frames N] [--size PX] [--band narrow|wide|disc] [--style none|mild|strong] [--afew-va]',
   options: [
     { name: 'config', kind: 'string', help: 'JSON or YAML file of options' },
     { name: 'out', kind: 'string', default: 'data/synthetic', help: 'output folder' },
@@ -17,6 +18,8 @@ export const spec: CommandSpec = {
     { name: 'held-out', kind: 'int', min: 1, default: 12, help: 'of which held out (listed in splits.json)' },
     { name: 'frames', kind: 'int', min: 1, default: 40, help: 'frames per identity (one clip each)' },
     { name: 'size', kind: 'int', min: 8, default: 64, help: 'image side in pixels' },
+    { name: 'band', kind: 'enum', choices: ['narrow', 'wide', 'disc'], default: 'narrow', help: "each identity's personal emotion band (label shift by identity): narrow = strong (the default), wide = weak, disc = none" },
+    { name: 'style', kind: 'enum', choices: ['none', 'mild', 'strong'], default: 'mild', help: 'expressive style by identity (resting offset, gain spread): none, mild (the default), strong' },
     { name: 'afew-va', kind: 'boolean', default: false, help: 'also write the AFEW-VA folder layout (per-clip JSON with 68 landmarks)' },
   ],
 };
@@ -33,6 +36,8 @@ export const run = async (argv: readonly string[]): Promise<number> => {
     heldOut: o.heldOut as number,
     frames: o.frames as number,
     size: o.size as number,
+    band: o.band as BandName,
+    style: o.style as StyleName,
     out: o.out as string,
     afewVa: o.afewVa as boolean,
   })();

@@ -116,21 +116,82 @@ export const drawAppearance = (rng: Rng): Appearance => {
   };
 };
 
-/** Centres uniform in the disc of radius 0.8 (the VA circumplex without its extreme rim). */
-export const drawProfile = (rng: Rng): EmotionProfile => {
-  const r = 0.8 * Math.sqrt(rng.uniform()), t = 2 * Math.PI * rng.uniform();
-  return { centre: [r * Math.cos(t), r * Math.sin(t)], spread: uni(rng, 0.08, 0.18), reversion: 0.15 };
+/**
+ * Benchmark regimes (issue #15). The two identity effects the benchmark mixes are set apart:
+ * - the personal emotion **band** (label shift by identity): how far apart identities' emotion
+ *   centres lie and how wide each one's walk is. `narrow` (the default: centres anywhere in the
+ *   disc of radius 0.8, spread 0.08-0.18) lets identity predict the label; `disc` (every centre
+ *   at the origin, spread 0.45, faster mixing) gives every identity the same label law: no label
+ *   shift at all; `wide` lies between (weak label shift).
+ * - the expressive **style** (expressive shift by identity): how the same felt emotion shows on
+ *   different faces, shown = gain * felt + resting offset. `none`: every face shows exactly what
+ *   is felt; `mild` (the default): gain 0.6-1.4, offset sd 0.12 / 0.08; `strong`: gain 0.4-1.6,
+ *   offset sd 0.36 / 0.24 (p(face | emotion) shifted by identity: the paper's premise).
+ * Every preset makes the same random draws in the same order, so the default regime is the
+ * previous benchmark bit for bit and regimes differ only in these two effects.
+ */
+export interface BandSpec {
+  /** Emotion centres are uniform in the disc of this radius. */
+  readonly centreRadius: number;
+  /** Stationary spread of the walk, uniform in [lo, hi]. */
+  readonly spread: readonly [number, number];
+  /** Mean reversion per frame (higher: each clip covers its band faster). */
+  readonly reversion: number;
+}
+
+export interface StyleSpec {
+  /** Gain uniform in [lo, hi]. */
+  readonly gain: readonly [number, number];
+  /** Resting offset sd per axis, and the clip of each. */
+  readonly offsetSd: readonly [number, number];
+  readonly offsetClip: readonly [number, number];
+}
+
+export const BAND_PRESETS = {
+  narrow: { centreRadius: 0.8, spread: [0.08, 0.18], reversion: 0.15 },
+  wide: { centreRadius: 0.35, spread: [0.25, 0.35], reversion: 0.3 },
+  disc: { centreRadius: 0, spread: [0.45, 0.45], reversion: 0.5 },
+} as const satisfies Record<string, BandSpec>;
+
+export const STYLE_PRESETS = {
+  none: { gain: [1, 1], offsetSd: [0, 0], offsetClip: [0, 0] },
+  mild: { gain: [0.6, 1.4], offsetSd: [0.12, 0.08], offsetClip: [0.25, 0.2] },
+  strong: { gain: [0.4, 1.6], offsetSd: [0.36, 0.24], offsetClip: [0.75, 0.6] },
+} as const satisfies Record<string, StyleSpec>;
+
+export type BandName = keyof typeof BAND_PRESETS;
+export type StyleName = keyof typeof STYLE_PRESETS;
+export const BAND_NAMES = Object.keys(BAND_PRESETS) as BandName[];
+export const STYLE_NAMES = Object.keys(STYLE_PRESETS) as StyleName[];
+
+export interface Regime {
+  readonly band: BandSpec;
+  readonly style: StyleSpec;
+}
+
+/** The benchmark as it was before regimes: narrow personal bands, mild style. */
+export const DEFAULT_REGIME: Regime = { band: BAND_PRESETS.narrow, style: STYLE_PRESETS.mild };
+
+export const regimeOf = (band: BandName = 'narrow', style: StyleName = 'mild'): Regime => ({ band: BAND_PRESETS[band], style: STYLE_PRESETS[style] });
+
+/** Centres uniform in the disc of the band's radius (default 0.8: the VA circumplex without its extreme rim). */
+export const drawProfile = (rng: Rng, band: BandSpec = BAND_PRESETS.narrow): EmotionProfile => {
+  const r = band.centreRadius * Math.sqrt(rng.uniform()), t = 2 * Math.PI * rng.uniform();
+  return { centre: [r * Math.cos(t), r * Math.sin(t)], spread: uni(rng, band.spread[0], band.spread[1]), reversion: band.reversion };
 };
 
-export const drawStyle = (rng: Rng): ExpressiveStyle => ({
-  gain: uni(rng, 0.6, 1.4),
-  offset: [Math.max(-0.25, Math.min(0.25, 0.12 * rng.normal())), Math.max(-0.2, Math.min(0.2, 0.08 * rng.normal()))],
+// c = 0 (no style) gives +0, not -0
+const clip = (x: number, c: number) => (c === 0 ? 0 : Math.max(-c, Math.min(c, x)));
+
+export const drawStyle = (rng: Rng, style: StyleSpec = STYLE_PRESETS.mild): ExpressiveStyle => ({
+  gain: uni(rng, style.gain[0], style.gain[1]),
+  offset: [clip(style.offsetSd[0] * rng.normal(), style.offsetClip[0]), clip(style.offsetSd[1] * rng.normal(), style.offsetClip[1])],
 });
 
-export const drawIdentity = (name: string, rng: Rng): Identity => {
+export const drawIdentity = (name: string, rng: Rng, regime: Regime = DEFAULT_REGIME): Identity => {
   // One child stream per aspect: changing how one is drawn does not reshuffle the others.
   const a = rng.fork(), p = rng.fork(), s = rng.fork();
-  return { name, appearance: drawAppearance(a), profile: drawProfile(p), style: drawStyle(s) };
+  return { name, appearance: drawAppearance(a), profile: drawProfile(p, regime.band), style: drawStyle(s, regime.style) };
 };
 
 const clampVa = (x: number) => Math.max(-1, Math.min(1, x));

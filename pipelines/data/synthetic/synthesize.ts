@@ -10,7 +10,7 @@
 import { Rng } from '../../../lib/rng/rng.js';
 import type { FaceRecord } from '../face-record.js';
 import { toRgba } from './raster.js';
-import { drawIdentity, drawNuisance, shownVa, walkVa, type Identity, type NuisanceConfig } from './face-model.js';
+import { BAND_PRESETS, drawIdentity, drawNuisance, regimeOf, shownVa, STYLE_PRESETS, walkVa, type BandName, type Identity, type NuisanceConfig, type StyleName } from './face-model.js';
 import { renderFace } from './render-face.js';
 
 export interface SynthOptions {
@@ -24,6 +24,10 @@ export interface SynthOptions {
   /** Image side in pixels. Default 64. */
   readonly size?: number;
   readonly nuisance?: NuisanceConfig;
+  /** Personal emotion band (label shift by identity). Default 'narrow'. */
+  readonly band?: BandName;
+  /** Expressive style strength (expressive shift by identity). Default 'mild'. */
+  readonly style?: StyleName;
 }
 
 export interface SyntheticFrame {
@@ -58,12 +62,17 @@ export const resolveSynthOptions = (o: SynthOptions): InMemoryDataset['options']
   frames: o.frames ?? 40,
   size: o.size ?? 64,
   nuisance: o.nuisance ?? {},
+  band: o.band ?? 'narrow',
+  style: o.style ?? 'mild',
 });
 
 export const synthesizeInMemory = (opts: SynthOptions): InMemoryDataset => {
   const o = resolveSynthOptions(opts);
   if (!(o.identities >= 1 && o.frames >= 1 && o.size >= 8 && o.heldOut >= 0 && o.heldOut < o.identities))
     throw new RangeError(`synthesizeInMemory: need identities >= 1, 0 <= heldOut < identities, frames >= 1, size >= 8; got ${JSON.stringify(o)}`);
+  if (!(o.band in BAND_PRESETS) || !(o.style in STYLE_PRESETS))
+    throw new RangeError(`synthesizeInMemory: band must be one of ${Object.keys(BAND_PRESETS).join(', ')} and style one of ${Object.keys(STYLE_PRESETS).join(', ')}; got ${o.band}, ${o.style}`);
+  const regime = regimeOf(o.band, o.style);
   const root = Rng.fromSeed(o.seed);
   const perImage = o.size * o.size * 4;
   const rgba = new Uint8Array(new SharedArrayBuffer(o.identities * o.frames * perImage));
@@ -73,7 +82,7 @@ export const synthesizeInMemory = (opts: SynthOptions): InMemoryDataset => {
   const identities: Identity[] = [];
   for (let k = 0; k < o.identities; k++) {
     const rng = root.fork(); // one stream per identity: identity k is the same whatever the total
-    const id = drawIdentity(identityName(k), rng.fork());
+    const id = drawIdentity(identityName(k), rng.fork(), regime);
     identities.push(id);
     const walk = walkVa(id.profile, o.frames, rng.fork());
     const camera = rng.fork();

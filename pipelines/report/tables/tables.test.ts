@@ -71,18 +71,18 @@ describe('formatCompareTable', () => {
     const ends = [...rule.matchAll(/-+/g)].map((m) => m.index! + m[0].length);
     for (const row of block.slice(2)) {
       // right-aligned numeric columns (2, 3, 4) end exactly at the rule's column ends
-      for (const j of [2, 3, 4]) expect(row[ends[j] - 1]).toMatch(/[0-9a]/);
+      for (const j of [2, 3, 4, 5]) expect(row[ends[j] - 1]).toMatch(/[0-9af]/);
       // left-aligned text columns start at the rule's column starts
-      for (const j of [0, 1, 5]) expect(row[starts[j]]).toMatch(/\S/);
+      for (const j of [0, 1, 6]) expect(row[starts[j]]).toMatch(/\S/);
     }
   });
 
   it('prints 3 decimals, ± std, and signed paired differences', () => {
     const h = lines.indexOf('Held-out identities');
     const rmseV = lines[h + 3];
-    expect(rmseV).toMatch(/^RMSE \(v\)\s+valence\s+0\.380 ± 0\.010\s+0\.400 ± 0\.010\s+-0\.020 ± 0\.000\s+ELIM$/);
+    expect(rmseV).toMatch(/^RMSE \(v\)\s+valence\s+0\.380 ± 0\.010\s+0\.400 ± 0\.010\s+-0\.020 ± 0\.000\s+-inf\s+ELIM$/);
     const cccA = lines[h + 10];
-    expect(cccA).toMatch(/^CCC \(\^\)\s+arousal\s+0\.473 ± 0\.015\s+0\.453 ± 0\.015\s+\+0\.020 ± 0\.000\s+ELIM$/);
+    expect(cccA).toMatch(/^CCC \(\^\)\s+arousal\s+0\.473 ± 0\.015\s+0\.453 ± 0\.015\s+\+0\.020 ± 0\.000\s+inf\s+ELIM$/);
     for (const l of lines.filter((x) => /\d ± \d/.test(x))) {
       for (const num of l.match(/[+-]?\d+\.\d+/g)!) expect(num.split('.')[1].length).toBe(3);
     }
@@ -92,7 +92,29 @@ describe('formatCompareTable', () => {
     const same: CompareResult = { ...compare, heldOut: { elim: axes(0.0001), baseline: axes(0) } };
     const rows = formatCompareTable(same, { splits: ['heldOut'] }).split('\n').filter((l) => /^(RMSE|SAGR|PCC|CCC)/.test(l));
     expect(rows.length).toBe(8);
-    for (const r of rows) expect(r).toMatch(/\+0\.000 ± 0\.000\s+tie$/);
+    for (const r of rows) expect(r).toMatch(/\+0\.000 ± 0\.000\s+\S+\s+tie$/);
+  });
+
+  it('names a winner only beyond 2 standard errors of the paired differences, and prints n', () => {
+    // ELIM - baseline = +0.026 ± 0.136 over 3 seeds (the main job's old "ELIM" row): t = 0.33, a tie
+    const noisy = (vals: number[]) => ({ mean: vals.reduce((a, b) => a + b, 0) / vals.length, std: 0, values: vals });
+    const base = [0.1, 0.2, 0.3];
+    const d = [0.18, -0.13, 0.028];
+    const mk = (e: number[], b: number[]): CompareResult => {
+      const ax = (vals: number[]) => ({ rmse: noisy(vals), sagr: noisy(vals), pcc: noisy(vals), ccc: noisy(vals) });
+      return { seeds: [0, 1, 2], heldOut: { elim: { valence: ax(e), arousal: ax(e) }, baseline: { valence: ax(b), arousal: ax(b) } }, train: compare.train };
+    };
+    const tie = formatCompareTable(mk(base.map((b, i) => b + d[i]), base), { splits: ['heldOut'] });
+    expect(tie.split('\n')[1]).toMatch(/^n = 3 paired seeds/);
+    const cccV = tie.split('\n').find((l) => /^CCC \(\^\)\s+valence/.test(l))!;
+    expect(cccV).toMatch(/\+0\.026 ± 0\.155\s+0\.3\s+tie$/);
+    // the same mean with a small spread (t = 8.7) is a win
+    const tight = formatCompareTable(mk(base.map((b, i) => b + [0.02, 0.03, 0.028][i]), base), { splits: ['heldOut'] });
+    expect(tight.split('\n').find((l) => /^CCC \(\^\)\s+valence/.test(l))).toMatch(/\+0\.026 ± 0\.005\s+8\.\d\s+ELIM$/);
+    // one seed has no spread to judge by: always a tie
+    const one: CompareResult = { seeds: [0], heldOut: { elim: axes(0.5), baseline: axes(0) }, train: compare.train };
+    const oneRows = formatCompareTable({ ...one, heldOut: { elim: { valence: { ...axes(0.5).valence, ccc: noisy([0.9]) }, arousal: axes(0.5).arousal }, baseline: { valence: { ...axes(0).valence, ccc: noisy([0.1]) }, arousal: axes(0).arousal } } }, { splits: ['heldOut'] });
+    expect(oneRows.split('\n').find((l) => /^CCC \(\^\)\s+valence/.test(l))).toMatch(/tie$/);
   });
 
   it('honours decimals and split selection', () => {
