@@ -6,6 +6,7 @@
 import type { Conv2dAttrs, ConvActivation } from '../../lib/backend/backend.js';
 import type { Shape } from '../../lib/tensor/shape.js';
 import { coords, readFlat } from './codegen.js';
+import { conv2dPacked, PACKED_CONV_MIN_MACS } from './conv2d-packed.js';
 import type { GpuHandle, Runtime } from './runtime.js';
 
 export const convOutSize = (inSize: number, k: number, stride: number, pad: number) => Math.floor((inSize + 2 * pad - k) / stride) + 1;
@@ -17,6 +18,10 @@ export const conv2d = (rt: Runtime, x: GpuHandle, xShape: Shape, w: GpuHandle, w
   const [ph, pw] = attrs.pad;
   const oh = convOutSize(h, kh, sh, ph);
   const ow = convOutSize(wd, kw, sw, pw);
+  if (rt.usePacked(n * o * oh * ow * c * kh * kw, PACKED_CONV_MIN_MACS)) {
+    const packed = conv2dPacked(rt, x, xShape, w, wShape, oh, ow, attrs, epilogue);
+    if (packed) return packed;
+  }
   let s = coords('o', 'j', [n, o, oh, ow]); // o0 image, o1 filter, o2 row, o3 column
   s += '  let acc = 0.0;\n';
   s += `  for (let c = 0; c < ${c}; c++) {\n  for (let ky = 0; ky < ${kh}; ky++) {\n  const iy = o2 * ${sh} - ${ph} + ky;\n`;

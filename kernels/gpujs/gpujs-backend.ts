@@ -43,6 +43,11 @@ export interface GpujsBackendOptions {
   readonly requireGL?: boolean;
   /** Where the kernel-class line goes; default console.info (fallbacks: console.warn). */
   readonly log?: (msg: string) => void;
+  /**
+   * On GL, run matmul and convolutions as packed 2x2-tiled GEMMs: true (default) where big
+   * enough to pay, 'always' at every size (tests), false = the one-output-per-thread kernels.
+   */
+  readonly packedGemm?: boolean | 'always';
 }
 
 export interface GpujsBackend extends Backend {
@@ -79,6 +84,7 @@ export const createGpujsBackend = (opts: GpujsBackendOptions = {}): GpujsBackend
     rt.destroy();
     throw new EngineError('BackendError', 'gpujs', `a GL kernel class was required but GPU.js gave ${kernelClass} (mode '${mode}'): build headless-gl (npm rebuild gl) and run under xvfb-run -a`);
   }
+  rt.packedGemm = !isGL || opts.packedGemm === false ? 'off' : opts.packedGemm === 'always' ? 'always' : 'auto';
   rt.onClass = (cls) => {
     if (cls !== kernelClass) warn(`[gpujs] a kernel compiled to ${cls}, not ${kernelClass} (GPU.js degraded it)`);
   };

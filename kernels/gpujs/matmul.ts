@@ -1,12 +1,17 @@
 /**
- * Batched matmul [B, M, N] = op(A) op(B), one thread per output cell looping over k.
- * A is [Ba, M, K] ([Ba, K, M] when transA), B is [Bb, K, N] ([Bb, N, K] when transB); a batch
- * of 1 broadcasts.
+ * Batched matmul [B, M, N] = op(A) op(B). A is [Ba, M, K] ([Ba, K, M] when transA), B is
+ * [Bb, K, N] ([Bb, N, K] when transB); a batch of 1 broadcasts.
+ * On GL, products big enough to pay for two packing passes run through the packed, 2x2-tiled
+ * GEMM (packed-gemm.ts); small ones (and every non-GL mode) use one thread per output cell.
  */
 import { coords, readFlat } from './codegen.js';
+import { gemmPacked, outFits, packFits, packOperand, planGemm, unpackGemm } from './packed-gemm.js';
 import type { GpuHandle, Runtime } from './runtime.js';
 
 type Dims3 = readonly [number, number, number];
+
+/** Below this many multiply-adds the three extra launches of the packed path cost more than they save. */
+const PACKED_MIN_MACS = 1 << 16;
 
 export const matmul = (rt: Runtime, a: GpuHandle, aShape: Dims3, b: GpuHandle, bShape: Dims3, transA: boolean, transB: boolean): GpuHandle => {
   const [ba, ar, ac] = aShape;
@@ -14,6 +19,26 @@ export const matmul = (rt: Runtime, a: GpuHandle, aShape: Dims3, b: GpuHandle, b
   const [m, k] = transA ? [ac, ar] : [ar, ac];
   const n = transB ? br : bc;
   const batch = Math.max(ba, bb);
+  if (rt.usePacked(batch * m * n * k, PACKED_MIN_MACS)) {
+    const plan = planGemm(batch * Math.ceil(m / 2) * Math.ceil(n / 2), k);
+    if (packFits(ba, m, plan) && packFits(bb, n, plan) && outFits(batch, m, n, plan.S)) {
+      const X = packOperand(rt, {
+        batch: ba, rows: m, depth: k, params: ['a'], args: [a],
+        elem: (o, bi, r, kk) => readFlat(o, 'a', transA ? `${bi} * ${ar * ac} + ${kk} * ${ac} + ${r}` : `${bi} * ${ar * ac} + ${r} * ${ac} + ${kk}`, a),
+      }, plan);
+      const Y = packOperand(rt, {
+        batch: bb, rows: n, depth: k, params: ['b'], args: [b],
+        elem: (o, bi, r, kk) => readFlat(o, 'b', transB ? `${bi} * ${br * bc} + ${r} * ${bc} + ${kk}` : `${bi} * ${br * bc} + ${kk} * ${bc} + ${r}`, b),
+      }, plan);
+      const C = gemmPacked(rt, X, Y, m, n);
+      rt.release(X.tex);
+      rt.release(Y.tex);
+      const place = coords('o', 'j', [batch, m, n]) + '  const ub = o0;\n  const ur = o1;\n  const uc = o2;\n';
+      const out = unpackGemm(rt, C, batch * m * n, place);
+      rt.release(C.tex);
+      return out;
+    }
+  }
   let s = coords('o', 'j', [batch, m, n]); // o0 batch, o1 row, o2 column
   const aBase = ba === 1 ? '0' : `o0 * ${ar * ac}`;
   const bBase = bb === 1 ? '0' : `o0 * ${br * bc}`;

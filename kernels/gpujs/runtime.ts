@@ -39,8 +39,10 @@ export class GpuHandle implements DataHandle {
     readonly size: number,
     /** null for empty buffers (GPU.js cannot have a zero-size output). */
     readonly data: Stored | null,
+    /** Set for RGBA textures of the packed GEMM (kernels/gpujs/packed-gemm.ts): their [w, h] in texels. */
+    readonly packed?: Layout,
   ) {
-    this.layout = layoutOf(size);
+    this.layout = packed ?? layoutOf(size);
   }
 }
 
@@ -57,6 +59,17 @@ export class Runtime {
   readonly classCounts = new Map<string, number>();
   /** Called with the class of every newly compiled kernel (the backend logs surprises). */
   onClass?: (cls: string) => void;
+  /**
+   * Route matmul and convolutions through the packed GEMM (packed-gemm.ts), set on GL only:
+   * 'auto' where the product is big enough to pay for the extra passes, 'always' at any size
+   * (so the conformance suite's small shapes exercise it).
+   */
+  packedGemm: 'off' | 'auto' | 'always' = 'off';
+
+  /** Whether a product of `macs` multiply-adds takes the packed path (`min`: the 'auto' threshold). */
+  usePacked(macs: number, min: number): boolean {
+    return this.packedGemm === 'always' || (this.packedGemm === 'auto' && macs >= min);
+  }
 
   constructor(readonly mode: GpujsMode) {
     this.gpu = new GPU({ mode } as ConstructorParameters<typeof GPU>[0]);
@@ -89,6 +102,29 @@ ${body}
     const out = k(...(args.map(unwrap) as never[])) as unknown as Stored;
     if (!this.seen.has(key)) this.noteClass(key, k);
     return this.track(new GpuHandle(outSize, out));
+  }
+
+  /**
+   * Runs a kernel over an explicit [w, h] output whose body indexes threads itself; with
+   * 'Array(4)' it returns an RGBA texture of 4 floats per cell (a packed GEMM intermediate:
+   * never downloaded, only read by other kernels).
+   */
+  runRaw(
+    params: readonly string[], body: string, out: readonly [number, number], args: readonly unknown[], returnType: 'Number' | 'Array(4)',
+    nativeFunctions: ReadonlyArray<{ name: string; source: string }> = [],
+  ): GpuHandle {
+    const src = `function (${params.join(', ')}) {\n${body}\n}`;
+    const key = `raw${out[0]}x${out[1]}|${src}|${nativeFunctions.map((f) => f.source).join('|')}|${args.map(argKey).join(',')}`;
+    let k = this.cache.get(key);
+    if (!k) {
+      const settings = { output: [out[0], out[1]], pipeline: true, immutable: true, tactic: 'precision', precision: 'single', returnType, nativeFunctions: [...nativeFunctions] };
+      k = this.gpu.createKernel(src, settings as never);
+      this.cache.set(key, k);
+    }
+    const res = k(...(args.map(unwrap) as never[])) as unknown as Stored;
+    if (!this.seen.has(key)) this.noteClass(key, k);
+    const cells = out[0] * out[1];
+    return this.track(new GpuHandle(returnType === 'Array(4)' ? 4 * cells : cells, res, { w: out[0], h: out[1] }));
   }
 
   /** Copies host values onto the device (a texture on GL) through an identity kernel. */
@@ -188,7 +224,7 @@ const unwrap = (a: unknown): unknown => {
 };
 
 const argKey = (a: unknown): string => {
-  if (a instanceof GpuHandle) return `h${a.layout.w}x${a.layout.h}`;
+  if (a instanceof GpuHandle) return `${a.packed ? 'p' : 'h'}${a.layout.w}x${a.layout.h}`;
   if (typeof a === 'number') return 'n';
   if (a && typeof a === 'object' && 'length' in a) return `a${(a as ArrayLike<number>).length}`;
   return 'i'; // an Input: its size is part of the source

@@ -1,0 +1,206 @@
+/**
+ * Packed, register-tiled GEMM for GL (the fast path of matmul and the three convolutions).
+ *
+ * Why: the plain kernels compute one output per thread and fetch two single-float texels per
+ * multiply-add; on GL a texel fetch (address math + sampler) costs far more than the FMA. Here
+ *   1. `packOperand` gathers each operand into an RGBA float texture (GPU.js ArrayTexture(4)):
+ *      logical rows of K values stored 4 per texel along K, so one fetch brings 4 values;
+ *   2. `gemmPacked` gives each thread a 2x2 output block (one Array(4) texel): per step it
+ *      fetches 2 texels of X rows and 2 of Y rows and does 16 multiply-adds (4 dot products)
+ *      from registers, 4 FMAs per fetch instead of 1/2;
+ *   3. `unpackGemm` writes the blocks back into the backend's single-float layout in whatever
+ *      element order the caller needs (NCHW for convolutions), summing split-K partials and
+ *      applying an optional epilogue (bias + ReLU) in the same pass.
+ * The GEMM is C = X . Y^T: X [batch, R, K] and Y [batch, Q, K] are both "rows of K", so a
+ * convolution is a GEMM whose packing kernel does the im2col gather (no unpacked im2col
+ * buffer ever exists).
+ *
+ * Split-K: when too few 2x2 blocks exist to fill the device (bwd-filter: 128 x 1152 outputs
+ * over K = 16384), K is cut into S chunks computed by separate threads and summed by the unpack.
+ *
+ * Layouts (every index stays below 2^23, where GLSL float math on integers is exact):
+ *   packed operand: each row is S sub-rows of kc4 texels; rpl sub-rows side by side per line.
+ *   GEMM output: block (b, i, j, s) at x = g * (nb * S) + s * nb + j, y = (b * mb + i) - g * H,
+ *   with g = floor((b * mb + i) / H): block rows fold into column groups past H lines.
+ */
+import { idiv } from './codegen.js';
+import type { GpuHandle, Runtime } from './runtime.js';
+
+/** Widest line of a packed texture (texels); a GL texture holds at least 4096. */
+const PACK_W = 4096;
+/** Tallest texture we lay out (GL MAX_TEXTURE_SIZE is 16384 on llvmpipe, >= 16384 on GPUs). */
+const MAX_H = 16384;
+/** Aim for at least this many output threads (llvmpipe shades 64x64 tiles, one per core at a time). */
+const TARGET_THREADS = 16384;
+/** Shortest split-K chunk, in texels (4 values each). */
+const MIN_CHUNK = 32;
+
+/** One operand of the GEMM: `batch` matrices of `rows` x `depth`; `elem` reads element (b, r, k). */
+export interface OperandSource {
+  readonly batch: number;
+  readonly rows: number;
+  readonly depth: number;
+  readonly params: readonly string[];
+  readonly args: readonly GpuHandle[];
+  /**
+   * Statements that define `const ${out}` = element (b, r, k) of the operand (b, r, k are
+   * in range when these run; the gather may still land outside an image: the caller writes
+   * that test into its statements and yields 0.0 there).
+   */
+  readonly elem: (out: string, b: string, r: string, k: string) => string;
+  /** Statements run once per texel before the four elements (e.g. splitting the row index). */
+  readonly rowPrelude?: (b: string, r: string) => string;
+}
+
+export interface GemmPlan {
+  /** chunks of K and texels per chunk. */
+  readonly S: number;
+  readonly kc4: number;
+}
+
+export interface Packed {
+  readonly tex: GpuHandle;
+  readonly batch: number;
+  /** rows padded to even (the 2x2 blocks read two rows). */
+  readonly rowsPadded: number;
+  readonly plan: GemmPlan;
+  /** sub-rows per line. */
+  readonly rpl: number;
+}
+
+export interface GemmOut {
+  readonly tex: GpuHandle;
+  readonly batch: number;
+  readonly mb: number;
+  readonly nb: number;
+  readonly S: number;
+  /** lines per column group of the output layout */
+  readonly H: number;
+}
+
+/** S and kc4 for a GEMM of `blocks` 2x2 output blocks over depth K; null when the layout does not fit. */
+export const planGemm = (blocks: number, depth: number): GemmPlan => {
+  const k4 = Math.max(1, Math.ceil(depth / 4));
+  const minS = Math.ceil(k4 / PACK_W);
+  const want = Math.ceil(TARGET_THREADS / Math.max(1, blocks));
+  const S = Math.max(minS, Math.min(want, Math.floor(k4 / MIN_CHUNK)), 1);
+  return { S, kc4: Math.ceil(k4 / S) };
+};
+
+const evenUp = (n: number) => n + (n & 1);
+
+/** Whether a packed operand of these dimensions fits the texture limits. */
+export const packFits = (batch: number, rows: number, plan: GemmPlan): boolean => {
+  const rpl = Math.floor(PACK_W / plan.kc4);
+  const sub = batch * evenUp(rows) * plan.S;
+  return Math.ceil(sub / rpl) <= MAX_H && sub < 2 ** 22;
+};
+
+/** Whether the GEMM output layout fits (column groups of nb * S texels). */
+export const outFits = (batch: number, m: number, n: number, S: number): boolean => {
+  const mb = Math.ceil(m / 2);
+  const nb = Math.ceil(n / 2);
+  const groups = Math.ceil((batch * mb) / MAX_H);
+  return groups * nb * S <= MAX_H && batch * mb * nb * S < 2 ** 22;
+};
+
+/** Gathers an operand into the packed RGBA layout (zeros past its rows and depth). */
+export const packOperand = (rt: Runtime, src: OperandSource, plan: GemmPlan): Packed => {
+  const { S, kc4 } = plan;
+  const rp = evenUp(src.rows);
+  const rpl = Math.min(Math.floor(PACK_W / kc4), src.batch * rp * S);
+  const sub = src.batch * rp * S;
+  const w = rpl * kc4;
+  // at least 2 lines: GPU.js lays a 1-line output out as a near-square texture, and the GEMM
+  // samples these textures at coordinates computed from [w, h]
+  const h = Math.max(2, Math.ceil(sub / rpl));
+  let s = `  const cg = ${idiv('this.thread.x', kc4)};\n  const kk = this.thread.x - cg * ${kc4};\n`;
+  s += `  const sr = this.thread.y * ${rpl} + cg;\n`;
+  s += `  const rq = ${idiv('sr', S)};\n  const sc = sr - rq * ${S};\n`;
+  s += `  const pb = ${idiv('rq', rp)};\n  const pr = rq - pb * ${rp};\n`;
+  s += `  const k0 = (sc * ${kc4} + kk) * 4;\n`;
+  s += '  let v0 = 0.0;\n  let v1 = 0.0;\n  let v2 = 0.0;\n  let v3 = 0.0;\n';
+  s += `  if (sr < ${sub} && pr < ${src.rows}) {\n`;
+  s += src.rowPrelude?.('pb', 'pr') ?? '';
+  for (let l = 0; l < 4; l++) {
+    s += `  const kl${l} = k0 + ${l};\n  if (kl${l} < ${src.depth}) {\n`;
+    s += src.elem(`e${l}`, 'pb', 'pr', `kl${l}`);
+    s += `  v${l} = e${l};\n  }\n`;
+  }
+  s += '  }\n  return [v0, v1, v2, v3];';
+  const tex = rt.runRaw(src.params, s, [w, h], src.args, 'Array(4)');
+  return { tex, batch: src.batch, rowsPadded: rp, plan, rpl };
+};
+
+/** Statements placing sub-row `sub` of a packed operand at (`${p}y`, `${p}x`). */
+const subRowAt = (p: string, sub: string, rpl: number, kc4: number): string =>
+  `  const ${p}y = ${idiv(sub, rpl)};\n  const ${p}x = (${sub} - ${p}y * ${rpl}) * ${kc4};\n`;
+
+/**
+ * C[b] = X[b] . Y[b]^T over 2x2 blocks: batch is max of the operands' (a batch of 1 broadcasts).
+ * m and n are the real row counts (X.rows, Y.rows).
+ */
+export const gemmPacked = (rt: Runtime, X: Packed, Y: Packed, m: number, n: number): GemmOut => {
+  const { S, kc4 } = X.plan;
+  const batch = Math.max(X.batch, Y.batch);
+  const mb = Math.ceil(m / 2);
+  const nb = Math.ceil(n / 2);
+  const rowsOfBlocks = batch * mb;
+  const H = Math.min(rowsOfBlocks, MAX_H);
+  const groups = Math.ceil(rowsOfBlocks / H);
+  const gw = nb * S;
+  let s = `  const g = ${idiv('this.thread.x', gw)};\n  const gx = this.thread.x - g * ${gw};\n`;
+  s += `  const bi = g * ${H} + this.thread.y;\n`;
+  s += `  if (bi >= ${rowsOfBlocks}) { return [0.0, 0.0, 0.0, 0.0]; }\n`;
+  s += `  const sc = ${idiv('gx', nb)};\n  const bj = gx - sc * ${nb};\n`;
+  s += `  const bb = ${idiv('bi', mb)};\n  const i = bi - bb * ${mb};\n`;
+  const xb = X.batch === 1 ? '0' : 'bb';
+  const yb = Y.batch === 1 ? '0' : 'bb';
+  s += `  const xs0 = (${xb} * ${X.rowsPadded} + i * 2) * ${S} + sc;\n  const xs1 = xs0 + ${S};\n`;
+  s += `  const ys0 = (${yb} * ${Y.rowsPadded} + bj * 2) * ${S} + sc;\n  const ys1 = ys0 + ${S};\n`;
+  s += subRowAt('xa', 'xs0', X.rpl, kc4) + subRowAt('xc', 'xs1', X.rpl, kc4);
+  s += subRowAt('ya', 'ys0', Y.rpl, kc4) + subRowAt('yc', 'ys1', Y.rpl, kc4);
+  // Texel fetches through native GLSL samplers at precomputed coordinates: GPU.js's own
+  // X[y][x] re-derives the texel from a flat index (an integer mod and divide per fetch).
+  const [xw, xh] = [X.tex.layout.w, X.tex.layout.h];
+  const [yw, yh] = [Y.tex.layout.w, Y.tex.layout.h];
+  s += `  const xav = (xay + 0.5) * ${1 / xh};\n  const xcv = (xcy + 0.5) * ${1 / xh};\n`;
+  s += `  const yav = (yay + 0.5) * ${1 / yh};\n  const ycv = (ycy + 0.5) * ${1 / yh};\n`;
+  s += '  let c00 = 0.0;\n  let c01 = 0.0;\n  let c10 = 0.0;\n  let c11 = 0.0;\n';
+  s += `  for (let kk = 0; kk < ${kc4}; kk++) {\n`;
+  s += `  const a0 = gemmX((xax + kk + 0.5) * ${1 / xw}, xav);\n  const a1 = gemmX((xcx + kk + 0.5) * ${1 / xw}, xcv);\n`;
+  s += `  const b0 = gemmY((yax + kk + 0.5) * ${1 / yw}, yav);\n  const b1 = gemmY((ycx + kk + 0.5) * ${1 / yw}, ycv);\n`;
+  const dot = (a: string, b: string) => `${a}[0] * ${b}[0] + ${a}[1] * ${b}[1] + ${a}[2] * ${b}[2] + ${a}[3] * ${b}[3]`;
+  s += `  c00 += ${dot('a0', 'b0')};\n  c01 += ${dot('a0', 'b1')};\n  c10 += ${dot('a1', 'b0')};\n  c11 += ${dot('a1', 'b1')};\n`;
+  s += '  }\n  return [c00, c01, c10, c11];';
+  const natives = [
+    { name: 'gemmX', source: 'vec4 gemmX(float u, float v) { return texture2D(user_X, vec2(u, v)); }' },
+    { name: 'gemmY', source: 'vec4 gemmY(float u, float v) { return texture2D(user_Y, vec2(u, v)); }' },
+  ];
+  const tex = rt.runRaw(['X', 'Y'], s, [groups * gw, H], [X.tex, Y.tex], 'Array(4)', natives);
+  return { tex, batch, mb, nb, S, H };
+};
+
+/**
+ * Writes C back into the single-float layout: `place` gives statements that, from the flat
+ * output index `j`, define consts `ub`, `ur`, `uc` (batch, row of X, row of Y) for that cell;
+ * `epilogue` (optional) gets `acc` and returns statements ending in `return`.
+ */
+export const unpackGemm = (
+  rt: Runtime,
+  out: GemmOut,
+  outSize: number,
+  place: string,
+  epilogue?: { params: readonly string[]; args: readonly GpuHandle[]; code: string },
+): GpuHandle => {
+  const { mb, nb, S, H } = out;
+  let s = place;
+  s += `  const bi = ub * ${mb} + ${idiv('ur', 2)};\n  const ri = ur - ${idiv('ur', 2)} * 2;\n`;
+  s += `  const bj = ${idiv('uc', 2)};\n  const cj = uc - bj * 2;\n`;
+  s += `  const g = ${idiv('bi', H)};\n  const ty = bi - g * ${H};\n  const tx0 = g * ${nb * S} + bj;\n`;
+  s += '  let acc = 0.0;\n';
+  s += `  for (let sc = 0; sc < ${S}; sc++) {\n  const t = P[ty][tx0 + sc * ${nb}];\n`;
+  s += '  acc += ri === 0 ? (cj === 0 ? t[0] : t[1]) : (cj === 0 ? t[2] : t[3]);\n  }\n';
+  s += epilogue ? epilogue.code : '  return acc;';
+  return rt.run(['P', ...(epilogue?.params ?? [])], s, outSize, [out.tex, ...(epilogue?.args ?? [])]);
+};
