@@ -48,11 +48,13 @@ export interface GpujsBackendOptions {
    * enough to pay, 'always' at every size (tests), false = the one-output-per-thread kernels.
    */
   readonly packedGemm?: boolean | 'always';
+  /** A runtime to run the kernels on instead of a fresh GL/webasm one (the WebGPU mode, kernels/gpujs/webgpu). */
+  readonly runtime?: Runtime;
 }
 
 export interface GpujsBackend extends Backend {
-  /** The GPU.js mode asked for. */
-  readonly mode: GpujsMode;
+  /** The GPU.js mode asked for ('webgpu': kernels/gpujs/webgpu). */
+  readonly mode: GpujsMode | 'webgpu';
   /** True when kernels run on a GL context (real GPU or Mesa's software llvmpipe). */
   readonly isGL: boolean;
   /** The GL renderer under the kernels ('ANGLE (Mesa/X.org llvmpipe ...)' is software); null off GL. */
@@ -69,7 +71,7 @@ export const isGLKernelClass = (cls: string): boolean => GL_KERNEL_CLASSES.inclu
 
 export const createGpujsBackend = (opts: GpujsBackendOptions = {}): GpujsBackend => {
   const mode = opts.mode ?? 'gpu';
-  const rt = new Runtime(mode);
+  const rt = opts.runtime ?? new Runtime(mode);
   // Probe: compile and run one kernel so the class is the one GPU.js really chose.
   const probe = rt.upload(new Float32Array([1]));
   rt.release(probe);
@@ -151,4 +153,33 @@ export const createGpujsBackend = (opts: GpujsBackendOptions = {}): GpujsBackend
     adaptiveAvgPool2dBackward: (dy, dyShape, xShape) => adaptiveAvgPool2dBackward(rt, h(dy), dyShape, xShape),
     softmax: (x, rows, cols) => softmax(rt, h(x), rows, cols),
   };
+};
+
+/** What `--backend gpujs` runs on: 'auto' (WebGPU where an adapter answers, else GL), or one forced. */
+export type GpujsModeRequest = 'auto' | 'webgpu' | 'webgl';
+
+/**
+ * `--backend gpujs`: WebGPU where Dawn (Node) gives an adapter, else the GL modes as before;
+ * `mode` (default env ELIM_GPUJS_MODE, else 'auto') forces one. The WebGPU module is loaded
+ * only here, by a variable path (it needs node:worker_threads; this file stays browser-safe).
+ */
+export const createGpujsBackendAuto = async (opts: GpujsBackendOptions & { gpujsMode?: GpujsModeRequest | string } = {}): Promise<GpujsBackend> => {
+  const env = typeof process !== 'undefined' ? process.env?.ELIM_GPUJS_MODE : undefined;
+  const want = (opts.gpujsMode ?? env ?? 'auto').toLowerCase();
+  const log = opts.log ?? ((m: string) => console.info(m));
+  if (want !== 'auto' && want !== 'webgpu' && want !== 'webgl') throw new EngineError('BackendError', 'gpujs', `unknown gpujs mode '${want}' (ELIM_GPUJS_MODE: auto, webgpu or webgl)`);
+  const inNode = typeof process !== 'undefined' && !!process.versions?.node;
+  if (want !== 'webgl' && inNode && !opts.requireGL) {
+    try {
+      const path = './webgpu/backend.js';
+      const mod = (await import(path)) as typeof import('./webgpu/backend.js');
+      return mod.createWebGpuBackend({ log });
+    } catch (err) {
+      if (want === 'webgpu') throw err;
+      log(`[gpujs] auto: no WebGPU (${err instanceof Error ? err.message : String(err)}); trying GL`);
+    }
+  } else if (want === 'webgpu') {
+    throw new EngineError('BackendError', 'gpujs', inNode ? 'WebGPU mode cannot be combined with requireGL' : 'the gpujs WebGPU mode runs in Node only (a Dawn device thread); in a browser use the GL modes');
+  }
+  return createGpujsBackend({ ...opts, mode: opts.mode ?? 'gpu' });
 };
