@@ -15,7 +15,10 @@
  * A control measures what two busy vCPUs give here right now (benchTwoCoreControl), since the
  * host does not always give two cores' worth.
  * Env: BENCH_QUICK=1 runs one rep of everything on smaller conv batches (a smoke test);
- * BENCH_ENGINES=elim,elim-wasm,tfjs-wasm,torch,gpujs,tfjs-cpu (comma list) runs only those groups.
+ * BENCH_ENGINES=elim,elim-wasm,tfjs-wasm,torch,gpujs,tfjs-cpu (comma list) runs only those groups
+ * (written to bench/results/kernels-<groups>.json). The gpujs group on GL (bench/gl-kernels.ts,
+ * in a child under xvfb-run -a when no display is set) brings tfjs-webgl beside it, with the
+ * AL64 conv shapes and a gpujs-direct "before" column; it prints its own table.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -35,6 +38,9 @@ import { gflops, machineLine, timeSync, type Timing } from './lib/timing.js';
 import { printTable, type Cell } from './lib/table.js';
 import { writeResults, type ResultRow } from './lib/results.js';
 import { runPythonAnchor } from './lib/python.js';
+import { runJsonChild } from './lib/child.js';
+import { glChild } from './lib/gl-child.js';
+import type { GlRow } from './gl-kernels.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root, from dist/bench (compiled) or bench (sources). */
@@ -71,7 +77,7 @@ const rows: ResultRow[] = [];
 const notes: string[] = [];
 const ENGINES: string[] = [];
 const value = new Map<string, number | null>(); // `${workload}|${engine}` -> GFLOP/s
-const OURS = ['elim-fast t1', 'elim-fast t2', 'elim-wasm t1', 'elim-wasm t2'];
+const OURS = ['elim-fast t1', 'elim-fast t2', 'elim-wasm t1', 'elim-wasm t2', 'gpujs', 'gpujs-direct'];
 
 /** `measured` names what really ran when it differs from `spec` (e.g. a smaller batch); the table shows it in spec's row. */
 const record = (spec: KernelSpec, engine: string, g: number | null, t: Timing | null, measured: KernelSpec = spec): void => {
@@ -218,7 +224,64 @@ const benchWasm = (threads: number): void => {
   setWasmThreads();
 };
 
-// --- GPU.js backend -----------------------------------------------------------------------------
+// --- GPU.js backend on GL, beside tfjs-webgl -------------------------------------------------------
+
+/** GL rows by workload, in the order measured (matmul, then the conv shapes), for the GL table. */
+const glRows: GlRow[] = [];
+
+/**
+ * Runs bench/gl-kernels.ts in a child under a display (xvfb-run -a when none is set): gpujs,
+ * gpujs-direct and tfjs-webgl on the same GL stack. False when no GL context was obtained.
+ */
+const benchGl = (): boolean => {
+  const script = join(here, 'gl-kernels.js');
+  const cmd = glChild(script, []);
+  const r = runJsonChild<{ kernelClass: string; renderer: string | null; rows: GlRow[] }>(cmd.command, cmd.args, { timeoutMs: 900_000 });
+  if (!r.ok) {
+    note(`gpujs on GL (${cmd.via}): ${r.reason.slice(0, 300)}`);
+    return false;
+  }
+  note(`gpujs on GL (${cmd.via}): kernel class ${r.value.kernelClass} on ${r.value.renderer ?? '?'}; tfjs-webgl on its own headless-gl context; each workload timed on both back to back, as op + read-back`);
+  for (const row of r.value.rows) {
+    glRows.push(row);
+    if (!ENGINES.includes(row.engine)) ENGINES.push(row.engine);
+    if (row.note) note(`${row.engine} ${row.workload}: ${row.note}`);
+    const spec = SPECS.find((s) => specName(s) === row.workload);
+    if (spec) value.set(`${row.workload}|${row.engine}`, row.gflops);
+    if (row.gflops !== null) rows.push({ workload: row.workload, engine: row.engine, metric: 'gflops', value: row.gflops, unit: 'GFLOP/s' });
+    if (row.medianMs !== null) rows.push({ workload: row.workload, engine: row.engine, metric: 'median_ms', value: row.medianMs, unit: 'ms' });
+  }
+  const pairs = new Map<string, { ours?: number | null; tfjs?: number | null }>();
+  for (const row of glRows) {
+    const p = pairs.get(row.workload) ?? {};
+    if (row.engine === 'gpujs') p.ours = row.gflops;
+    if (row.engine === 'tfjs-webgl') p.tfjs = row.gflops;
+    pairs.set(row.workload, p);
+  }
+  for (const [workload, p] of pairs) {
+    if (p.ours && p.tfjs) rows.push({ workload, engine: 'gpujs / tfjs-webgl', metric: 'ratio', value: p.ours / p.tfjs, unit: 'ratio' });
+  }
+  return true;
+};
+
+/** The GL table: gpujs and tfjs-webgl per workload, their ratio, and the direct kernels' figure where measured. */
+const reportGl = (): void => {
+  if (!glRows.length) return;
+  const workloads = [...new Set(glRows.map((r) => r.workload))].filter((w) => glRows.some((r) => r.workload === w && r.engine !== 'gpujs-direct'));
+  const get = (w: string, e: string) => glRows.find((r) => r.workload === w && r.engine === e)?.gflops ?? null;
+  // the direct kernels ran the forward convolutions at a smaller batch: match on everything but the batch
+  const directFor = (w: string) => get(w, 'gpujs-direct') ?? get(w.replace(/ b\d+ /, ` b${GPUJS_CONV_BATCH} `), 'gpujs-direct');
+  console.log('\nGPU (headless GL), one run, each workload back to back on both engines (GFLOP/s):');
+  printTable(
+    ['workload', 'gpujs', 'tfjs-webgl', 'gpujs/tfjs-webgl', 'gpujs-direct (before)', 'gpujs/direct'],
+    workloads.map((w) => {
+      const o = get(w, 'gpujs'), t = get(w, 'tfjs-webgl'), d = directFor(w);
+      return [w, o, t, o !== null && t ? o / t : null, d, o !== null && d ? o / d : null];
+    }),
+  );
+};
+
+// --- GPU.js backend off GL (WebAssembly mode) ------------------------------------------------------
 
 /** GPU.js in WebAssembly mode runs ~0.1-2 GFLOP/s here: its convolutions use a smaller batch (GFLOP/s is a rate). */
 const GPUJS_CONV_BATCH = 8;
@@ -387,6 +450,7 @@ const report = (): void => {
       return [w, cpw('elim-fast t1'), per('elim-fast t1'), cpw('elim-fast t2'), per('elim-fast t2')];
     }),
   );
+  reportGl();
   if (notes.length) console.log(`\nnotes:\n${notes.map((n) => `  - ${n}`).join('\n')}`);
 };
 
@@ -403,10 +467,11 @@ const main = async (): Promise<void> => {
   }
   if (enabled('tfjs-wasm')) await benchTfjs('wasm');
   if (enabled('torch')) for (const t of [1, 2]) benchTorch(t);
-  if (enabled('gpujs')) await benchGpujs();
+  if (enabled('gpujs') && !benchGl()) await benchGpujs();
   if (enabled('tfjs-cpu')) await benchTfjs('cpu');
   report();
-  const out = join(root, 'bench', 'results', 'kernels.json');
+  // a subset run (BENCH_ENGINES) writes beside the full run's file, not over it
+  const out = join(root, 'bench', 'results', only.length ? `kernels-${only.join('+')}.json` : 'kernels.json');
   writeResults(out, { benchmark: 'kernels', date: new Date().toISOString(), machine: `${machine}; at end: ${machineLine()}`, notes, rows });
   console.log(`\nwrote ${rows.length} rows to ${out} in ${((performance.now() - started) / 1000).toFixed(0)} s; load at end: ${machineLine()}`);
 };

@@ -20,7 +20,10 @@
  * bench/results/train.json atomically. The machine is shared: compare ratios from one run.
  * Env: BENCH_QUICK=1 one rep, no warm-up, small peers (a smoke test); BENCH_PROFILE=0 skips
  * the profile; BENCH_REPS overrides the timed reps of our training steps (default 2; peers 3);
- * BENCH_TFJS_CPU_TRAIN=1 adds one tfjs-cpu training step at batch 2.
+ * BENCH_TFJS_CPU_TRAIN=1 adds one tfjs-cpu training step at batch 2; BENCH_ENGINES (comma list of
+ * elim-cpu, tfjs-wasm, torch, gpujs, tfjs-cpu, loading, profile) runs only those groups.
+ * GL (issue #14): gpujs and tfjs-webgl (stock autodiff, its own headless-gl context) run in
+ * children under xvfb-run -a when no display is set, each workload on both back to back.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +36,7 @@ import { defaultPython } from './lib/python.js';
 import { jsonLines, nodeMaxRssImport, runJsonChild } from './lib/child.js';
 import { readCpuProfile, selfTimes } from './lib/cpuprofile.js';
 import { runTrainChild, type ChildAnswer, type ChildSpec } from './lib/al64-child.js';
+import { glChild } from './lib/gl-child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = existsSync(join(here, '..', 'package.json')) ? join(here, '..') : join(here, '..', '..');
@@ -40,6 +44,9 @@ const self = fileURLToPath(import.meta.url);
 const quick = process.env.BENCH_QUICK === '1';
 const REPS = quick ? 1 : Number(process.env.BENCH_REPS ?? 2);
 const WARM = quick ? 0 : 1;
+const only = (process.env.BENCH_ENGINES ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+/** BENCH_ENGINES=elim-cpu,tfjs-wasm,torch,gpujs,tfjs-cpu,loading,profile (comma list) runs only those groups; gpujs brings its tfjs-webgl peer. */
+const enabled = (group: string): boolean => only.length === 0 || only.includes(group);
 
 type Workload = 'baseline' | 'elim' | 'infer';
 const WORKLOADS: readonly Workload[] = ['baseline', 'elim', 'infer'];
@@ -79,9 +86,14 @@ const record = (engine: string, w: Workload, m: Measured): void => {
   );
 };
 
-/** Runs one configuration of ours or tfjs in a child node process. */
+/**
+ * Runs one configuration of ours or tfjs in a child node process; GL engines (gpujs, tfjs-webgl)
+ * under a display: xvfb-run -a when none is set (bench/lib/gl-child.ts).
+ */
 const nodeChild = (spec: ChildSpec, timeoutMs: number, extraArgs: readonly string[] = []): ChildAnswer | null => {
-  const r = runJsonChild<ChildAnswer>(process.execPath, [...extraArgs, self, '--child', JSON.stringify(spec)], { timeoutMs });
+  const gl = spec.engine.startsWith('gpujs') || spec.engine === 'tfjs-webgl';
+  const cmd = gl ? glChild(self, ['--child', JSON.stringify(spec)]) : { command: process.execPath, args: [self, '--child', JSON.stringify(spec)] };
+  const r = runJsonChild<ChildAnswer>(cmd.command, gl ? cmd.args : [...extraArgs, ...cmd.args], { timeoutMs });
   if (!r.ok) {
     note(`${spec.engine} ${spec.workload}: failed (${r.reason.slice(0, 300)})`);
     return null;
@@ -119,10 +131,16 @@ const benchGpujs = (): void => {
     note(`gpujs: skipped — GPU.js gave ${probe.kernelClass} (no GL context: its WebAssembly mode is far too slow for AL64 training; run under xvfb-run with headless-gl built for HeadlessGLKernel)`);
     return;
   }
-  note(`gpujs: kernel class ${probe.kernelClass} on ${probe.renderer ?? '?'}`);
+  note(`gpujs: kernel class ${probe.kernelClass} on ${probe.renderer ?? '?'}; tfjs-webgl (stock autodiff) on its own headless-gl context; each workload on both engines back to back`);
   for (const w of WORKLOADS) {
     const a = nodeChild({ engine: 'gpujs', threads: 0, workload: w, batch: 64, warmup: WARM, reps: REPS }, 400_000);
-    if (a) record('gpujs', w, fromAnswer(a));
+    if (a) {
+      record('gpujs', w, fromAnswer(a));
+      if (w === 'elim' && a.elimActive === false) note(`gpujs: the ELIM term was NOT active (outcome ${a.outcome}, L_main ${a.main})`);
+    }
+    if (w === 'elim') continue; // tfjs has no ELIM step: the target compares ours with its baseline step
+    const t = nodeChild({ engine: 'tfjs-webgl', threads: 0, workload: w, batch: 64, warmup: WARM, reps: REPS }, 400_000);
+    if (t) record('tfjs-webgl', w, fromAnswer(t));
   }
 };
 
@@ -298,6 +316,23 @@ const report = (loading: LoadingRow[]): void => {
     if (r2 !== null) rows.push({ workload: 'target inference / tfjs-wasm inference (>= 1.0)', engine: e, metric: 'ratio', value: r2, unit: 'ratio' });
   }
 
+  // issue #14: gpujs against tfjs-webgl on the same GL stack (headless-gl)
+  const glBase = ips('tfjs-webgl', 'baseline');
+  const glInfer = ips('tfjs-webgl', 'infer');
+  if (glBase !== null || glInfer !== null) {
+    console.log('\ntargets (issue #14, gpujs vs tfjs-webgl on headless GL):');
+    const verdict = (r: number | null) => (r === null ? 'unknown' : r >= 1 ? 'MET' : 'NOT met');
+    const rs = [
+      ['ELIM step / tfjs-webgl baseline step', ratio(ips('gpujs', 'elim'), glBase)],
+      ['baseline step / tfjs-webgl baseline step', ratio(ips('gpujs', 'baseline'), glBase)],
+      ['inference / tfjs-webgl inference', ratio(ips('gpujs', 'infer'), glInfer)],
+    ] as const;
+    for (const [what, r] of rs) {
+      console.log(`  gpujs ${what}: ${r === null ? '?' : `${r.toFixed(2)}x`} (target >= 1.0x: ${verdict(r)})`);
+      if (r !== null) rows.push({ workload: `target gpujs ${what} (>= 1.0, issue 14)`, engine: 'gpujs', metric: 'ratio', value: r, unit: 'ratio' });
+    }
+  }
+
   if (loading.length) {
     const cpuTrain = Math.max(...['elim-cpu t1', 'elim-cpu t2'].flatMap((e) => (['baseline', 'elim'] as const).map((w) => ips(e, w) ?? 0)));
     console.log(`\ndata loading (issue #3: sustain >= 3x the CPU backend's AL64 training throughput, here the best of its baseline/ELIM steps: ${cpuTrain.toFixed(1)} img/s):`);
@@ -313,15 +348,16 @@ const main = async (): Promise<void> => {
   const started = performance.now();
   const machine = machineLine();
   console.log(`bench:train — ${machine}${quick ? ' [BENCH_QUICK]' : ''}; our training steps: ${WARM} warm-up + ${REPS} timed, inference ${REPS + 1}; each (engine, workload) in its own process`);
-  for (const t of [1, 2]) benchOurs(t);
-  benchTfjs('wasm');
-  for (const t of [1, 2]) if (!benchTorch(t)) break;
-  benchGpujs();
-  benchTfjs('cpu');
-  const loading = benchLoading();
-  if (process.env.BENCH_PROFILE !== '0') profileStep();
+  if (enabled('elim-cpu')) for (const t of [1, 2]) benchOurs(t);
+  if (enabled('tfjs-wasm')) benchTfjs('wasm');
+  if (enabled('torch')) for (const t of [1, 2]) if (!benchTorch(t)) break;
+  if (enabled('gpujs')) benchGpujs();
+  if (enabled('tfjs-cpu')) benchTfjs('cpu');
+  const loading = enabled('loading') ? benchLoading() : { rows: [] };
+  if (process.env.BENCH_PROFILE !== '0' && enabled('profile')) profileStep();
   report(loading.rows);
-  const out = join(root, 'bench', 'results', 'train.json');
+  // a subset run (BENCH_ENGINES) writes beside the full run's file, not over it
+  const out = join(root, 'bench', 'results', only.length ? `train-${only.join('+')}.json` : 'train.json');
   writeResults(out, { benchmark: 'train', date: new Date().toISOString(), machine: `${machine}; at end: ${machineLine()}`, notes, rows });
   console.log(`\nwrote ${rows.length} rows to ${out} in ${((performance.now() - started) / 1000).toFixed(0)} s; load at end: ${machineLine()}`);
 };

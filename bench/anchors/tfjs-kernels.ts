@@ -1,11 +1,12 @@
 /**
  * TensorFlow.js anchor: times the kernel workloads on a tfjs backend ('wasm': XNNPACK, one
- * thread in Node; 'cpu': plain JS). Convolutions run in tfjs's native NHWC layout (same flops);
+ * thread in Node; 'cpu': plain JS; 'webgl': on a headless-gl context, see tfjs-webgl.ts). Convolutions run in tfjs's native NHWC layout (same flops);
  * the backward passes call the kernels Conv2DBackpropInput / Conv2DBackpropFilter directly.
  * A kernel the backend lacks gives `null` (e.g. Conv2DBackpropFilter on wasm).
  */
 import { timeSync, gflops, type Timing } from '../lib/timing.js';
 import { convOut, specFlops, type KernelSpec } from './kernel-specs.js';
+import { registerTfjsWebgl } from './tfjs-webgl.js';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 
@@ -38,7 +39,7 @@ const filled = (n: number, fill: (i: number) => number): Float32Array => {
 
 /** Times `specs` on tfjs backend `backend`; `reps`/`warmup` per spec come from `plan`. */
 export const runTfjsKernels = async (
-  backend: 'cpu' | 'wasm',
+  backend: 'cpu' | 'wasm' | 'webgl',
   specs: ReadonlyArray<{ spec: KernelSpec; warmup: number; reps: number }>,
   fill: (i: number) => number,
 ): Promise<TfjsResult[]> => {
@@ -46,6 +47,10 @@ export const runTfjsKernels = async (
   const quiet = console.log;
   console.log = () => {}; // tfjs prints a banner about tfjs-node on the cpu backend
   try {
+    if (backend === 'webgl') {
+      const why = await registerTfjsWebgl(tf);
+      if (why) throw new Error(why);
+    }
     if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} unavailable`);
     await tf.ready();
   } finally {

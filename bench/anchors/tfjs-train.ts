@@ -26,12 +26,13 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { timeSync, type Timing } from '../lib/timing.js';
 import { loadTfjs } from './tfjs-kernels.js';
+import { registerTfjsWebgl } from './tfjs-webgl.js';
 
 type Tf = Awaited<ReturnType<typeof loadTfjs>>;
 type Tensor = TfCore.Tensor;
 
 export interface TfjsTrainOptions {
-  readonly backend: 'wasm' | 'cpu';
+  readonly backend: 'wasm' | 'cpu' | 'webgl';
   readonly workload: 'baseline' | 'infer';
   readonly batch: number;
   readonly warmup: number;
@@ -156,6 +157,10 @@ export const runTfjsTrain = async (o: TfjsTrainOptions): Promise<TfjsTrainResult
   const quiet = console.log;
   console.log = () => {}; // the cpu backend's banner about tfjs-node
   try {
+    if (o.backend === 'webgl') {
+      const why = await registerTfjsWebgl(tf);
+      if (why) throw new Error(why);
+    }
     if (!(await tf.setBackend(o.backend))) throw new Error(`tfjs backend ${o.backend} unavailable`);
     await tf.ready();
   } finally {

@@ -33,7 +33,7 @@ import { formatElimError } from '../../pipelines/errors.js';
 import { timeSync, type Timing } from './timing.js';
 
 export interface ChildSpec {
-  /** 'elim-cpu' | 'gpujs' | 'gpujs-probe' | 'tfjs-wasm' | 'tfjs-cpu' */
+  /** 'elim-cpu' | 'gpujs' | 'gpujs-probe' | 'tfjs-wasm' | 'tfjs-cpu' | 'tfjs-webgl' */
   readonly engine: string;
   readonly threads: number;
   readonly workload: 'baseline' | 'elim' | 'infer';
@@ -159,10 +159,10 @@ export const runOurs = (backend: Backend, spec: ChildSpec): ChildAnswer => {
 };
 
 export const runTrainChild = async (spec: ChildSpec): Promise<ChildAnswer | { skipped: string }> => {
-  if (spec.engine === 'tfjs-wasm' || spec.engine === 'tfjs-cpu') {
+  if (spec.engine === 'tfjs-wasm' || spec.engine === 'tfjs-cpu' || spec.engine === 'tfjs-webgl') {
     if (spec.workload === 'elim') return { skipped: 'no ELIM step for tfjs' };
     const { runTfjsTrain } = await import('../anchors/tfjs-train.js');
-    const r = await runTfjsTrain({ backend: spec.engine === 'tfjs-wasm' ? 'wasm' : 'cpu', workload: spec.workload, batch: spec.batch, warmup: spec.warmup, reps: spec.reps });
+    const r = await runTfjsTrain({ backend: spec.engine === 'tfjs-wasm' ? 'wasm' : spec.engine === 'tfjs-webgl' ? 'webgl' : 'cpu', workload: spec.workload, batch: spec.batch, warmup: spec.warmup, reps: spec.reps });
     return answer(spec.batch, r.timing, { customConvGrad: r.customConvGrad, losses: r.losses });
   }
   const backend = await backendFor(spec);
