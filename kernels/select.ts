@@ -20,6 +20,8 @@ export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'cpu', 'gpuj
 /** What select needs from kernels/gpujs (loaded lazily: gpu.js is an optional peer dependency). */
 export interface GpujsModule {
   createGpujsBackend(opts?: { requireGL?: boolean; log?: (msg: string) => void }): Backend | Promise<Backend>;
+  /** `--backend gpujs`: WebGPU where an adapter answers, else GL (ELIM_GPUJS_MODE=auto|webgpu|webgl forces one). */
+  createGpujsBackendAuto?(opts?: { log?: (msg: string) => void }): Promise<Backend>;
 }
 
 /** The version of gpu.js the gpujs backend is written and tested against. */
@@ -53,6 +55,7 @@ export const makeSelectBackend =
         throw new EngineError('BackendError', 'selectBackend', `the gpujs backend could not be loaded (kernels/gpujs/gpujs-backend): ${reason(err)}`);
       }
       try {
+        if (!requireGL && mod.createGpujsBackendAuto) return await mod.createGpujsBackendAuto({ log: gpuLog });
         return await mod.createGpujsBackend({ requireGL, log: gpuLog });
       } catch (err) {
         if (err instanceof EngineError) throw err;

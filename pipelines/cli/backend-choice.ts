@@ -10,6 +10,6 @@ export const installBackend = async (request: 'auto' | 'cpu' | 'gpujs', events: 
   const b = await selectBackend(chosen, (m) => events.info(m));
   useBackend(b);
   events.emit({ event: 'backend', requested: chosen, name: b.name, kernelClass: b.kernelClass });
-  if (b.name === 'gpujs' && !/GL/i.test(b.kernelClass)) events.warn(`GPU.js has no GL context here and runs as ${b.kernelClass} on the CPU (slow); run under xvfb-run -a with the gl module built, or use --backend cpu`);
+  if (b.name === 'gpujs' && !/GL|WebGPU/i.test(b.kernelClass)) events.warn(`GPU.js has no GL context here and runs as ${b.kernelClass} on the CPU (slow); run under xvfb-run -a with the gl module built, or use --backend cpu`);
   return b;
 };

@@ -37,6 +37,9 @@ export interface WebGpuStats {
   compiles: number;
   syncReads: number;
   asyncReads: number;
+  /** Milliseconds the main thread spent blocked: first runs (compiles) and sync reads. */
+  compileWaitMs: number;
+  readWaitMs: number;
 }
 
 const INIT_TIMEOUT_MS = 120_000;
@@ -45,7 +48,7 @@ const STOP_TIMEOUT_MS = 10_000;
 
 export class WebGpuRuntime extends Runtime {
   readonly adapter: string;
-  readonly stats: WebGpuStats = { ops: 0, compiles: 0, syncReads: 0, asyncReads: 0 };
+  readonly stats: WebGpuStats = { ops: 0, compiles: 0, syncReads: 0, asyncReads: 0, compileWaitMs: 0, readWaitMs: 0 };
   private readonly worker: Worker;
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(8));
   private readonly syncPort: MessagePort;
@@ -74,11 +77,12 @@ export class WebGpuRuntime extends Runtime {
     this.syncPort = sync.port1;
     this.asyncPort = asy.port1;
     this.worker = new Worker(workerSource(), { eval: true, workerData: { paths, ctrl: this.ctrl, syncPort: sync.port2, asyncPort: asy.port2 }, transferList: [sync.port2, asy.port2] });
-    this.worker.unref();
-    this.syncPort.unref();
-    this.asyncPort.unref();
+    // listeners first: adding a 'message' listener refs a port again
     this.asyncPort.on('message', (m: { seq: number; data?: Float32Array; error?: string }) => this.settle(m));
     this.worker.on('error', (e) => this.failAll(e));
+    this.worker.unref();
+    this.syncPort.unref();
+    this.asyncPort.unref(); // ref'd only while an async read is outstanding
     const deadline = Date.now() + INIT_TIMEOUT_MS;
     while (Atomics.load(this.ctrl, 1) === 0 && Date.now() < deadline) Atomics.wait(this.ctrl, 1, 0, 1000);
     const reply = receiveMessageOnPort(this.syncPort)?.message as { adapter?: string; error?: string } | undefined;
@@ -123,7 +127,9 @@ ${bd}
     }
     const seq = ++this.seq;
     this.post({ t: 'run', kid, out: idOf(hd), args: wire, ack: true, seq });
+    const t0 = performance.now();
     const r = this.waitSync(seq) as { ok?: boolean; error?: string };
+    this.stats.compileWaitMs += performance.now() - t0;
     if (r.error) throw new EngineError('BackendError', 'gpujs', `WebGPU kernel failed: ${r.error}`);
     if (!this.classCounts.has('WebGPUKernel')) this.classCounts.set('WebGPUKernel', 0);
     this.classCounts.set('WebGPUKernel', (this.classCounts.get('WebGPUKernel') ?? 0) + 1);
@@ -136,7 +142,9 @@ ${bd}
     const seq = ++this.seq;
     this.stats.syncReads++;
     this.post({ t: 'read', id: idOf(hd), size: hd.size, seq, sync: true });
+    const t0 = performance.now();
     const r = this.waitSync(seq) as { data?: Float32Array; error?: string };
+    this.stats.readWaitMs += performance.now() - t0;
     if (!r.data) throw new EngineError('BackendError', 'gpujs', `WebGPU read failed: ${r.error ?? 'no data'}`);
     return r.data;
   }
@@ -186,7 +194,10 @@ ${bd}
     }
   }
 
-  private readonly onExit = (): void => this.stop();
+  private readonly onExit = (): void => {
+    if (process.env.ELIM_WEBGPU_STATS) process.stderr.write(`[gpujs webgpu] ${JSON.stringify(this.stats)}\n`);
+    this.stop();
+  };
 
   private keep(hd: GpuHandle): GpuHandle {
     this.handles.add(hd);
