@@ -30,6 +30,8 @@ export interface RawResult {
   readonly f: Float64Array;
   readonly g: Float64Array;
   readonly iterations: number;
+  /** Last relative change of u (scaling: max|du| / max|u|; log: max lambda |df|); `converged` tests it. */
+  readonly change: number;
   readonly converged: boolean;
   /**
    * Row-marginal L1 error per iteration t of the plan built from (u before the step, v of the
