@@ -39,7 +39,7 @@ import { solveBatched } from '../../lib/ot/batched.js';
 import { sinkhornBatchedT } from '../../lib/ot/device.js';
 import { resolveOptions, type ResolvedOptions } from '../../lib/ot/options.js';
 import { firstNonFinite, nonFinite, type OtError } from '../../lib/ot/errors.js';
-import type { SinkhornOutput } from '../../lib/ot/output.js';
+import { columnCosts, type SinkhornOutput } from '../../lib/ot/output.js';
 import type { TransportConfig } from '../config.js';
 import { inputMismatch, transportFailure, tryStage, type ElimError } from '../errors.js';
 import { lift, type Stage, type SyncStage } from './stage.js';
@@ -158,7 +158,7 @@ const onBackend = (input: TransportInput, c: TransportConfig, o: ResolvedOptions
 };
 
 /** Log-domain form on the host (lib/ot's stabilised solver); plans, shift and stats uploaded. */
-const onHost = (input: TransportInput, outs: readonly SinkhornOutput[], costs: readonly ArrayLike<number>[], fallbacks: number): TransportOutput => {
+const onHost = (input: TransportInput, outs: readonly SinkhornOutput[], problems: readonly OtProblem[], fallbacks: number): TransportOutput => {
   const n = input.anchor.length;
   const sizes = input.targets.map((t) => t.length);
   const mMax = Math.max(...sizes);
@@ -167,11 +167,7 @@ const onHost = (input: TransportInput, outs: readonly SinkhornOutput[], costs: r
   const shift: number[] = [];
   outs.forEach((o, k) => {
     for (let i = 0; i < n; i++) for (let j = 0; j < o.m; j++) plan[(k * n + i) * mMax + j] = o.plan[i * o.m + j];
-    for (let j = 0; j < o.m; j++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += o.plan[i * o.m + j] * costs[k][i * o.m + j];
-      shift.push(s);
-    }
+    shift.push(...columnCosts(problems[k], o.plan)); // mu_j = sum_i X_ij C_ij
   });
   return {
     plan: T.tensor(plan, [outs.length, n, mMax], like),
@@ -197,7 +193,7 @@ export const solveTransport = (input: TransportInput, c: TransportConfig): E.Eit
         E.map((outs: SinkhornOutput[]) => ({ built, outs }))(solveBatched(built.map((b) => b.problem), { lambda: c.lambda, iterations: c.iterations, tolerance: c.tolerance, mode: 'log' })),
       ),
       E.mapLeft(fail),
-      E.flatMap(({ built, outs }) => tryStage('transport', () => onHost(input, outs, built.map((b) => b.problem.cost), built.filter((b) => b.fallback).length))),
+      E.flatMap(({ built, outs }) => tryStage('transport', () => onHost(input, outs, built.map((b) => b.problem), built.filter((b) => b.fallback).length))),
     );
   }
   return pipe(
