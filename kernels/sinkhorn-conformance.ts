@@ -5,7 +5,9 @@
  * a per-problem early stop (problems stop at different iterations), a zero row weight without a
  * guard (u_i = 0) and zero column weights (how callers pad problems to one shape: those columns
  * get no mass and leave the rest unchanged). Error: |got - want| <= tolerance * (1 + |want|), on
- * the plan, u, v and the stats (iterations must be equal).
+ * the plan, u, v and the stats (iterations must be equal). Measured worst scaled errors (float32
+ * handles vs the float64 reference): cpu 5.3e-8 (one rounding), gpujs on HeadlessGL/llvmpipe
+ * 8.0e-7; the suite's tolerances are 1e-5 (cpu) and 1e-4 (gpujs).
  */
 import { expect } from 'vitest';
 import type { Backend, DataHandle, SinkhornAttrs } from '../lib/backend/backend.js';

@@ -3,7 +3,8 @@
  * and backward, inside withGrad) the backend's sinkhornBatched primitive runs once, its plan is
  * never read back, no plan-sized buffer is uploaded, and the step reads back exactly what the
  * baseline step (no transport at all) reads: the features and labels validate checks. Run on the
- * CPU backend and on the gpujs backend (headless GL under xvfb; CI sets ELIM_REQUIRE_GL=1).
+ * CPU backend and on the gpujs backend (headless GL under xvfb; CI sets ELIM_REQUIRE_GL=1), whose
+ * ELIM loss must equal the CPU backend's within 1e-5 relative (both float32).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
@@ -72,15 +73,19 @@ const stepTraffic = (base: Backend, elim: boolean, overrides: ConfigOverrides = 
   // only the step: creating the inputs above is not part of it
   Object.assign(t, { downloads: [], uploads: [] });
   const g = withGrad(proj.params, () => (elim ? elimStepSync : baselineStepSync)(input)(env));
-  const traffic = { ...t, downloads: [...t.downloads], uploads: [...t.uploads] };
+  const traffic = { ...t, downloads: [...t.downloads], uploads: [...t.uploads], loss: NaN };
   expect(E.isRight(g), JSON.stringify(E.isLeft(g) && g.left)).toBe(true);
   if (E.isRight(g)) {
     expect(g.right.out.outcome._tag).toBe(elim ? 'Grouped' : 'Disabled');
+    traffic.loss = g.right.out.loss.item();
     g.right.out.loss.dispose();
     for (const x of g.right.grads.values()) x.dispose();
   }
   return traffic;
 };
+
+/** ELIM losses on the CPU backend, by case, for the gpujs comparison. */
+const cpuLoss = new Map<string, number>();
 
 const checkBackend = (make: () => Backend) => {
   for (const [label, overrides] of [['detached per-sample shift (default)', {}], ['differentiable shift', { detachShift: false }], ['vector shift', { shift: 'vector' }]] as const) {
@@ -94,6 +99,8 @@ const checkBackend = (make: () => Backend) => {
       expect(base.downloads).toEqual([B * D, B * 2]); // validate: features and labels, once
       const planSize = elim.plans[0].size;
       expect(elim.uploads.filter((n) => n === planSize)).toEqual([]);
+      if (be.name === 'cpu') cpuLoss.set(label, elim.loss);
+      else expect(Math.abs(elim.loss - cpuLoss.get(label)!)).toBeLessThanOrEqual(1e-5 * Math.abs(cpuLoss.get(label)!));
     });
   }
 };
