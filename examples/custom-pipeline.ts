@@ -68,7 +68,7 @@ export const inspectShifts = (data: StepData): RTE.ReaderTaskEither<Env, ElimErr
           const anchor = keptIndices(s.anchor);
           const targets = s.targets.map(keptIndices);
           return pipe(
-            transport({ zHost: checked.zHost, dim: checked.dim, anchor, targets }),
+            transport({ z: data.z, zHost: checked.zHost, anchor, targets }),
             RTE.flatMap((tr) => normalize({ z: data.z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })),
             RTE.map(({ mu, sizes }) => {
               const m = Array.from(mu.toArray());

@@ -13,6 +13,7 @@ import { Rng } from '../lib/rng/rng.js';
 import type { TypedArray } from '../lib/tensor/dtype.js';
 import { broadcastShapes, sizeOf, type Shape } from '../lib/tensor/shape.js';
 import * as ref from './cpu/reference/index.js';
+import { checkSinkhornConformance } from './sinkhorn-conformance.js';
 
 export interface ConformanceOptions {
   /** Elementwise: |got - want| <= tolerance * (1 + |want|). */
@@ -233,6 +234,10 @@ export const describeBackendConformance = (makeBackend: () => Backend | Promise<
       } finally {
         for (const h of made) b.release(h);
       }
+    });
+
+    it('optional sinkhornBatched, where the backend has it: lib/ot\'s host solver as the reference', () => {
+      checkSinkhornConformance(b, o.tolerance, worstError); // backends without it get the reference through lib/ot/device.ts
     });
 
     it('memory: liveHandles counts, release frees, a second release is an error', () => {

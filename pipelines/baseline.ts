@@ -8,7 +8,6 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type { Tensor } from '../lib/tensor/tensor.js';
 import type { StateTree } from '../lib/nn/tree.js';
 import type { ParamTree } from '../lib/nn/tree.js';
-import type { BatchedScalingKernel } from '../lib/ot/batched.js';
 import { validateConfig } from './config.js';
 import { forkStreams, type Env, type StepStreams } from './env.js';
 import type { ElimError } from './errors.js';
@@ -30,8 +29,6 @@ export interface StepInput extends StepData {
   readonly models: StepModels;
   /** 0-based training iteration (warm-up of L_main). */
   readonly iteration: number;
-  /** Batched Sinkhorn kernel (e.g. kernels/cpu/sinkhorn-batched.ts); optional. */
-  readonly kernel?: BatchedScalingKernel;
 }
 
 export type DisabledReason = 'baseline' | 'elim-off' | 'warmup' | 'two-step';

@@ -48,14 +48,17 @@ const branchFor = (input: StepInput, b: BatchPart, firstOfTwo: boolean): RE.Read
       checked: b.checked,
       projector: { ...input.models.projector, state: b.state },
       attention: input.models.attention,
-      kernel: input.kernel,
       streams: b.streams,
     })(env);
   };
 
-/** One debug line per step (outcome, iterations), a warning when a pair fell back to uniform weights. */
+/**
+ * One debug line per step (outcome, number of transport problems), a warning when a pair fell
+ * back to uniform weights. The solver's stats stay on the backend (reading them is a round trip
+ * per step): lib/ot readBatchStats(out.transport.stats) where they are wanted.
+ */
 const logStep = (env: Env, out: StepOutput): StepOutput => {
-  env.logger.log('debug', 'elim step', { outcome: out.outcome, iterations: out.transport?.iterations });
+  env.logger.log('debug', 'elim step', { outcome: out.outcome, problems: out.transport?.stats.shape[0] });
   if (out.transport?.uniformFallbacks) env.logger.log('warn', 'relevance weights had zero mass: uniform weights used', { pairs: out.transport.uniformFallbacks });
   return out;
 };

@@ -15,6 +15,7 @@ import { fastThreads, fastThreadsReady, setFastThreads } from './fast/index.js';
 import { wasmOffReason, wasmThreadsReady } from './wasm/index.js';
 import * as heavy from './heavy-kernels.js';
 import * as ref from './reference/index.js';
+import { createSinkhornBatched } from './sinkhorn-batched.js';
 
 /** A CPU handle: the typed array itself plus a released flag. */
 export class CpuHandle implements DataHandle {
@@ -62,6 +63,7 @@ export const createCpuBackend = (opts: CpuBackendOptions = {}): CpuBackend => {
   const threads = fastThreads();
   const pool = opts.pool ?? new BufferPool();
   let live = 0;
+  const sinkhorn = createSinkhornBatched();
 
   const data = (h: DataHandle): TypedArray => {
     if (!(h instanceof CpuHandle)) throw new EngineError('BackendError', 'cpu', 'handle does not belong to a CPU backend');
@@ -152,6 +154,13 @@ export const createCpuBackend = (opts: CpuBackendOptions = {}): CpuBackend => {
       const [op, om, ov] = [alloc(p.dtype, p.size), alloc(p.dtype, p.size), alloc(p.dtype, p.size)];
       ref.refAdamUpdate(data(p), data(g), data(m), data(v), hyper, op, om, ov);
       return [wrap(op), wrap(om), wrap(ov)] as const;
+    },
+
+    sinkhornBatched: (cost, a, b, t) => {
+      const dt = cost.dtype;
+      const out = { plan: alloc(dt, t.count * t.n * t.m), u: alloc(dt, t.count * t.n), v: alloc(dt, t.count * t.m), stats: alloc(dt, t.count * 2) };
+      sinkhorn(data(cost), data(a), data(b), t, out);
+      return { plan: wrap(out.plan), u: wrap(out.u), v: wrap(out.v), stats: wrap(out.stats) };
     },
   };
 };

@@ -32,6 +32,7 @@ import { permute } from './permute.js';
 import { reduce } from './reduce.js';
 import { GL_KERNEL_CLASSES, GpuHandle, Runtime, type GpujsMode } from './runtime.js';
 import { scatterAdd } from './scatter-add.js';
+import { sinkhornBatched } from './sinkhorn-batched.js';
 import { slice } from './slice.js';
 import { softmax } from './softmax.js';
 import { unary } from './unary.js';
@@ -157,6 +158,7 @@ export const createGpujsBackend = (opts: GpujsBackendOptions = {}): GpujsBackend
     adaptiveAvgPool2d: (x, xShape, out) => adaptiveAvgPool2d(rt, h(x), xShape, out),
     adaptiveAvgPool2dBackward: (dy, dyShape, xShape) => adaptiveAvgPool2dBackward(rt, h(dy), dyShape, xShape),
     softmax: (x, rows, cols) => softmax(rt, h(x), rows, cols),
+    sinkhornBatched: (cost, a, b, attrs) => sinkhornBatched(rt, h(cost), h(a), h(b), attrs),
   };
 };
 

@@ -1,180 +1,129 @@
 /**
- * GPU.js kernels for the batched Sinkhorn scaling form (Alg. 1). The P problems are padded to
- * one [P, nMax, mMax] block (padding cells of K and K~ are 0 and are skipped by the size tests),
- * and each iteration is two kernels, one thread per output entry:
- *   colStep: w[p, j] = b[p, j] / (sum_i K[p, i, j] u[p, i] + guard)       (b ./ K^T u)
- *   rowStep: u[p, i] = 1 / (sum_j K~[p, i, j] w[p, j] + guard)            (1 ./ K~ w)
- * then a plan kernel X = u K v. K = exp(-lambda C) and K~ are formed on the CPU (O(nm) once),
- * the relative change of u and the error trace from the downloaded u (O(n) per iteration).
- * GPU.js computes in float32 whatever the batch dtype: compare with float32 tolerances.
- * Kernels are compiled per (P, nMax, mMax) signature and cached. The GPU instance (and so the
- * mode: webasm without a display, headlessgl under xvfb) is the caller's.
+ * The gpujs backend's batched Sinkhorn (Backend.sinkhornBatched, scaling form, Alg. 1) on
+ * device buffers: nothing is read back, the plans stay on the device for the ops that follow.
+ * P problems of one shape [P, n, m]; every step is a kernel with one thread per output entry:
+ *   gibbs:  K = exp(-lambda C), K~ = diag(1 ./ (a + guard)) K            (once)
+ *   col:    w[p, j] = b[p, j] / (sum_i K[p, i, j] u[p, i] + guard)     (b ./ K^T u)
+ *   row:    u[p, i] = 1 / (sum_j K~[p, i, j] w[p, j] + guard)           (1 ./ K~ w; 0 where a_i + guard = 0)
+ *   plan:   X = diag(u) K diag(v) with v from a last col step.
+ * With tolerance 0 (ELIM's default) every problem runs exactly T iterations, the relative
+ * change of u is taken from the last step, and nothing is read back. With tolerance > 0 a [P, 3]
+ * state (iterations, change, active) is updated on the device each iteration and a problem that
+ * met the test keeps its u, as the host solver's early stop does; every CHECK_EVERY iterations
+ * the state (3P values) is read back and the loop ends once no problem is active (launching all
+ * T iterations instead cost ~1000x at T = 1000 on llvmpipe: bench:ot 'converge').
+ * float32 throughout: compare with float32 tolerances.
  */
-import { kernelClassOf } from './runtime.js';
-import type { GPU, IKernelRunShortcut } from 'gpu.js';
-import type { BatchedRaw, BatchedScalingKernel, PackedBatch } from '../../lib/ot/batched.js';
-import type { ResolvedOptions } from '../../lib/ot/options.js';
+import type { SinkhornAttrs, SinkhornBatchedResult } from '../../lib/backend/backend.js';
+import { idiv, num, readFlat } from './codegen.js';
+import { fill } from './fill.js';
+import type { GpuHandle, Runtime } from './runtime.js';
 
-interface Kernels {
-  col: IKernelRunShortcut;
-  row: IKernelRunShortcut;
-  plan: IKernelRunShortcut;
-}
+const gibbs = (rt: Runtime, cost: GpuHandle, t: SinkhornAttrs): GpuHandle =>
+  rt.run(['c'], readFlat('cv', 'c', 'j', cost) + `  return Math.exp(${num(-t.lambda)} * cv);`, cost.size, [cost]);
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- GPU.js kernels are parsed from source and use `this.thread` */
-function colStep(this: any, K: number[], u: number[], b: number[], ns: number[], ms: number[], guard: number): number {
-  const nMax = this.constants.nMax;
-  const mMax = this.constants.mMax;
-  const p = Math.floor(this.thread.x / mMax);
-  const j = this.thread.x - p * mMax;
-  if (j >= ms[p]) return 0;
-  let s = 0;
-  for (let i = 0; i < nMax; i++) {
-    if (i < ns[p]) s += K[(p * nMax + i) * mMax + j] * u[p * nMax + i];
+const scaleRows = (rt: Runtime, K: GpuHandle, a: GpuHandle, t: SinkhornAttrs): GpuHandle => {
+  let s = `  const r = ${idiv('j', t.m)};\n` + readFlat('av', 'a', 'r', a) + readFlat('kv', 'k', 'j', K);
+  s += `  const ag = av + ${num(t.guard)};\n  if (ag == 0.0) { return 0.0; }\n  return kv / ag;`;
+  return rt.run(['k', 'a'], s, K.size, [K, a]);
+};
+
+/** w = b ./ (K^T u + guard), [P, m]. */
+const colStep = (rt: Runtime, K: GpuHandle, u: GpuHandle, b: GpuHandle, t: SinkhornAttrs): GpuHandle => {
+  const { n, m } = t;
+  let s = `  const p = ${idiv('j', m)};\n  const jj = j - p * ${m};\n  let acc = 0.0;\n`;
+  s += `  for (let i = 0; i < ${n}; i++) {\n` + readFlat('kv', 'k', `(p * ${n} + i) * ${m} + jj`, K) + readFlat('uv', 'u', `p * ${n} + i`, u) + '  acc += kv * uv;\n  }\n';
+  s += readFlat('bv', 'b', 'j', b) + `  return bv / (acc + ${num(t.guard)});`;
+  return rt.run(['k', 'u', 'b'], s, t.count * m, [K, u, b]);
+};
+
+/** u = 1 ./ (K~ w + guard), [P, n]; 0 where a_i + guard = 0 (the limit a_i / (K w)_i). */
+const rowStep = (rt: Runtime, Kt: GpuHandle, w: GpuHandle, a: GpuHandle, t: SinkhornAttrs): GpuHandle => {
+  const { n, m } = t;
+  let s = `  const p = ${idiv('j', n)};\n` + readFlat('av', 'a', 'j', a) + `  if (av + ${num(t.guard)} == 0.0) { return 0.0; }\n  let acc = 0.0;\n`;
+  s += `  for (let q = 0; q < ${m}; q++) {\n` + readFlat('kv', 'k', `j * ${m} + q`, Kt) + readFlat('wv', 'w', `p * ${m} + q`, w) + '  acc += kv * wv;\n  }\n';
+  s += `  return 1.0 / (acc + ${num(t.guard)});`;
+  return rt.run(['k', 'w', 'a'], s, t.count * n, [Kt, w, a]);
+};
+
+/** Statements: `change` = max_i |u - uOld| / (max_i |u| or 1) of problem p. */
+const changeOf = (u: GpuHandle, uOld: GpuHandle, n: number): string =>
+  `  let diff = 0.0;\n  let umax = 0.0;\n  for (let i = 0; i < ${n}; i++) {\n` +
+  readFlat('un', 'uN', `p * ${n} + i`, u) + readFlat('uo', 'uP', `p * ${n} + i`, uOld) +
+  '  diff = Math.max(diff, Math.abs(un - uo));\n  umax = Math.max(umax, Math.abs(un));\n  }\n  let den = umax;\n  if (den == 0.0) { den = 1.0; }\n  const change = diff / den;\n';
+
+/** [P, 2] = (T, change of the last step): the stats when every problem ran T iterations. */
+const finalStats = (rt: Runtime, u: GpuHandle, uOld: GpuHandle, t: SinkhornAttrs): GpuHandle => {
+  const s = `  const p = ${idiv('j', 2)};\n  const c = j - p * 2;\n` + changeOf(u, uOld, t.n) + `  if (c == 0.0) { return ${num(t.iterations)}; }\n  return change;`;
+  return rt.run(['uN', 'uP'], s, t.count * 2, [u, uOld]);
+};
+
+/** state [P, 3] = (iterations, change, active) after a step from uOld to u (early stop). */
+const stateStep = (rt: Runtime, state: GpuHandle, u: GpuHandle, uOld: GpuHandle, t: SinkhornAttrs): GpuHandle => {
+  let s = `  const p = ${idiv('j', 3)};\n  const c = j - p * 3;\n` + readFlat('act', 'st', 'p * 3 + 2', state) + readFlat('old', 'st', 'j', state) + changeOf(u, uOld, t.n);
+  s += `  if (c == 0.0) { return old + act; }\n  if (c == 1.0) { if (act > 0.0) { return change; } return old; }\n`;
+  s += `  if (act > 0.0 && !(change <= ${num(t.tolerance)})) { return 1.0; }\n  return 0.0;`;
+  return rt.run(['st', 'uN', 'uP'], s, t.count * 3, [state, u, uOld]);
+};
+
+/** A problem still active (in the state before the step) takes the new u, the others keep theirs. */
+const keepStopped = (rt: Runtime, state: GpuHandle, u: GpuHandle, uOld: GpuHandle, t: SinkhornAttrs): GpuHandle => {
+  const s = `  const p = ${idiv('j', t.n)};\n` + readFlat('act', 'st', 'p * 3 + 2', state) + readFlat('un', 'uN', 'j', u) + readFlat('uo', 'uP', 'j', uOld) + '  if (act > 0.0) { return un; }\n  return uo;';
+  return rt.run(['st', 'uN', 'uP'], s, t.count * t.n, [state, u, uOld]);
+};
+
+const statsOfState = (rt: Runtime, state: GpuHandle, t: SinkhornAttrs): GpuHandle =>
+  rt.run(['st'], `  const p = ${idiv('j', 2)};\n  const c = j - p * 2;\n` + readFlat('v', 'st', 'p * 3 + c', state) + '  return v;', t.count * 2, [state]);
+
+const planStep = (rt: Runtime, K: GpuHandle, u: GpuHandle, v: GpuHandle, t: SinkhornAttrs): GpuHandle => {
+  const { n, m } = t;
+  let s = `  const r = ${idiv('j', m)};\n  const jj = j - r * ${m};\n  const p = ${idiv('r', n)};\n`;
+  s += readFlat('uv', 'u', 'r', u) + readFlat('kv', 'k', 'j', K) + readFlat('vv', 'v', `p * ${m} + jj`, v) + '  return uv * kv * vv;';
+  return rt.run(['k', 'u', 'v'], s, K.size, [K, u, v]);
+};
+
+/** Iterations between the (3P-value) state reads of the early-stop loop. */
+const CHECK_EVERY = 16;
+
+const anyActive = (rt: Runtime, state: GpuHandle): boolean => {
+  const st = rt.download(state);
+  for (let k = 2; k < st.length; k += 3) if (st[k] > 0) return true;
+  return false;
+};
+
+export const sinkhornBatched = (rt: Runtime, cost: GpuHandle, a: GpuHandle, b: GpuHandle, t: SinkhornAttrs): SinkhornBatchedResult => {
+  const temps: GpuHandle[] = [];
+  const temp = (h: GpuHandle) => (temps.push(h), h);
+  try {
+    const K = temp(gibbs(rt, cost, t));
+    const Kt = temp(scaleRows(rt, K, a, t));
+    let u = temp(fill(rt, t.count * t.n, 1 / t.n));
+    let stats: GpuHandle;
+    if (t.tolerance > 0) {
+      const init = new Float32Array(t.count * 3);
+      for (let p = 0; p < t.count; p++) init[3 * p + 2] = 1;
+      let state = temp(rt.upload(init));
+      for (let it = 0; it < t.iterations; it++) {
+        const uNew = temp(rowStep(rt, Kt, temp(colStep(rt, K, u, b, t)), a, t));
+        const next = temp(stateStep(rt, state, uNew, u, t));
+        u = temp(keepStopped(rt, state, uNew, u, t));
+        state = next;
+        if ((it + 1) % CHECK_EVERY === 0 && !anyActive(rt, state)) break;
+      }
+      stats = statsOfState(rt, state, t);
+    } else {
+      let uOld = u;
+      for (let it = 0; it < t.iterations; it++) {
+        uOld = u;
+        u = temp(rowStep(rt, Kt, temp(colStep(rt, K, u, b, t)), a, t));
+      }
+      stats = finalStats(rt, u, uOld, t);
+    }
+    const v = colStep(rt, K, u, b, t);
+    const plan = planStep(rt, K, u, v, t);
+    const uOut = temps.splice(temps.indexOf(u), 1)[0]; // the last u is returned, not released
+    return { plan, u: uOut, v, stats };
+  } finally {
+    for (const h of temps) rt.release(h);
   }
-  return b[this.thread.x] / (s + guard);
-}
-
-function rowStep(this: any, Kt: number[], w: number[], ns: number[], zeroRow: number[], guard: number): number {
-  const nMax = this.constants.nMax;
-  const mMax = this.constants.mMax;
-  const p = Math.floor(this.thread.x / nMax);
-  const i = this.thread.x - p * nMax;
-  if (i >= ns[p]) return 0;
-  if (zeroRow[this.thread.x] > 0) return 0; // a_i = 0 without a guard: u_i = a_i / (K w)_i = 0
-  let s = 0;
-  for (let j = 0; j < mMax; j++) s += Kt[(p * nMax + i) * mMax + j] * w[p * mMax + j];
-  return 1 / (s + guard);
-}
-
-function planStep(this: any, K: number[], u: number[], v: number[]): number {
-  const nMax = this.constants.nMax;
-  const mMax = this.constants.mMax;
-  const x = this.thread.x;
-  const p = Math.floor(x / (nMax * mMax));
-  const r = x - p * nMax * mMax;
-  const i = Math.floor(r / mMax);
-  const j = r - i * mMax;
-  return u[p * nMax + i] * K[x] * v[p * mMax + j];
-}
-/* eslint-enable @typescript-eslint/no-explicit-any */
-
-export interface GpujsBatchedSinkhorn extends BatchedScalingKernel {
-  /** GPU.js mode requested of the GPU instance ('gpu' lands on WebAssembly without a GL context). */
-  readonly mode: string;
-  /** The kernel class GPU.js really compiled to (after a first run; 'none yet' before), e.g. 'HeadlessGLKernel'. */
-  readonly kernelClass: () => string;
-  /** Destroys the compiled kernels (the GPU instance stays the caller's). */
-  readonly dispose: () => void;
-}
-
-export const createGpujsBatchedSinkhorn = (gpu: GPU): GpujsBatchedSinkhorn => {
-  const cache = new Map<string, Kernels>();
-  const kernelsFor = (P: number, nMax: number, mMax: number): Kernels => {
-    const key = `${P}x${nMax}x${mMax}`;
-    let k = cache.get(key);
-    if (!k) {
-      const constants = { nMax, mMax };
-      const common = { constants, precision: 'single' as const, tactic: 'precision' as const, dynamicOutput: false };
-      k = {
-        col: gpu.createKernel(colStep as never, { ...common, output: [P * mMax] }),
-        row: gpu.createKernel(rowStep as never, { ...common, output: [P * nMax] }),
-        plan: gpu.createKernel(planStep as never, { ...common, output: [P * nMax * mMax] }),
-      };
-      cache.set(key, k);
-    }
-    return k;
-  };
-
-  const run = (batch: PackedBatch, o: ResolvedOptions, out: BatchedRaw): void => {
-    const P = batch.count;
-    let nMax = 1;
-    let mMax = 1;
-    for (let p = 0; p < P; p++) {
-      nMax = Math.max(nMax, batch.n[p]);
-      mMax = Math.max(mMax, batch.m[p]);
-    }
-    const { lambda, guard, iterations, tolerance } = o;
-    const K = new Float32Array(P * nMax * mMax);
-    const Kt = new Float32Array(P * nMax * mMax);
-    const b = new Float32Array(P * mMax);
-    let u: Float32Array = new Float32Array(P * nMax);
-    const ns = Float32Array.from(batch.n);
-    const zeroRow = new Float32Array(P * nMax);
-    const ms = Float32Array.from(batch.m);
-    for (let p = 0; p < P; p++) {
-      const n = batch.n[p];
-      const m = batch.m[p];
-      for (let i = 0; i < n; i++) {
-        const ag = batch.a[batch.rowOff[p] + i] + guard;
-        const s = ag === 0 ? 0 : 1 / ag;
-        zeroRow[p * nMax + i] = ag === 0 ? 1 : 0;
-        u[p * nMax + i] = 1 / n;
-        for (let j = 0; j < m; j++) {
-          const kij = Math.exp(-lambda * batch.cost[batch.matOff[p] + i * m + j]);
-          K[(p * nMax + i) * mMax + j] = kij;
-          Kt[(p * nMax + i) * mMax + j] = s * kij;
-        }
-      }
-      for (let j = 0; j < m; j++) b[p * mMax + j] = batch.b[batch.colOff[p] + j];
-    }
-    const k = kernelsFor(P, nMax, mMax);
-    const active = new Uint8Array(P).fill(1);
-    let remaining = P;
-    for (let t = 1; t <= iterations && remaining > 0; t++) {
-      const w = k.col(K, u, b, ns, ms, guard) as Float32Array;
-      const uNew = k.row(Kt, w, ns, zeroRow, guard) as Float32Array;
-      for (let p = 0; p < P; p++) {
-        if (!active[p]) {
-          // a problem that already stopped keeps its u (the others go on)
-          for (let i = 0; i < batch.n[p]; i++) uNew[p * nMax + i] = u[p * nMax + i];
-          continue;
-        }
-        let err = 0;
-        let diff = 0;
-        let umax = 0;
-        for (let i = 0; i < batch.n[p]; i++) {
-          const ai = batch.a[batch.rowOff[p] + i];
-          const uo = u[p * nMax + i];
-          const un = uNew[p * nMax + i];
-          if (ai + guard > 0) err += Math.abs(uo * (1 / un - guard) * (ai + guard) - ai);
-          diff = Math.max(diff, Math.abs(un - uo));
-          umax = Math.max(umax, Math.abs(un));
-        }
-        out.trace[p * iterations + t - 1] = err;
-        out.change[p] = diff / (umax || 1);
-        out.iterations[p] = t;
-        if ((tolerance > 0 && out.change[p] <= tolerance) || !(umax < Infinity)) {
-          active[p] = 0;
-          remaining--;
-        }
-      }
-      u = uNew;
-    }
-    const v = k.col(K, u, b, ns, ms, guard) as Float32Array;
-    const plan = k.plan(K, u, v) as Float32Array;
-    for (let p = 0; p < P; p++) {
-      const n = batch.n[p];
-      const m = batch.m[p];
-      for (let i = 0; i < n; i++) {
-        out.u[batch.rowOff[p] + i] = u[p * nMax + i];
-        for (let j = 0; j < m; j++) out.plan[batch.matOff[p] + i * m + j] = plan[(p * nMax + i) * mMax + j];
-      }
-      for (let j = 0; j < m; j++) out.v[batch.colOff[p] + j] = v[p * mMax + j];
-    }
-  };
-
-  return {
-    name: `gpujs-batched(${gpu.mode})`,
-    mode: gpu.mode,
-    kernelClass: () => {
-      const first = cache.values().next();
-      return first.done ? 'none yet' : kernelClassOf(first.value.col);
-    },
-    run,
-    dispose: () => {
-      for (const k of cache.values()) for (const kern of [k.col, k.row, k.plan]) kern.destroy();
-      cache.clear();
-    },
-  };
 };

@@ -55,6 +55,34 @@ export interface Pool2dAttrs {
   readonly pad: readonly [number, number];
 }
 
+/**
+ * One batched Sinkhorn solve (appendix Alg. 1, scaling form) over P problems of one shape n x m:
+ * lib/ot/options.ts's resolved options plus the batch's shape.
+ */
+export interface SinkhornAttrs {
+  readonly count: number;
+  readonly n: number;
+  readonly m: number;
+  readonly lambda: number;
+  /** Maximum iterations T. */
+  readonly iterations: number;
+  /** Per-problem early stop once max|du| <= tolerance * max|u| (0: exactly T iterations). */
+  readonly tolerance: number;
+  /** Division guard (the release's 1e-6; 0: the textbook iteration). */
+  readonly guard: number;
+}
+
+/** What `sinkhornBatched` returns, all on the backend. */
+export interface SinkhornBatchedResult {
+  /** [P, n, m] plans X = diag(u) K diag(v). */
+  readonly plan: DataHandle;
+  /** [P, n] and [P, m] scalings. */
+  readonly u: DataHandle;
+  readonly v: DataHandle;
+  /** [P, 2]: iterations run, last relative change of u (max|du| / max|u|). */
+  readonly stats: DataHandle;
+}
+
 export interface Backend {
   /** 'cpu', 'gpujs', ... */
   readonly name: string;
@@ -119,6 +147,16 @@ export interface Backend {
    * intermediate rounded to the dtype as the separate ops would round it.
    */
   adamUpdate?(p: DataHandle, g: DataHandle, m: DataHandle, v: DataHandle, h: AdamHyper): readonly [DataHandle, DataHandle, DataHandle];
+
+  /**
+   * Optional: P Sinkhorn problems solved on the backend (cost [P, n, m], weights a [P, n] and
+   * b [P, m]), so the plans never leave it. Defined by lib/ot's host solver (lib/ot/batched.ts
+   * `sinkhornBatchedReference`: runScaling per problem, float64); a backend without it gets that
+   * reference through a download and an upload (lib/ot/device.ts). Non-finite entries mark a
+   * problem whose scaling form under/overflowed (the host solver's Diverged). Only the scaling
+   * form: the log-domain solver stays on the host.
+   */
+  sinkhornBatched?(cost: DataHandle, a: DataHandle, b: DataHandle, attrs: SinkhornAttrs): SinkhornBatchedResult;
 
   /** x [N, C, H, W]; padding never wins a max. */
   maxPool2d(x: DataHandle, xShape: Shape, attrs: Pool2dAttrs): DataHandle;

@@ -4,14 +4,14 @@
  *    guard?, mode?: 'scaling' | 'log', dtype?: 'float32' | 'float64'}
  * (a, b default to ones; lambda defaults to the release's 5; iterations to 5; tolerance to 0).
  * Output per problem: {plan, u, v, f, g, iterations, converged, marginalError, transportCost,
- * shift, errorTrace}; u and v entries that over/underflow in log mode become null (JSON has no
+ * shift (ELIM's mu_j = sum_i X_ij C_ij: output.ts columnCosts), errorTrace}; u and v entries that over/underflow in log mode become null (JSON has no
  * Infinity), the potentials f, g stay finite. Malformed input gives an error naming the field.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { OtError } from './errors.js';
-import { makeProblem, type OtDType } from './problem.js';
+import { makeProblem, type OtDType, type OtProblem } from './problem.js';
 import { sinkhorn } from './solve.js';
-import type { SinkhornOutput } from './output.js';
+import { columnCosts, type SinkhornOutput } from './output.js';
 
 export interface InteropError {
   readonly _tag: 'InteropError';
@@ -53,7 +53,7 @@ const oneOf = <A extends string>(field: string, x: unknown, allowed: readonly A[
 const rows = (x: ArrayLike<number>, n: number, m: number): number[][] => Array.from({ length: n }, (_, i) => Array.from({ length: m }, (_, j) => x[i * m + j]));
 const finiteOrNull = (x: ArrayLike<number>) => Array.from(x, (v) => (Number.isFinite(v) ? v : null));
 
-export const outputToJson = (o: SinkhornOutput) => ({
+export const outputToJson = (o: SinkhornOutput, p: OtProblem) => ({
   mode: o.mode,
   lambda: o.lambda,
   plan: rows(o.plan, o.n, o.m),
@@ -65,7 +65,7 @@ export const outputToJson = (o: SinkhornOutput) => ({
   converged: o.converged,
   marginalError: o.marginalError,
   transportCost: o.transportCost,
-  shift: Array.from(o.shift),
+  shift: Array.from(columnCosts(p, o.plan)),
   errorTrace: o.errorTrace,
 });
 
@@ -88,7 +88,7 @@ const runOne = (prefix: string, input: unknown): E.Either<InteropError, unknown>
   const problem = makeProblem({ cost: cost.right.data, n: cost.right.n, m: cost.right.m, a: a.right, b: b.right, dtype: dtype.right });
   if (E.isLeft(problem)) return E.left(fromOt(prefix, problem.left));
   const out = sinkhorn(problem.right, { mode: mode.right, lambda: get('lambda'), eta: get('eta'), iterations: get('iterations'), tolerance: get('tolerance'), guard: get('guard') });
-  return E.isLeft(out) ? E.left(fromOt(prefix, out.left)) : E.right(outputToJson(out.right));
+  return E.isLeft(out) ? E.left(fromOt(prefix, out.left)) : E.right(outputToJson(out.right, problem.right));
 };
 
 /** One problem object -> one result; a list -> a list (the first failure names its index). */

@@ -7,7 +7,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { diverged, firstNonFinite, type OtError } from './errors.js';
-import { allocate, type OtProblem, type Real } from './problem.js';
+import type { OtProblem, Real } from './problem.js';
 
 export type SinkhornMode = 'scaling' | 'log';
 
@@ -30,6 +30,8 @@ export interface RawResult {
   readonly f: Float64Array;
   readonly g: Float64Array;
   readonly iterations: number;
+  /** Last relative change of u (scaling: max|du| / max|u|; log: max lambda |df|); `converged` tests it. */
+  readonly change: number;
   readonly converged: boolean;
   /**
    * Row-marginal L1 error per iteration t of the plan built from (u before the step, v of the
@@ -46,8 +48,6 @@ export interface SinkhornOutput extends RawResult {
   readonly marginalError: MarginalError;
   /** <X, C>. */
   readonly transportCost: number;
-  /** ID shift per target sample: mu_j = sum_i X_ij C_ij (length m). */
-  readonly shift: Real;
 }
 
 export const marginalError = (p: OtProblem, plan: ArrayLike<number>): MarginalError => {
@@ -67,21 +67,24 @@ export const marginalError = (p: OtProblem, plan: ArrayLike<number>): MarginalEr
   return { rows, cols, norm: 'L1' };
 };
 
-/** <X, C> and mu_j = sum_i X_ij C_ij. */
-export const costAndShift = (p: OtProblem, plan: ArrayLike<number>): { transportCost: number; shift: Real } => {
-  const shift = allocate(p.dtype, p.m);
+/**
+ * The cost each target point receives, sum_i X_ij C_ij (length m, float64); they add up to <X, C>.
+ * (ELIM calls it the ID shift mu_j; the transport stage computes its own on the backend.)
+ */
+export const columnCosts = (p: OtProblem, plan: ArrayLike<number>): Float64Array => {
   const acc = new Float64Array(p.m);
   for (let i = 0; i < p.n; i++) for (let j = 0; j < p.m; j++) acc[j] += plan[i * p.m + j] * p.cost[i * p.m + j];
-  let transportCost = 0;
-  for (let j = 0; j < p.m; j++) {
-    shift[j] = acc[j];
-    transportCost += acc[j];
-  }
-  return { transportCost, shift };
+  return acc;
+};
+
+const sumOf = (x: ArrayLike<number>): number => {
+  let s = 0;
+  for (let j = 0; j < x.length; j++) s += x[j];
+  return s;
 };
 
 export const finish = (p: OtProblem, mode: SinkhornMode, lambda: number, r: RawResult, problemIndex = 0): E.Either<OtError, SinkhornOutput> => {
   const bad = firstNonFinite(r.plan);
   if (bad >= 0) return E.left(diverged('plan', r.iterations, problemIndex));
-  return E.right({ mode, lambda, n: p.n, m: p.m, ...r, marginalError: marginalError(p, r.plan), ...costAndShift(p, r.plan) });
+  return E.right({ mode, lambda, n: p.n, m: p.m, ...r, marginalError: marginalError(p, r.plan), transportCost: sumOf(columnCosts(p, r.plan)) });
 };

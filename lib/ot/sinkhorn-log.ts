@@ -6,7 +6,7 @@
  *   f_i = (log a_i - LSE_j lambda (g_j - C_ij)) / lambda      (u = 1 ./ (K~ v))
  * i.e. the unguarded scaling iteration (guard = 0), so the two agree wherever the scaling form
  * is finite. The stop test is max_i lambda |f_i - f_i^old| <= tolerance (= the relative change
- * of u to first order). Its hot kernel, the two log-sum-exp reductions, is a parameter.
+ * of u to first order). It runs on the host only (no backend primitive covers it).
  * Zero weights give -Inf potentials and zero rows/columns of the plan, as they should.
  */
 import * as E from 'fp-ts/lib/Either.js';
@@ -15,16 +15,10 @@ import { CONVERGED_REPORT_TOL, resolveOptions, type ResolvedOptions, type Sinkho
 import { finish, type SinkhornOutput } from './output.js';
 import { allocate, type OtProblem } from './problem.js';
 
-export interface LogKernel {
-  /** out_j = log sum_i exp(lambda (f_i - C_ij)). */
-  readonly lseCols: (C: ArrayLike<number>, n: number, m: number, lambda: number, f: Float64Array, out: Float64Array) => void;
-  /** out_i = log sum_j exp(lambda (g_j - C_ij)). */
-  readonly lseRows: (C: ArrayLike<number>, n: number, m: number, lambda: number, g: Float64Array, out: Float64Array) => void;
-}
-
 /** Two-pass log-sum-exp (max, then sum of shifted exps); an all -Inf slice gives -Inf. */
-export const denseLogKernel: LogKernel = {
-  lseCols: (C, n, m, lambda, f, out) => {
+const lse = {
+  /** out_j = log sum_i exp(lambda (f_i - C_ij)). */
+  cols: (C: ArrayLike<number>, n: number, m: number, lambda: number, f: Float64Array, out: Float64Array): void => {
     for (let j = 0; j < m; j++) {
       let mx = -Infinity;
       for (let i = 0; i < n; i++) mx = Math.max(mx, lambda * (f[i] - C[i * m + j]));
@@ -37,7 +31,8 @@ export const denseLogKernel: LogKernel = {
       out[j] = mx + Math.log(s);
     }
   },
-  lseRows: (C, n, m, lambda, g, out) => {
+  /** out_i = log sum_j exp(lambda (g_j - C_ij)). */
+  rows: (C: ArrayLike<number>, n: number, m: number, lambda: number, g: Float64Array, out: Float64Array): void => {
     for (let i = 0; i < n; i++) {
       let mx = -Infinity;
       for (let j = 0; j < m; j++) mx = Math.max(mx, lambda * (g[j] - C[i * m + j]));
@@ -52,7 +47,7 @@ export const denseLogKernel: LogKernel = {
   },
 };
 
-export const runLog = (p: OtProblem, o: ResolvedOptions, kernel: LogKernel = denseLogKernel, problemIndex = 0): E.Either<OtError, SinkhornOutput> => {
+export const runLog = (p: OtProblem, o: ResolvedOptions, problemIndex = 0): E.Either<OtError, SinkhornOutput> => {
   const { n, m, a, b, cost } = p;
   const { lambda } = o;
   const logA = Float64Array.from(a, Math.log);
@@ -66,13 +61,13 @@ export const runLog = (p: OtProblem, o: ResolvedOptions, kernel: LogKernel = den
   let change = Infinity;
   let t = 0;
   const gStep = () => {
-    kernel.lseCols(cost, n, m, lambda, f, lc);
+    lse.cols(cost, n, m, lambda, f, lc);
     for (let j = 0; j < m; j++) g[j] = (logB[j] - lc[j]) / lambda;
   };
   while (t < o.iterations) {
     t++;
     gStep();
-    kernel.lseRows(cost, n, m, lambda, g, lr);
+    lse.rows(cost, n, m, lambda, g, lr);
     let err = 0;
     let diff = 0;
     for (let i = 0; i < n; i++) {
@@ -99,8 +94,8 @@ export const runLog = (p: OtProblem, o: ResolvedOptions, kernel: LogKernel = den
   for (let i = 0; i < n; i++) u[i] = Math.exp(lambda * f[i]);
   for (let j = 0; j < m; j++) v[j] = Math.exp(lambda * g[j]);
   const converged = change <= (o.tolerance > 0 ? o.tolerance : CONVERGED_REPORT_TOL);
-  return finish(p, 'log', lambda, { plan, u, v, f, g: Float64Array.from(g), iterations: t, converged, errorTrace: trace }, problemIndex);
+  return finish(p, 'log', lambda, { plan, u, v, f, g: Float64Array.from(g), iterations: t, change, converged, errorTrace: trace }, problemIndex);
 };
 
-export const sinkhornLog = (p: OtProblem, options?: SinkhornOptions, kernel: LogKernel = denseLogKernel): E.Either<OtError, SinkhornOutput> =>
-  E.flatMap((o: ResolvedOptions) => runLog(p, o, kernel))(resolveOptions(options));
+export const sinkhornLog = (p: OtProblem, options?: SinkhornOptions): E.Either<OtError, SinkhornOutput> =>
+  E.flatMap((o: ResolvedOptions) => runLog(p, o))(resolveOptions(options));

@@ -5,8 +5,9 @@
  *   v = b ./ (K^T u), X = diag(u) K diag(v).
  * The release's 1e-6 guards sit on every division (1/(a+g), b/(K^T u + g), 1/(K~ w + g));
  * `guard: 0` gives the textbook iteration. A zero weight a_i with guard 0 makes row i of K~
- * infinite; its u_i is then the limit a_i / (K w)_i = 0 (set directly, not Inf * 0 = NaN). The solver is backend-free (GeomLoss style): its
- * only hot work, the two dense mat-vecs, is the `ScalingKernel` it is given.
+ * infinite; its u_i is then the limit a_i / (K w)_i = 0 (set directly, not Inf * 0 = NaN).
+ * This is the definition: the backends' batched primitive (Backend.sinkhornBatched) is tested
+ * against it, through lib/ot/batched.ts.
  * For large lambda K underflows and the iteration divides by 0: that is reported as a
  * `Diverged` error; use the log-domain solver (sinkhorn-log.ts) there.
  */
@@ -16,31 +17,24 @@ import { CONVERGED_REPORT_TOL, resolveOptions, type ResolvedOptions, type Sinkho
 import { finish, type SinkhornOutput } from './output.js';
 import { allocate, type OtProblem, type Real } from './problem.js';
 
-export interface ScalingKernel {
-  /** out_j = sum_i M[i, j] x_i (M^T x), M row-major n x m. */
-  readonly applyT: (M: Real, n: number, m: number, x: Real, out: Real) => void;
-  /** out_i = sum_j M[i, j] y_j (M y). */
-  readonly apply: (M: Real, n: number, m: number, y: Real, out: Real) => void;
-}
+/** out_j = sum_i M[i, j] x_i (M^T x), M row-major n x m, accumulated in out's storage type. */
+const applyT = (M: Real, n: number, m: number, x: Real, out: Real): void => {
+  out.fill(0);
+  for (let i = 0; i < n; i++) {
+    const xi = x[i];
+    const row = i * m;
+    for (let j = 0; j < m; j++) out[j] += M[row + j] * xi;
+  }
+};
 
-/** Plain loops; float64 accumulation whatever the storage type. */
-export const denseScalingKernel: ScalingKernel = {
-  applyT: (M, n, m, x, out) => {
-    out.fill(0);
-    for (let i = 0; i < n; i++) {
-      const xi = x[i];
-      const row = i * m;
-      for (let j = 0; j < m; j++) out[j] += M[row + j] * xi;
-    }
-  },
-  apply: (M, n, m, y, out) => {
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      const row = i * m;
-      for (let j = 0; j < m; j++) s += M[row + j] * y[j];
-      out[i] = s;
-    }
-  },
+/** out_i = sum_j M[i, j] y_j (M y), accumulated in float64. */
+const apply = (M: Real, n: number, m: number, y: Real, out: Real): void => {
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const row = i * m;
+    for (let j = 0; j < m; j++) s += M[row + j] * y[j];
+    out[i] = s;
+  }
 };
 
 /** K = exp(-lambda C). */
@@ -56,7 +50,7 @@ const maxAbs = (x: ArrayLike<number>) => {
   return s;
 };
 
-export const runScaling = (p: OtProblem, o: ResolvedOptions, kernel: ScalingKernel = denseScalingKernel, problemIndex = 0): E.Either<OtError, SinkhornOutput> => {
+export const runScaling = (p: OtProblem, o: ResolvedOptions, problemIndex = 0): E.Either<OtError, SinkhornOutput> => {
   const { n, m, a, b } = p;
   const { lambda, guard } = o;
   const K = gibbsKernel(p, lambda);
@@ -75,9 +69,9 @@ export const runScaling = (p: OtProblem, o: ResolvedOptions, kernel: ScalingKern
   let t = 0;
   while (t < o.iterations) {
     t++;
-    kernel.applyT(K, n, m, u, ktu);
+    applyT(K, n, m, u, ktu);
     for (let j = 0; j < m; j++) w[j] = b[j] / (ktu[j] + guard);
-    kernel.apply(Kt, n, m, w, ktw);
+    apply(Kt, n, m, w, ktw);
     let err = 0;
     let diff = 0;
     for (let i = 0; i < n; i++) {
@@ -92,7 +86,7 @@ export const runScaling = (p: OtProblem, o: ResolvedOptions, kernel: ScalingKern
     [u, uNew] = [uNew, u];
     if (o.tolerance > 0 && change <= o.tolerance) break;
   }
-  kernel.applyT(K, n, m, u, ktu);
+  applyT(K, n, m, u, ktu);
   const v = allocate(p.dtype, m);
   for (let j = 0; j < m; j++) v[j] = b[j] / (ktu[j] + guard);
   const plan = allocate(p.dtype, n * m);
@@ -100,9 +94,9 @@ export const runScaling = (p: OtProblem, o: ResolvedOptions, kernel: ScalingKern
   const f = Float64Array.from(u, (x) => Math.log(x) / lambda);
   const g = Float64Array.from(v, (x) => Math.log(x) / lambda);
   const converged = change <= (o.tolerance > 0 ? o.tolerance : CONVERGED_REPORT_TOL);
-  return finish(p, 'scaling', lambda, { plan, u, v, f, g, iterations: t, converged, errorTrace: trace }, problemIndex);
+  return finish(p, 'scaling', lambda, { plan, u, v, f, g, iterations: t, change, converged, errorTrace: trace }, problemIndex);
 };
 
 /** Validates the options, then runs the scaling form. */
-export const sinkhornScaling = (p: OtProblem, options?: SinkhornOptions, kernel: ScalingKernel = denseScalingKernel): E.Either<OtError, SinkhornOutput> =>
-  E.flatMap((o: ResolvedOptions) => runScaling(p, o, kernel))(resolveOptions(options));
+export const sinkhornScaling = (p: OtProblem, options?: SinkhornOptions): E.Either<OtError, SinkhornOutput> =>
+  E.flatMap((o: ResolvedOptions) => runScaling(p, o))(resolveOptions(options));

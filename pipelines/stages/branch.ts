@@ -10,7 +10,6 @@ import { pipe } from 'fp-ts/lib/function.js';
 import * as T from '../../lib/ops/index.js';
 import type { Tensor } from '../../lib/tensor/tensor.js';
 import type { ParamTree, StateTree } from '../../lib/nn/tree.js';
-import type { BatchedScalingKernel } from '../../lib/ot/batched.js';
 import type { Env, StepStreams } from '../env.js';
 import { inputMismatch, tryStage, type ElimError } from '../errors.js';
 import { attentionSync } from './attention.js';
@@ -28,13 +27,12 @@ export interface BranchInput {
   readonly projector: ProjectorModel;
   /** ELIM-Attention parameters (matching 'attention'). */
   readonly attention?: ParamTree;
-  readonly kernel?: BatchedScalingKernel;
   readonly streams: StepStreams;
 }
 
 export interface TransportSummary {
-  readonly iterations: readonly number[];
-  readonly converged: readonly boolean[];
+  /** [P, 2] on the backend: iterations run, last relative change of u (lib/ot readBatchStats reads it). */
+  readonly stats: Tensor;
   readonly uniformFallbacks: number;
 }
 
@@ -55,9 +53,8 @@ const shiftFor = (input: BranchInput, anchor: number[], targets: number[][]): RE
         attentionSync({ z: input.data.z, anchor, targets, params: input.attention })(env),
       );
     }
-    const { zHost, dim } = input.checked;
     return E.map((transport: TransportOutput) => ({ shift: { _tag: 'Transport', anchor, transport } as ShiftSource, transport }))(
-      transportSync({ zHost, dim, anchor, targets, kernel: input.kernel })(env),
+      transportSync({ z: input.data.z, zHost: input.checked.zHost, anchor, targets })(env),
     );
   };
 
@@ -93,11 +90,7 @@ export const elimBranch = (input: BranchInput): RE.ReaderEither<Env, ElimError, 
           outcome,
           state: projected.state,
           predictions,
-          transport: matched.transport && {
-            iterations: matched.transport.targets.map((t) => t.iterations),
-            converged: matched.transport.targets.map((t) => t.converged),
-            uniformFallbacks: matched.transport.uniformFallbacks,
-          },
+          transport: matched.transport && { stats: matched.transport.stats, uniformFallbacks: matched.transport.uniformFallbacks },
           used: { anchor, targets },
         })),
       );

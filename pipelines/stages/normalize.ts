@@ -5,7 +5,8 @@
  * Where mu comes from:
  * - `Transport` (Sinkhorn matching): per-sample mu_j = sum_i X_ij C_ij (config shift
  *   'per-sample', default) or the release's scalar: mu_0 of each target for all of its samples
- *   ('scalar'). Detached by default (the release). With `detachShift: false` the shift is
+ *   ('scalar'). Detached by default (the release): then mu is the transport stage's shift, which
+ *   never left the backend. With `detachShift: false` the shift is
  *   differentiable: C is recomputed from the feature tensors and the plan X held fixed, so the
  *   gradient is dmu_j = sum_i X_ij dC_ij (the envelope-theorem gradient of the OT cost; the
  *   5 Sinkhorn iterations are not unrolled).
@@ -18,9 +19,8 @@
  */
 import * as T from '../../lib/ops/index.js';
 import type { Tensor } from '../../lib/tensor/tensor.js';
-import { cosineCostT, sqEuclideanCostT } from '../../lib/ot/cost-tensor.js';
 import type { Cost, ShiftMode } from '../config.js';
-import type { TransportOutput } from './transport.js';
+import { costTensor, targetPlan, type TransportOutput } from './transport.js';
 import { engineStage, lift, type Stage, type SyncStage } from './stage.js';
 
 export type ShiftSource =
@@ -43,14 +43,10 @@ export interface NormalizeOutput {
   readonly sizes: readonly number[];
 }
 
-/** C(x, y) as a tensor [n, m]: lib/ot's tensor geometry, the same definitions as the host solver's. */
-export const costTensor = (kind: Cost, x: Tensor, y: Tensor): Tensor => (kind === 'cosine' ? cosineCostT(x, y) : sqEuclideanCostT(x, y));
-
-const hostShift = (values: readonly number[], like: Tensor): Tensor =>
-  T.tensor(values, [values.length, 1], { dtype: like.dtype, backend: like.backend });
+export { costTensor };
 
 /**
- * The vector shifts (issue #9), [M, d], with the plans held fixed:
+ * The vector shifts (issue #9), [M, d], with the plans held fixed (all on the plans' backend):
  * - vector: mu_j = alpha (z_j - sum_i X_ij z_i^a / sum_i X_ij), so z_j - mu_j at alpha 1 is the
  *   barycentric projection of z_j onto the anchor set;
  * - identity-vector: mu = alpha sum_ij X_ij (z_j - z_i^a) / sum_ij X_ij for every row of a target.
@@ -67,37 +63,26 @@ export const vectorShift = (
 ): Tensor => {
   const za = T.gather(z, anchor);
   const parts = targets.map((idx, k) => {
-    const tr = transport.targets[k];
+    const X = targetPlan(transport, k); // [n, m], a constant of the step
     const zt = T.gather(z, idx);
-    const cols = Array.from({ length: tr.m }, (_, j) => {
-      let s = 0;
-      for (let i = 0; i < tr.n; i++) s += tr.plan[i * tr.m + j];
-      return s;
-    });
-    const like = { dtype: z.dtype, backend: z.backend };
-    const total = Math.max(cols.reduce((a, b) => a + b, 0), 1e-30);
-    const rows = Array.from({ length: tr.n }, (_, i) => {
-      let s = 0;
-      for (let j = 0; j < tr.m; j++) s += tr.plan[i * tr.m + j];
-      return s / total;
-    });
-    const colW = T.tensor(cols.map((c) => c / total), [1, tr.m], like);
-    const rowW = T.tensor(rows, [1, tr.n], like);
-    const disp = T.broadcastTo(T.sub(T.matmul(colW, zt), T.matmul(rowW, za)), [tr.m, z.shape[1]]); // sum_ij X_ij (z_j - z_i) / sum X
+    const cols = T.sum(X, 0, true); // [1, m]
+    const total = T.maximum(T.sum(cols), 1e-30);
+    const colW = T.div(cols, total);
+    const rowW = T.reshape(T.div(T.sum(X, 1), total), [1, transport.n]);
+    const disp = T.broadcastTo(T.sub(T.matmul(colW, zt), T.matmul(rowW, za)), [idx.length, z.shape[1]]); // sum_ij X_ij (z_j - z_i) / sum X
     if (mode === 'identity-vector') return T.mul(disp, strength);
-    // X^T with normalised columns, [m, n]; a column without mass (zero relevance weight) takes the identity-level displacement
-    const massive = cols.map((c) => c > 1e-30);
-    const w = Array.from({ length: tr.m * tr.n }, (_, q) => {
-      const j = Math.floor(q / tr.n);
-      return massive[j] ? tr.plan[(q % tr.n) * tr.m + j] / cols[j] : 0;
-    });
-    const perSample = T.sub(zt, T.matmul(T.tensor(w, [tr.m, tr.n], like), za));
-    const mu = massive.every(Boolean)
-      ? perSample
-      : T.add(T.mul(perSample, T.tensor(massive.map(Number), [tr.m, 1], like)), T.mul(disp, T.tensor(massive.map((b) => 1 - Number(b)), [tr.m, 1], like)));
-    return T.mul(mu, strength);
+    // X^T with normalised columns, [m, n]; a column without mass takes the identity-level displacement
+    const colsT = T.transpose(cols);
+    const perSample = T.sub(zt, T.matmul(T.div(T.transpose(X), T.maximum(colsT, 1e-30)), za));
+    return T.mul(T.where(T.gt(colsT, 1e-30), perSample, disp), strength);
   });
   return parts.length === 1 ? parts[0] : T.concat(parts, 0);
+};
+
+/** Row k of `shift` repeated for each of target k's samples: the release's scalar shift mu_0. */
+const firstOfEach = (shift: Tensor, sizes: readonly number[]): Tensor => {
+  const starts = sizes.map((_, k) => sizes.slice(0, k).reduce((a, b) => a + b, 0));
+  return T.gather(shift, sizes.flatMap((m, k) => Array.from({ length: m }, () => starts[k])));
 };
 
 /** mu for every target row: [M, 1] (per-sample, scalar) or [M, d] (vector shifts). */
@@ -115,15 +100,10 @@ export const transportShift = (
     const mu = vectorShift(z, anchor, targets, transport, mode, strength);
     return detach ? T.detach(mu) : mu;
   }
-  if (detach) {
-    const values = transport.targets.flatMap((t) => (mode === 'scalar' ? Array.from({ length: t.m }, () => t.shift[0]) : Array.from(t.shift)));
-    return hostShift(values, z);
-  }
+  if (detach) return mode === 'scalar' ? firstOfEach(transport.shift, transport.sizes) : transport.shift;
   const za = T.gather(z, anchor);
   const parts = targets.map((idx, k) => {
-    const tr = transport.targets[k];
-    const plan = T.tensor(tr.plan, [tr.n, tr.m], { dtype: z.dtype, backend: z.backend });
-    const mu = T.reshape(T.sum(T.mul(plan, costTensor(cost, za, T.gather(z, idx))), 0), [tr.m, 1]); // sum_i X_ij C_ij
+    const mu = T.reshape(T.sum(T.mul(targetPlan(transport, k), costTensor(cost, za, T.gather(z, idx))), 0), [idx.length, 1]); // sum_i X_ij C_ij
     return mode === 'scalar' ? T.mul(T.slice(mu, [0, 0], [1, 1]), T.onesLike(mu)) : mu;
   });
   return parts.length === 1 ? parts[0] : T.concat(parts, 0);

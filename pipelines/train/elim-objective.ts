@@ -11,7 +11,6 @@ import { EngineError } from '../../lib/errors.js';
 import type { Backend } from '../../lib/backend/backend.js';
 import { subtree } from '../../lib/nn/tree.js';
 import type { Module } from '../../lib/nn/module.js';
-import type { BatchedScalingKernel } from '../../lib/ot/batched.js';
 import { baselineStepSync } from '../baseline.js';
 import type { ElimConfig } from '../config.js';
 import { elimOnlyStepSync, elimStepSync, type StepInput, type StepOutput } from '../elim.js';
@@ -33,7 +32,7 @@ const unwrap = (r: E.Either<ElimError, StepOutput>): StepOutput => {
   throw new EngineError('NumericError', 'elim', formatElimError(r.left));
 };
 
-const phase = (name: string, core: (i: StepInput) => RE<StepOutput>, config: ElimConfig, backend: Backend, clip: number, kernel?: BatchedScalingKernel): Phase => ({
+const phase = (name: string, core: (i: StepInput) => RE<StepOutput>, config: ElimConfig, backend: Backend, clip: number): Phase => ({
   name,
   encoderClipNorm: clip,
   objective: (i: ObjectiveInput): ObjectiveOutput => {
@@ -44,7 +43,6 @@ const phase = (name: string, core: (i: StepInput) => RE<StepOutput>, config: Eli
         labels: i.labels,
         keys: i.keys,
         iteration: i.iteration,
-        kernel,
         models: { projector: i.projector, attention: config.matching === 'attention' ? subtree(i.params, 'matcher') : undefined },
       })(env),
     );
@@ -62,10 +60,10 @@ export interface PhasePlan {
  * `clipNorm`: encoder gradient clipping in the main phase (0: none); the two-step mode's ELIM
  * phase always clips to 1 (the release).
  */
-export const phasesFor = (method: Method, config: ElimConfig, backend: Backend, latent: number, clipNorm: number, kernel?: BatchedScalingKernel): PhasePlan => {
+export const phasesFor = (method: Method, config: ElimConfig, backend: Backend, latent: number, clipNorm: number): PhasePlan => {
   if (method === 'baseline') return { phases: [phase('baseline', baselineStepSync, config, backend, clipNorm)], extras: [] };
   const extras: Array<readonly [string, Module]> = config.matching === 'attention' ? [['matcher', attentionMatcher(matcherSpec(latent, config.attention))]] : [];
-  const main = phase('elim', elimStepSync, config, backend, clipNorm, kernel);
-  if (config.steps === 'two-step') return { phases: [main, phase('elimOnly', elimOnlyStepSync, config, backend, 1, kernel)], extras };
+  const main = phase('elim', elimStepSync, config, backend, clipNorm);
+  if (config.steps === 'two-step') return { phases: [main, phase('elimOnly', elimOnlyStepSync, config, backend, 1)], extras };
   return { phases: [main], extras };
 };
