@@ -211,6 +211,8 @@ export const validateConfig = (c: ElimConfig): E.Either<ElimError, ElimConfig> =
   if (!(c.shiftStrength >= 0) || !Number.isFinite(c.shiftStrength)) return bad('shiftStrength', `must be finite and >= 0, got ${c.shiftStrength}`);
   if (!(c.normEps > 0)) return bad('normEps', `must be > 0, got ${c.normEps}`);
   if (!isInt(c.attention.heads, 1)) return bad('attention.heads', `must be an integer >= 1, got ${c.attention.heads}`);
+  for (const k of ['mainScale', 'vaWeight', 'corrWeight'] as const)
+    if (!(c.loss[k] >= 0) || !Number.isFinite(c.loss[k])) return bad(`loss.${k}`, `must be finite and >= 0, got ${c.loss[k]}`);
   if (!isInt(c.warmup.w1, 0)) return bad('warmup.w1', `must be an integer >= 0, got ${c.warmup.w1}`);
   if (!isInt(c.warmup.w2, 1)) return bad('warmup.w2', `must be an integer >= 1, got ${c.warmup.w2}`);
   return E.right(c);

@@ -78,6 +78,22 @@ const prefixed = (prefix: string, m: ReadonlyMap<string, Expected>) => new Map([
 const toTensors = (m: ReadonlyMap<string, DecodedTensor>, leaf: (t: Tensor) => Tensor, backend?: Backend) =>
   new Map([...m].map(([n, t]) => [n, leaf(T.tensor(t.data, t.shape, { backend, dtype: t.dtype === 'F64' ? 'float64' : 'float32' }))] as const));
 
+/** Tensors holding NaN or +-Inf, each as `name: count (first at index i)`; a model built from them predicts NaN. */
+const nonFiniteTensors = (tensors: ReadonlyMap<string, DecodedTensor>): string[] => {
+  const out: string[] = [];
+  for (const [name, t] of tensors) {
+    let count = 0;
+    let first = -1;
+    for (let i = 0; i < t.data.length; i++)
+      if (!Number.isFinite(t.data[i])) {
+        if (first < 0) first = i;
+        count++;
+      }
+    if (count) out.push(`${name}: ${count} value(s), first at index ${first}`);
+  }
+  return out;
+};
+
 const intField = (meta: Record<string, string>, key: string): E.Either<CheckpointError, number> => {
   const v = Number(meta[key]);
   return Number.isInteger(v) && v >= 0 ? E.right(v) : E.left(formatError(`metadata ${key} = ${JSON.stringify(meta[key])} is not a step count`));
@@ -97,6 +113,8 @@ export const decodeCheckpoint = (bytes: Uint8Array, template: CheckpointTemplate
       const expected = new Map([...prefixed('params/', template.params), ...prefixed('state/', template.state), ...(template.optimizer ? prefixed('optim/', template.optimizer) : [])]);
       const bad = mismatches(expected, tensors, { ignoreUnexpected: (n) => !template.optimizer && n.startsWith('optim/') });
       if (bad.length) return E.left<CheckpointError>({ _tag: 'MismatchError', mismatches: bad });
+      const nonFinite = nonFiniteTensors(tensors);
+      if (nonFinite.length) return E.left(formatError(`non-finite weights (a diverged or damaged run): ${nonFinite.join('; ')}`));
       return pipe(
         intField(metadata, 'elim.step'),
         E.chain((step) => {

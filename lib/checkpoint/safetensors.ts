@@ -111,11 +111,13 @@ const readValues = (dv: DataView, dtype: SafeDType, n: number): TypedArray => {
   return out;
 };
 
-export const decodeSafetensors = (bytes: Uint8Array): E.Either<CheckpointError, Safetensors> => {
+/** The header length a file's first 8 bytes announce (so a reader can fetch just the header). */
+export const headerLength = (first8: Uint8Array): number => (first8.byteLength < 8 ? -1 : Number(new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true)));
+
+const parseHeader = (bytes: Uint8Array, fileBytes: number): E.Either<CheckpointError, { header: Record<string, unknown>; n: number }> => {
   if (bytes.byteLength < 8) return E.left(formatError(`file of ${bytes.byteLength} bytes has no header length`));
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Number(dv.getBigUint64(0, true));
-  if (n > bytes.byteLength - 8) return E.left(formatError(`header length ${n} exceeds the file (${bytes.byteLength} bytes)`));
+  const n = headerLength(bytes);
+  if (n > fileBytes - 8 || n > bytes.byteLength - 8) return E.left(formatError(`header length ${n} exceeds the file (${fileBytes} bytes)`));
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
@@ -123,15 +125,38 @@ export const decodeSafetensors = (bytes: Uint8Array): E.Either<CheckpointError, 
     return E.left(formatError(`header is not UTF-8 JSON (${(err as Error).message})`));
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) return E.left(formatError('header is not a JSON object'));
+  return E.right({ header: header as Record<string, unknown>, n });
+};
+
+const metadataOf = (entry: unknown): Record<string, string> | undefined =>
+  entry === null || typeof entry !== 'object' || Array.isArray(entry) || Object.values(entry).some((v) => typeof v !== 'string') ? undefined : (entry as Record<string, string>);
+
+/**
+ * Just the `__metadata__` of a file, from its first `8 + headerLength` bytes (`fileBytes` is the
+ * whole file's size): what a caller checks before it builds anything from the tensors.
+ */
+export const decodeSafetensorsMetadata = (prefix: Uint8Array, fileBytes = prefix.byteLength): E.Either<CheckpointError, Record<string, string>> => {
+  const h = parseHeader(prefix, fileBytes);
+  if (E.isLeft(h)) return h;
+  const m = h.right.header.__metadata__ === undefined ? {} : metadataOf(h.right.header.__metadata__);
+  return m ? E.right(m) : E.left(formatError('__metadata__ must map strings to strings'));
+};
+
+export const decodeSafetensors = (bytes: Uint8Array): E.Either<CheckpointError, Safetensors> => {
+  const parsed = parseHeader(bytes, bytes.byteLength);
+  if (E.isLeft(parsed)) return parsed;
+  const { header, n } = parsed.right;
   const dataStart = 8 + n;
   const dataLen = bytes.byteLength - dataStart;
   const tensors = new Map<string, DecodedTensor>();
   let metadata: Record<string, string> = {};
   const problems: string[] = [];
-  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+  const spans: Array<{ name: string; begin: number; end: number }> = [];
+  for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') {
-      if (entry === null || typeof entry !== 'object' || Object.values(entry).some((v) => typeof v !== 'string')) problems.push('__metadata__ must map strings to strings');
-      else metadata = entry as Record<string, string>;
+      const m = metadataOf(entry);
+      if (!m) problems.push('__metadata__ must map strings to strings');
+      else metadata = m;
       continue;
     }
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
@@ -152,7 +177,12 @@ export const decodeSafetensors = (bytes: Uint8Array): E.Either<CheckpointError, 
       problems.push(`${name}: data_offsets [${b}, ${end}] do not hold ${count} ${dtype} values within ${dataLen} data bytes`);
       continue;
     }
+    spans.push({ name, begin: b, end });
     tensors.set(name, { dtype, shape, data: readValues(new DataView(bytes.buffer, bytes.byteOffset + dataStart + b, end - b), dtype, count) });
   }
+  // The format forbids tensors sharing bytes: two names over one span would alias silently.
+  const sorted = spans.filter((x) => x.end > x.begin).sort((x, y) => x.begin - y.begin);
+  for (let i = 1; i < sorted.length; i++)
+    if (sorted[i].begin < sorted[i - 1].end) problems.push(`${sorted[i].name}: data_offsets [${sorted[i].begin}, ${sorted[i].end}] overlap ${sorted[i - 1].name} [${sorted[i - 1].begin}, ${sorted[i - 1].end}]`);
   return problems.length ? E.left(formatError(problems.join('; '))) : E.right({ tensors, metadata });
 };

@@ -2,8 +2,12 @@
  * Run events: JSON lines to the run's log file always, and to stdout when stdout is not a
  * terminal (so a pipe or a CI log gets machine-readable progress); on a terminal a one-line
  * progress bar instead (step, epoch, ETA, images/s, each loss term).
+ *
+ * The log never breaks the run it records: a failed write (ENOSPC, EIO, a quota) is cut back to
+ * the last whole line, the log is closed, and `onLogFailure` is told once (the train command
+ * then stops after the iteration with a checkpoint) — emitting never throws.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 
 export interface RunEvent {
@@ -55,21 +59,69 @@ export interface SinkOptions {
   readonly tty?: boolean;
   /** Silence stdout entirely (tests, nested runs). */
   readonly quiet?: boolean;
+  /** Called once when the log file cannot be written any more (the sink then only prints). */
+  readonly onLogFailure?: (message: string) => void;
 }
+
+/** An append-only line log that cuts a torn line back off and reports its first failure. */
+const lineLog = (file: string, onFailure: (message: string) => void) => {
+  let fd: number | undefined;
+  let good = 0;
+  let state: 'unopened' | 'open' | 'failed' = 'unopened';
+  return (line: string) => {
+    if (state === 'unopened') {
+      // opened at the first line, so the file exists only once it holds one
+      try {
+        fd = openSync(file, 'a');
+        good = fstatSync(fd).size;
+        state = 'open';
+      } catch (err) {
+        state = 'failed';
+        onFailure(`cannot open the event log ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    }
+    if (fd === undefined) return;
+    const bytes = Buffer.from(line + '\n', 'utf8');
+    try {
+      let at = 0;
+      while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
+      good += bytes.length;
+    } catch (err) {
+      try {
+        ftruncateSync(fd, good); // no torn last line
+      } catch {
+        // a device (or a file system that refuses) keeps what it has
+      }
+      try {
+        closeSync(fd);
+      } catch {
+        // already unusable
+      }
+      fd = undefined;
+      onFailure(`cannot write the event log ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  };
+};
 
 export const createEventSink = (o: SinkOptions = {}): EventSink => {
   const tty = o.tty ?? Boolean(process.stdout.isTTY);
   if (o.logFile) mkdirSync(path.dirname(o.logFile), { recursive: true });
   let lastBar = 0;
   let barShown = false;
-  const write = (e: RunEvent) => {
-    const line = JSON.stringify({ time: new Date().toISOString(), ...e });
-    if (o.logFile) appendFileSync(o.logFile, line + '\n');
-    if (!tty && !o.quiet) process.stdout.write(line + '\n');
-  };
   const clearBar = () => {
     if (barShown) process.stderr.write('\r\x1b[2K');
     barShown = false;
+  };
+  const failed = (message: string) => {
+    clearBar();
+    process.stderr.write(`warning: ${message}\n`);
+    o.onLogFailure?.(message);
+  };
+  const log = o.logFile ? lineLog(o.logFile, failed) : undefined;
+  const write = (e: RunEvent) => {
+    const line = JSON.stringify({ time: new Date().toISOString(), ...e });
+    log?.(line);
+    if (!tty && !o.quiet) process.stdout.write(line + '\n');
   };
   return {
     emit: write,
@@ -78,7 +130,7 @@ export const createEventSink = (o: SinkOptions = {}): EventSink => {
         clearBar();
         process.stderr.write(message + '\n');
       }
-      if (o.logFile) appendFileSync(o.logFile, JSON.stringify({ time: new Date().toISOString(), event: 'info', message }) + '\n');
+      log?.(JSON.stringify({ time: new Date().toISOString(), event: 'info', message }));
       if (!tty && !o.quiet) process.stdout.write(JSON.stringify({ event: 'info', message }) + '\n');
     },
     warn(message) {
@@ -86,7 +138,7 @@ export const createEventSink = (o: SinkOptions = {}): EventSink => {
         clearBar();
         process.stderr.write(`warning: ${message}\n`);
       }
-      if (o.logFile) appendFileSync(o.logFile, JSON.stringify({ time: new Date().toISOString(), event: 'warning', message }) + '\n');
+      log?.(JSON.stringify({ time: new Date().toISOString(), event: 'warning', message }));
     },
     progress(p) {
       if (tty && !o.quiet) {

@@ -40,11 +40,27 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     process.stdout.write(version() + '\n');
     return 0;
   }
-  const cmd = COMMANDS[name];
+  // own keys only: 'constructor' or 'toString' are Object.prototype's, not commands
+  const cmd = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!cmd) {
     process.stderr.write(`elim: unknown command '${name}'\n\n${topHelp()}\n`);
     return 2;
   }
+  const { checkEnvironment, formatProblem } = await import('../limits.js');
+  const env = checkEnvironment(process.env);
+  if (env._tag === 'Left') {
+    process.stderr.write(`elim: ${formatProblem(env.left)}\n`);
+    return 2;
+  }
   const mod = await cmd.load();
-  return mod.run(rest);
+  try {
+    return await mod.run(rest);
+  } catch (err) {
+    // the last guard: every expected failure is a value with its own message; whatever still
+    // throws is reported as one line (the stack on request), not as a trace
+    process.stderr.write(`error: elim ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.env.ELIM_DEBUG) process.stderr.write(`${err instanceof Error ? err.stack : ''}\n`);
+    else process.stderr.write('(set ELIM_DEBUG=1 to see where it came from)\n');
+    return 1;
+  }
 };

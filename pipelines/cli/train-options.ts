@@ -11,6 +11,7 @@ import { formatElimError } from '../errors.js';
 import type { TrainSettings } from '../train/trainer.js';
 import type { Method } from '../train/elim-objective.js';
 import type { BackboneName } from '../train/model.js';
+import { checkModelSpec, checkRunShape, checkSynthShape, formatProblem, LIMITS } from '../limits.js';
 import { cliError, type CliError, type OptionSpec, type ParsedOptions } from './args.js';
 
 const M = 'model';
@@ -30,14 +31,15 @@ export const DATA_OPTIONS: OptionSpec[] = [
   { name: 'synth-band', kind: 'enum', choices: ['narrow', 'wide', 'disc'], default: 'narrow', help: "synthetic: each identity's personal emotion band (label shift by identity): narrow (strong), wide (weak), disc (none)", group: D },
   { name: 'synth-style', kind: 'enum', choices: ['none', 'mild', 'strong'], default: 'mild', help: 'synthetic: expressive style by identity (resting offset and gain spread: expressive shift)', group: D },
   { name: 'held-out-fraction', kind: 'number', min: 0.05, max: 0.8, default: 0.25, help: 'real data: fraction of identities held out for evaluation', group: D },
+  { name: 'allow-outside-root', kind: 'boolean', default: false, help: 'let image paths in a CSV leave the data root (../, absolute paths)', group: D },
   { name: 'bad-records', kind: 'enum', choices: ['error', 'skip'], default: 'skip', help: 'a bad record (missing image, bad value) stops the run, or is skipped and counted', group: D },
 ];
 
 export const TRAIN_OPTIONS: OptionSpec[] = [
   { name: 'config', kind: 'string', help: 'JSON or YAML file of options (flags override it)', group: R },
   { name: 'method', kind: 'enum', choices: ['elim', 'baseline'], default: 'elim', help: 'ELIM, or the baseline objective alone', group: R },
-  { name: 'steps', kind: 'int', min: 1, default: 300, help: 'training iterations', group: R },
-  { name: 'seed', kind: 'int', default: 0, help: 'seed of data order, initialisation, dropout, Gumbel noise (and the synthetic data)', group: R },
+  { name: 'steps', kind: 'int', min: 1, max: LIMITS.steps.max, default: 300, help: 'training iterations', group: R },
+  { name: 'seed', kind: 'int', min: LIMITS.seed.min, max: LIMITS.seed.max, default: 0, help: 'seed of data order, initialisation, dropout, Gumbel noise (and the synthetic data)', group: R },
   { name: 'backend', kind: 'enum', choices: ['auto', 'cpu', 'gpujs'], default: 'auto', help: 'auto: GPU.js on GL where a GL context exists, else CPU (also ELIM_BACKEND)', group: R },
   { name: 'out', kind: 'string', default: 'runs/train', help: 'run folder (config, events, checkpoint, metrics, plots)', group: R },
   { name: 'resume', kind: 'boolean', default: false, help: "continue from the run folder's checkpoint", group: R },
@@ -47,8 +49,8 @@ export const TRAIN_OPTIONS: OptionSpec[] = [
   { name: 'plots', kind: 'boolean', default: true, help: 'write PNG plots (loss curves, VA scatter, per-identity errors, t-SNE)', group: R },
 
   { name: 'backbone', kind: 'enum', choices: ['al64', 'alexnet', 'resnet18', 'mixer'], default: 'al64', help: 'backbone (paper: AlexNet, ResNet18, MLP-Mixer B/16)', group: M },
-  { name: 'input-size', kind: 'int', min: 8, default: 32, help: 'image side in pixels (paper: 224)', group: M },
-  { name: 'width', kind: 'number', min: 0.01, default: 0.25, help: 'backbone channel multiplier (1 = full width)', group: M },
+  { name: 'input-size', kind: 'int', min: LIMITS.inputSize.min, max: LIMITS.inputSize.max, default: 32, help: 'image side in pixels (paper: 224)', group: M },
+  { name: 'width', kind: 'number', min: LIMITS.width.min, max: LIMITS.width.max, default: 0.25, help: 'backbone channel multiplier (1 = full width)', group: M },
   { name: 'hidden', kind: 'int', min: 1, default: 64, help: 'regressor hidden units (AL64: 256)', group: M },
   { name: 'latent', kind: 'int', min: 2, default: 32, help: 'latent size d (appendix: 64; release also 512)', group: M },
   { name: 'dropout', kind: 'number', min: 0, max: 0.95, default: 0.2, help: 'regressor dropout (AL64: 0.5)', group: M },
@@ -73,7 +75,7 @@ export const TRAIN_OPTIONS: OptionSpec[] = [
   { name: 'projector-calls', kind: 'enum', choices: ['joint', 'per-identity'], default: 'joint', help: 'ELIM branch: one projector call over all targets, or one per identity (release)', group: L },
   { name: 'matching', kind: 'enum', choices: ['sinkhorn', 'attention'], default: 'sinkhorn', help: 'Sinkhorn OT, or ELIM-Attention (appendix 4.3)', group: L },
   { name: 'attention-heads', kind: 'int', min: 1, default: 4, help: 'ELIM-Attention heads', group: L },
-  { name: 'main-scale', kind: 'number', help: 'weight of L_main (paper 1, release 0.5)', group: L },
+  { name: 'main-scale', kind: 'number', min: 0, help: 'weight of L_main (paper 1, release 0.5)', group: L },
   { name: 'include-anchor', kind: 'boolean', help: "add the anchor's own MSE to L_main (release)", group: L },
   { name: 'warmup-w1', kind: 'int', min: 0, default: 5, help: 'L_main is 0 before iteration w1', group: L },
   { name: 'warmup-w2', kind: 'int', min: 1, default: 50, help: 'then ramps as iteration/w2 until w2', group: L },
@@ -157,7 +159,17 @@ export const runSpecFrom = (o: ParsedOptions): E.Either<CliError, RunSpec> => {
   if (milestones.some((m) => !Number.isInteger(m) || m < 0)) return E.left(cliError(`--milestones must be non-negative integers, got ${(o.milestones as string[]).join(',')}`));
   const backbone = o.backbone as BackboneName;
   const inputSize = num(o, 'inputSize');
-  if (backbone === 'al64' && inputSize % 8 !== 0) return E.left(cliError(`--input-size must be a multiple of 8 for al64, got ${inputSize}`));
+  // one place knows the limits (pipelines/limits.ts): the model, the run's shape, the synthetic draw
+  const model = checkModelSpec({ backbone, inputSize, width: num(o, 'width'), hidden: num(o, 'hidden'), latent: num(o, 'latent'), dropout: num(o, 'dropout') });
+  if (E.isLeft(model)) return E.left(cliError(`--${formatProblem(model.left)}`));
+  const batch = { identities: num(o, 'identitiesPerBatch'), perIdentity: num(o, 'imagesPerIdentity') };
+  const shape = checkRunShape({ model: model.right, elim: elim.right, batch });
+  if (E.isLeft(shape)) return E.left(cliError(`--${formatProblem(shape.left)}`));
+  if (o.data === 'synthetic') {
+    const synth = checkSynthShape({ identities: num(o, 'synthIdentities'), heldOut: num(o, 'synthHeldOut') }, batch.identities);
+    if (E.isLeft(synth)) return E.left(cliError(`--${formatProblem(synth.left)}`));
+  }
+  if (o.data === 'synthetic' && (o.dataPath !== undefined || o.imagesRoot !== undefined)) return E.left(cliError(`--${o.dataPath !== undefined ? 'data-path' : 'images-root'} needs --data generic-csv|afew-va|affectnet|aff-wild2 (the default, synthetic, reads no files)`));
   if (o.data !== 'synthetic' && !o.dataPath) return E.left(cliError(`--data ${String(o.data)} needs --data-path`));
   return E.right({
     method: o.method as Method,

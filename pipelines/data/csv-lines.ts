@@ -4,6 +4,7 @@
  * (the formats here never put a newline inside a field). Blank lines are ignored.
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 
 export interface CsvRow {
@@ -29,8 +30,14 @@ export const splitCsvLine = (text: string, sep = ','): string[] => {
   return out;
 };
 
-/** Rows of a delimited text file; throws only on an unreadable file (callers convert it to a DataError). */
+/**
+ * Rows of a delimited text file; throws only on an unreadable file (callers convert it to a
+ * DataError). Only a regular file is read: a device (/dev/zero) would stream one endless line
+ * into memory, a FIFO would block for ever.
+ */
 export async function* csvRows(file: string, sep = ','): AsyncGenerator<CsvRow> {
+  const st = await stat(file);
+  if (!st.isFile()) throw new Error(`not a regular file (${st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a FIFO' : 'a device or socket'})`);
   const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let line = 0;
   try {
@@ -53,11 +60,39 @@ export const headerIndex = (fields: readonly string[]): Map<string, number> =>
 export const missingColumns = (header: Map<string, number>, required: readonly string[]): string[] =>
   required.filter((c) => !header.has(c.toLowerCase()));
 
-/** A strict number: rejects '', 'abc', '1.2.3' (Number('') is 0, which would hide an empty cell). */
+/** Column names (trimmed, case-insensitive) the header holds more than once: which copy is meant is unknowable. */
+export const duplicateColumns = (fields: readonly string[]): string[] => {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const f of fields) {
+    const k = f.trim().toLowerCase();
+    if (k === '') continue;
+    if (seen.has(k)) dup.add(k);
+    seen.add(k);
+  }
+  return [...dup];
+};
+
+/** Why a header cannot be used for `required` (missing or duplicated columns), or undefined. */
+export const headerProblem = (fields: readonly string[], required: readonly string[]): string | undefined => {
+  const missing = missingColumns(headerIndex(fields), required);
+  if (missing.length) return `missing column(s): ${missing.join(', ')}`;
+  const dup = duplicateColumns(fields);
+  return dup.length ? `duplicated column(s): ${dup.join(', ')} (which copy is meant?)` : undefined;
+};
+
+/** A plain decimal number: sign, digits, point, exponent. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A strict decimal number: rejects '', 'abc', '1.2.3' (Number('') is 0, which would hide an
+ * empty cell) and the other spellings Number() accepts — '0x1', '0b1', '0o7', 'Infinity' — which
+ * no label format means.
+ */
 export const parseNumber = (s: string | undefined): number | undefined => {
   if (s === undefined) return undefined;
   const t = s.trim();
-  if (t === '') return undefined;
+  if (!DECIMAL.test(t)) return undefined;
   const v = Number(t);
   return Number.isFinite(v) ? v : undefined;
 };

@@ -12,6 +12,8 @@ export type DataErrorTag =
   | 'InvalidLabel' // the format's own "invalid" marker (AffectNet -2, Aff-Wild2 -5): skipped, counted
   | 'SchemaMismatch' // JSON that does not match the AFEW-VA schema, or a malformed line
   | 'EmptyIdentity' // an identity (clip, video) with no usable frame
+  | 'OutsideRoot' // an image path that leaves the data root (allowed only on request)
+  | 'EmptySplit' // a train or held-out split with no image left: metrics over it would be meaningless
   | 'Excluded' // a valid record the caller's filter leaves out (e.g. AffectNet expression 10, no face): counted
   | 'Unreadable'; // a file or directory that cannot be opened at all
 

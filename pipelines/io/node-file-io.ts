@@ -1,6 +1,7 @@
 /** The checkpoint module's injected file IO, on node:fs (writes are fsynced before the caller's rename). */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { assertReplaceable } from './output-target.js';
 import type { FileIO } from '../../lib/checkpoint/checkpoint.js';
 
 export const nodeFileIO: FileIO = {
@@ -15,5 +16,8 @@ export const nodeFileIO: FileIO = {
       await h.close();
     }
   },
-  rename: (from, to) => fs.rename(from, to),
+  rename: async (from, to) => {
+    assertReplaceable(to);
+    await fs.rename(from, to);
+  },
 };

@@ -9,7 +9,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as path from 'node:path';
 import { Rng } from '../../lib/rng/rng.js';
-import { mergeSummaries, type DataError, type SkipSummary } from '../data/data-error.js';
+import { dataError, mergeSummaries, type DataError, type SkipSummary } from '../data/data-error.js';
 import type { FaceRecord } from '../data/face-record.js';
 import { loadBatches } from '../data/batch-loader.js';
 import { DecodePool } from '../data/images/decode-pool.js';
@@ -36,7 +36,11 @@ export interface DataSpec {
   readonly synth: { readonly identities: number; readonly heldOut: number; readonly frames: number; readonly band?: BandName; readonly style?: StyleName };
   readonly heldOutFraction: number;
   readonly badRecords: 'error' | 'skip';
+  /** Image paths in a CSV may leave the data root (default: a record that does is refused). */
+  readonly allowOutsideRoot?: boolean;
 }
+
+export type Split = 'train' | 'held-out';
 
 export interface RunData {
   readonly train: ImageSet;
@@ -49,7 +53,7 @@ export interface RunData {
 const synthRenderSize = (size: number) => (size <= 64 && 64 % size === 0 ? 64 : size);
 
 const streamFor = (d: DataSpec): (() => RecordStream) => {
-  const common = { onBadRecord: d.badRecords } as const;
+  const common = { onBadRecord: d.badRecords, allowOutsideRoot: d.allowOutsideRoot === true } as const;
   const p = d.path!;
   switch (d.source) {
     case 'generic-csv':
@@ -107,7 +111,21 @@ const decodeAll = async (records: readonly FaceRecord[], size: number, policy: '
   }
 };
 
-export const loadRunData = async (d: DataSpec): Promise<E.Either<DataError, RunData>> => {
+/**
+ * Loads a run's data; a split the caller needs (`need`, default both) that ends up with no image
+ * is an `EmptySplit` error, never a metric over nothing.
+ */
+export const loadRunData = async (d: DataSpec, need: readonly Split[] = ['train', 'held-out']): Promise<E.Either<DataError, RunData>> => {
+  const r = await loadSplits(d);
+  if (E.isLeft(r)) return r;
+  for (const split of need) {
+    const set = split === 'train' ? r.right.train : r.right.heldOut;
+    if (set.count === 0) return E.left(dataError('EmptySplit', d.path ?? '<synthetic>', `the ${split} split has no images (${r.right.description})`));
+  }
+  return r;
+};
+
+const loadSplits = async (d: DataSpec): Promise<E.Either<DataError, RunData>> => {
   if (d.source === 'synthetic') {
     const ds = synthesizeInMemory({ seed: d.seed, identities: d.synth.identities, heldOut: d.synth.heldOut, frames: d.synth.frames, size: synthRenderSize(d.size), band: d.synth.band, style: d.synth.style });
     const regime = d.synth.band || d.synth.style ? `, regime band=${ds.options.band} style=${ds.options.style}` : '';

@@ -13,7 +13,9 @@ import { describeCheckpointError } from '../../lib/checkpoint/errors.js';
 import { decodeSafetensors } from '../../lib/checkpoint/safetensors.js';
 import { disposeTree } from '../../lib/nn/tree.js';
 import { Rng } from '../../lib/rng/rng.js';
-import type { ElimConfig } from '../config.js';
+import { makeConfig, validateConfig, type ElimConfig } from '../config.js';
+import { formatElimError, invalidConfig } from '../errors.js';
+import { checkModelSpec, checkRunShape, formatProblem } from '../limits.js';
 import { fetchBytes, type FetchBytesOptions } from '../io/fetch-bytes.js';
 import { phasesFor, type Method } from './elim-objective.js';
 import { buildModel, initModel, type Model, type ModelSpec, type ModelTensors } from './model.js';
@@ -30,15 +32,25 @@ export const loadTrainedModelFromBytes = (bytes: Uint8Array, backend: Backend, n
   const header = decodeSafetensors(bytes);
   if (E.isLeft(header)) return E.left(`${name}: ${describeCheckpointError(header.left)}`);
   const meta = header.right.metadata;
-  let spec: ModelSpec;
+  let rawSpec: unknown;
   let config: { method: Method; elim: ElimConfig };
   try {
-    spec = JSON.parse(meta['user.modelSpec'] ?? 'null') as ModelSpec;
+    rawSpec = JSON.parse(meta['user.modelSpec'] ?? 'null');
     config = JSON.parse(meta['user.config'] ?? 'null') as { method: Method; elim: ElimConfig };
-    if (!spec || !config) throw new Error('missing');
+    if (!rawSpec || !config || typeof config !== 'object') throw new Error('missing');
   } catch {
     return E.left(`${name} is not an elim-ts training checkpoint (its metadata lacks the model description)`);
   }
+  // the metadata is checked like command-line options before a model is built from it
+  const checked = checkModelSpec(rawSpec);
+  if (E.isLeft(checked)) return E.left(`${name}: metadata modelSpec ${formatProblem(checked.left)}`);
+  const spec: ModelSpec = checked.right;
+  if (config.method !== 'elim' && config.method !== 'baseline') return E.left(`${name}: metadata config.method must be elim or baseline; got ${JSON.stringify(config.method)}`);
+  const elim = config.elim && typeof config.elim === 'object' ? validateConfig(makeConfig(config.elim)) : E.left(invalidConfig('config', 'elim', 'missing'));
+  if (E.isLeft(elim)) return E.left(`${name}: metadata config ${formatElimError(elim.left)}`);
+  const shape = checkRunShape({ model: spec, elim: elim.right, batch: { identities: Infinity, perIdentity: Infinity } });
+  if (E.isLeft(shape)) return E.left(`${name}: metadata config ${formatProblem(shape.left)}`);
+  config = { method: config.method, elim: elim.right };
   const extras = phasesFor(config.method, config.elim, backend, spec.latent, 0).extras;
   const model = buildModel(spec, extras);
   const fresh = initModel(model, Rng.fromSeed(0));
@@ -53,7 +65,7 @@ export const loadTrainedModelFromBytes = (bytes: Uint8Array, backend: Backend, n
     state: new Map(decoded.right.state),
     step: decoded.right.step,
     method: config.method,
-    seed: Number(meta['user.seed'] ?? 0),
+    seed: Number.isSafeInteger(Number(meta['user.seed'])) ? Number(meta['user.seed']) : 0,
   });
 };
 

@@ -19,6 +19,7 @@ import { evaluateSet, type Evaluation, type VaMetrics } from './evaluate.js';
 import type { ImageSet } from './image-set.js';
 import { loadRunData, type DataSpec, type RunData } from './load-data.js';
 import { train, type TrainResult } from './trainer.js';
+import { readCheckpointHeader, resumeProblem } from './resume-check.js';
 
 export interface RunOutputs {
   readonly dir: string;
@@ -63,6 +64,15 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
   events.emit({ event: 'data', description: d.description, train: d.train.count, heldOut: d.heldOut.count, skipped: d.skipped });
   if (d.skipped && d.skipped.total > 0) events.warn(`${d.skipped.total} records skipped: ${JSON.stringify(d.skipped.byReason)}`);
 
+  const checkpointPath = path.join(dir, 'checkpoint.safetensors');
+  const metadata = { label: o.label ?? spec.method, config: JSON.stringify({ method: spec.method, elim: spec.elim, settings: spec.settings }) };
+  if (spec.resume) {
+    // refuse a foreign checkpoint before config.json is rewritten under it
+    const header = await readCheckpointHeader(checkpointPath);
+    if (E.isLeft(header)) return E.left({ _tag: 'RunError', stage: 'train', message: `cannot resume: ${header.left}` });
+    const refused = resumeProblem(header.right.step, header.right.user, { steps: spec.settings.steps, metadata: { ...metadata, seed: String(spec.settings.seed) } });
+    if (refused) return E.left({ _tag: 'RunError', stage: 'train', message: `cannot resume from ${checkpointPath}: ${refused}` });
+  }
   const configJson = {
     command: o.label ?? 'train',
     options: o.resolved,
@@ -85,10 +95,10 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
     train: d.train,
     validation: d.heldOut,
     events,
-    checkpointPath: path.join(dir, 'checkpoint.safetensors'),
+    checkpointPath,
     resume: spec.resume,
     control: o.control,
-    metadata: { label: o.label ?? spec.method, config: JSON.stringify({ method: spec.method, elim: spec.elim, settings: spec.settings }) },
+    metadata,
   });
   if (E.isLeft(trained)) return E.left({ _tag: 'RunError', stage: 'train', message: trained.left.message });
   const r = trained.right;
@@ -143,7 +153,8 @@ const predictionsCsv = (set: ImageSet, preds: Float32Array): string =>
     .concat(set.sources.map((s, i) => `${csvField(s)},${csvField(set.identities[i])},${set.labels[2 * i]},${set.labels[2 * i + 1]},${preds[2 * i]},${preds[2 * i + 1]}`))
     .join('\n') + '\n';
 
-export const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+/** One CSV field (RFC 4180): quoted when it holds a comma, a quote, or a line break of either kind. */
+export const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 const writeRunPlots = async (dir: string, r: TrainResult, d: RunData, evHeld: Evaluation, method: string): Promise<PlotLink[]> => {
   const keys = [...new Set(r.history.flatMap((h) => Object.keys(h.terms)))].filter((k) => !/warmup$/.test(k));

@@ -31,6 +31,7 @@ import { buildModel, initModel, nextModelState, type Model, type ModelSpec, type
 import type { Phase } from './objective.js';
 import { makeOptimizer, type OptimizerSettings } from './optimizer-settings.js';
 import { stepStreams } from './step-rng.js';
+import { resumeProblem } from './resume-check.js';
 
 export interface TrainSettings {
   readonly model: ModelSpec;
@@ -118,6 +119,8 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
     ({ params, state } = { params: new Map(loaded.right.params), state: new Map(loaded.right.state) });
     optState = loaded.right.optimizer!;
     start = loaded.right.step;
+    const refused = resumeProblem(start, loaded.right.metadata ?? {}, { steps: s.steps, metadata: metadataFor(inp) });
+    if (refused) return E.left({ _tag: 'CheckpointError', message: `cannot resume from ${inp.checkpointPath}: ${refused}` });
     events.emit({ event: 'resume', step: start, checkpoint: inp.checkpointPath });
   }
 

@@ -15,6 +15,9 @@
  * their mean, std, standard error and t = mean / se); `elim` is the first variant. `--reuse`
  * takes a finished run folder whose config matches instead of training it again.
  */
+import { checkSeedList, formatProblem } from '../../limits.js';
+import { installStopSignals, type StopControl } from '../stop-control.js';
+import { acquireRunLock } from '../../io/run-lock.js';
 import * as E from 'fp-ts/lib/Either.js';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
@@ -142,10 +145,14 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   if (typeof parsed === 'number') return parsed;
   const parsedSeeds = parseSeeds(parsed.options.seeds as string[]);
   if (E.isLeft(parsedSeeds)) return usageError(`elim compare: ${parsedSeeds.left}`);
-  const seeds = parsedSeeds.right;
+  const checked = checkSeedList(parsedSeeds.right.map(String));
+  if (E.isLeft(checked)) return usageError(`elim compare: --${formatProblem(checked.left)}`);
+  const seeds = checked.right;
   const base = runSpecFrom({ ...parsed.options, method: 'elim', seed: seeds[0], resume: false });
   if (E.isLeft(base)) return usageError(`elim compare: ${base.left.message}`);
   const out = base.right.out;
+  const lock = acquireRunLock(out);
+  if (E.isLeft(lock)) return usageError(`elim compare: ${lock.left}`);
   const events = createEventSink({ logFile: path.join(out, 'events.jsonl') });
   let backend;
   try {
@@ -153,12 +160,8 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   } catch (err) {
     return failure((err as Error).message);
   }
-  const control = { stop: false };
-  const onSigint = () => {
-    if (control.stop) process.exit(130);
-    control.stop = true;
-  };
-  process.on('SIGINT', onSigint);
+  const control: StopControl = { stop: false };
+  const uninstallSignals = installStopSignals(control);
   let variants: Array<{ name: string; overrides: Record<string, unknown>; options: ParsedOptions }> = [{ name: 'elim', overrides: {}, options: parsed.options }];
   if (typeof parsed.options.variants === 'string') {
     const loaded = await loadConfigFile(parsed.options.variants);
@@ -181,7 +184,9 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   const records: Record<string, RunRecord[]> = Object.fromEntries([['baseline', []], ...variants.map((v) => [v.name, []])]);
   try {
     for (const seed of seeds) {
-      const dataSpec = dataSpecFrom(parsed.options, base.right.settings.model.inputSize, seed);
+      const checkedData = dataSpecFrom(parsed.options, base.right.settings.model.inputSize, seed);
+      if (E.isLeft(checkedData)) return usageError(`elim compare: ${checkedData.left.message}`);
+      const dataSpec = checkedData.right;
       let data: Awaited<ReturnType<typeof loadRunData>> | null = null;
       const jobs = [{ name: 'baseline', method: 'baseline' as const, options: parsed.options }, ...variants.map((v) => ({ name: v.name, method: 'elim' as const, options: v.options }))];
       for (const job of jobs) {
@@ -215,7 +220,8 @@ export const run = async (argv: readonly string[]): Promise<number> => {
       }
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    uninstallSignals();
+    lock.right.release();
   }
   const heldOf = (r: RunRecord) => averageLast(r.validations, averageN, r.heldOut);
   const first = variants[0].name;

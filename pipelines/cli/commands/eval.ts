@@ -7,16 +7,18 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { CommandSpec } from '../args.js';
+import { camel, type CommandSpec, type ParsedOptions } from '../args.js';
 import { failure, parseCommand, usageError } from '../command.js';
-import { dataSpecFrom } from '../data-options.js';
+import { dataSpecFrom, dataSpecOver } from '../data-options.js';
 import { DATA_OPTIONS } from '../train-options.js';
 import { fmtMetrics } from '../format.js';
 import { writeJsonAtomic } from '../../io/atomic.js';
+import { outputFileProblem } from '../../io/output-target.js';
 import { formatDataError } from '../../data/data-error.js';
 import { evaluateSet } from '../../train/evaluate.js';
-import { loadRunData, type DataSpec } from '../../train/load-data.js';
+import { loadRunData, type DataSpec, type Split } from '../../train/load-data.js';
 import { openCheckpoint } from '../open-checkpoint.js';
+import { LIMITS } from '../../limits.js';
 
 export const spec: CommandSpec = {
   name: 'eval',
@@ -28,7 +30,7 @@ export const spec: CommandSpec = {
     { name: 'split', kind: 'enum', choices: ['held-out', 'train', 'all'], default: 'held-out', help: 'which identities to evaluate' },
     { name: 'out', kind: 'string', help: 'also write the metrics as JSON here' },
     { name: 'backend', kind: 'enum', choices: ['auto', 'cpu', 'gpujs'], default: 'auto', help: 'compute backend' },
-    { name: 'seed', kind: 'int', help: "data seed (synthetic draw / identity split); default: the run's" },
+    { name: 'seed', kind: 'int', min: LIMITS.seed.min, max: LIMITS.seed.max, help: "data seed (synthetic draw / identity split); default: the run's" },
     ...DATA_OPTIONS.map((o) => ({ ...o, default: undefined, help: `${o.help} (default: as trained)` })),
   ],
 };
@@ -54,14 +56,20 @@ export const run = async (argv: readonly string[]): Promise<number> => {
     return opened.left.code;
   }
   const { backend, model: m } = opened.right;
+  if (typeof o.out === 'string') {
+    const target = outputFileProblem(o.out, [o.checkpoint as string, ...(typeof o.dataPath === 'string' ? [o.dataPath] : [])]);
+    if (target) return usageError(`elim eval: ${target}`);
+  }
   const trained = trainedDataSpec(o.checkpoint as string);
-  const defaults: Record<string, unknown> = Object.fromEntries(DATA_OPTIONS.map((d) => [d.name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), d.default]));
-  const merged = { ...defaults, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
   const seed = (o.seed as number | undefined) ?? trained?.seed ?? m.seed;
-  const given = DATA_OPTIONS.some((d) => o[d.name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] !== undefined);
-  const dataSpec: DataSpec = trained && !given ? { ...trained, seed, size: m.model.spec.inputSize } : dataSpecFrom(merged as typeof o, m.model.spec.inputSize, seed);
-  if (dataSpec.source !== 'synthetic' && !dataSpec.path) return usageError(`elim eval: --data ${dataSpec.source} needs --data-path`);
-  const data = await loadRunData(dataSpec);
+  // only the data options actually given override what the run was trained on
+  const given: ParsedOptions = Object.fromEntries(DATA_OPTIONS.map((d) => camel(d.name)).filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+  const defaults: ParsedOptions = Object.fromEntries(DATA_OPTIONS.filter((d) => d.default !== undefined).map((d) => [camel(d.name), d.default!]));
+  if (!trained && given.data === undefined) return usageError(`elim eval: no readable config.json beside ${String(o.checkpoint)} to say what the run was trained on: name the data with --data (and --data-path)`);
+  const dataSpec = trained ? dataSpecOver(trained, given, m.model.spec.inputSize, seed) : dataSpecFrom({ ...defaults, ...given }, m.model.spec.inputSize, seed);
+  if (E.isLeft(dataSpec)) return usageError(`elim eval: ${dataSpec.left.message}`);
+  const need: Split[] = o.split === 'train' ? ['train'] : o.split === 'all' ? ['train', 'held-out'] : ['held-out'];
+  const data = await loadRunData(dataSpec.right, need);
   if (E.isLeft(data)) return failure(formatDataError(data.left));
   const sets = o.split === 'train' ? [['train', data.right.train] as const] : o.split === 'all' ? [['train', data.right.train] as const, ['held-out', data.right.heldOut] as const] : [['held-out', data.right.heldOut] as const];
   const report: Record<string, unknown> = { checkpoint: o.checkpoint, step: m.step, method: m.method, data: data.right.description };

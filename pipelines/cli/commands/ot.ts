@@ -1,5 +1,7 @@
 /** `elim ot`: entropic OT problems as JSON on stdin -> plans, potentials and shifts on stdout. */
+import * as E from 'fp-ts/lib/Either.js';
 import type { CommandSpec } from '../args.js';
+import { LIMITS } from '../../limits.js';
 import { parseCommand } from '../command.js';
 import { runJsonCommand } from '../stdin-json.js';
 import { runOtJson } from '../../../lib/ot/interop.js';
@@ -17,5 +19,18 @@ export const spec: CommandSpec = {
 export const run = async (argv: readonly string[]): Promise<number> => {
   const parsed = await parseCommand(spec, argv);
   if (typeof parsed === 'number') return parsed;
-  return runJsonCommand('ot', runOtJson);
+  return runJsonCommand('ot', (input) => {
+    const capped = iterationCapProblem(input);
+    return capped ? E.left({ message: capped }) : runOtJson(input);
+  });
+};
+
+/** The Sinkhorn iteration cap (pipelines/limits.ts), checked before the solver allocates its per-iteration trace. */
+export const iterationCapProblem = (input: unknown): string | undefined => {
+  const list = Array.isArray(input) ? input : [input];
+  for (let k = 0; k < list.length; k++) {
+    const it = (list[k] as { iterations?: unknown } | null)?.iterations;
+    if (typeof it === 'number' && it > LIMITS.otIterations.max) return `${Array.isArray(input) ? `[${k}].` : ''}iterations: at most ${LIMITS.otIterations.max}, got ${it}`;
+  }
+  return undefined;
 };

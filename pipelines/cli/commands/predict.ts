@@ -7,7 +7,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CommandSpec } from '../args.js';
-import { failure, parseCommand } from '../command.js';
+import { failure, parseCommand, usageError } from '../command.js';
+import { outputFileProblem } from '../../io/output-target.js';
 import { imageInputs, InputError } from '../image-inputs.js';
 import { loadBatches } from '../../data/batch-loader.js';
 import { DecodePool } from '../../data/images/decode-pool.js';
@@ -43,6 +44,9 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   }
   const { backend, model: m } = opened.right;
   const out = o.out as string;
+  // before any work: a folder, device or input as --out would lose it all at the final rename
+  const target = outputFileProblem(out, [o.checkpoint as string, ...parsed.positionals.filter((p) => !/[*?]/.test(p))]);
+  if (target) return usageError(`elim predict: ${target}`);
   await fs.mkdir(path.dirname(path.resolve(out)), { recursive: true });
   const tmp = path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.${process.pid}.tmp`);
   const file = await fs.open(tmp, 'w');
@@ -63,6 +67,7 @@ export const run = async (argv: readonly string[]): Promise<number> => {
           return;
         }
         const b = step.value;
+        if (b.indices.length === 0) continue; // every image of this batch was unreadable (counted as skipped)
         const y = predictImages(m, b.x, b.indices.length, backend).predictions;
         const lines = b.indices.map((rec, j) => `${csvField(records[rec].source as string)},${y[2 * j]},${y[2 * j + 1]}`);
         await file.write(lines.join('\n') + '\n');

@@ -13,6 +13,10 @@ import type { DataErrorTag } from '../data-error.js';
 import type { InMemoryImage } from '../face-record.js';
 import type { SampleTransform } from './sample-transform.js';
 import { decodeWorkerSource } from './decode-worker-source.js';
+import { LIMITS } from '../../limits.js';
+
+/** What the workers enforce before decoding (pipelines/limits.ts). */
+const IMAGE_LIMITS = { imagePixels: LIMITS.imagePixels, imageBytes: LIMITS.imageBytes, boxFactor: LIMITS.boxFactor };
 
 export interface RenderJob {
   /** Position in the batch. */
@@ -23,7 +27,7 @@ export interface RenderJob {
 
 export interface RenderFailure {
   readonly slot: number;
-  readonly tag: Extract<DataErrorTag, 'MissingImage' | 'CorruptImage'>;
+  readonly tag: Extract<DataErrorTag, 'MissingImage' | 'CorruptImage' | 'OutOfRange'>;
   readonly message: string;
 }
 
@@ -47,7 +51,7 @@ export class DecodePool {
     const source = decodeWorkerSource();
     const url = jimpUrl();
     this.workers = Array.from({ length: Math.max(1, size) }, () => {
-      const w = new Worker(source, { eval: true, workerData: { jimpUrl: url } });
+      const w = new Worker(source, { eval: true, workerData: { jimpUrl: url, limits: IMAGE_LIMITS } });
       w.on('message', (m: { id: number; failures: RenderFailure[] }) => {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);

@@ -13,10 +13,10 @@
 import * as path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { dataError, type DataError } from '../data-error.js';
-import { csvRows, headerIndex, missingColumns, parseNumber } from '../csv-lines.js';
+import { csvRows, headerIndex, headerProblem, parseNumber } from '../csv-lines.js';
 import { BadRecords, type RecordStream } from '../record-stream.js';
 import type { FaceRecord } from '../face-record.js';
-import { checkVa, missingImage, unreadable, type CommonLoaderOptions } from './loader-common.js';
+import { checkVa, missingImage, outsideRoot, unreadable, type CommonLoaderOptions } from './loader-common.js';
 
 export interface AffectNetOptions extends CommonLoaderOptions {
   readonly csv: string;
@@ -53,8 +53,8 @@ export async function* loadAffectNet(o: AffectNetOptions): RecordStream {
       if (!col) {
         col = headerIndex(fields);
         const need = byAge ? [...AFFECTNET_COLUMNS, 'age'] : AFFECTNET_COLUMNS;
-        const missing = missingColumns(col, need);
-        if (missing.length) return E.left(dataError('MissingColumn', o.csv, `missing column(s): ${missing.join(', ')}`, line));
+        const problem = headerProblem(fields, need);
+        if (problem) return E.left(dataError('MissingColumn', o.csv, problem, line));
         continue;
       }
       const get = (name: string) => fields[col!.get(name.toLowerCase())!] ?? '';
@@ -104,6 +104,8 @@ const parseRow = async (
     if (age < 0 || age > 130) return dataError('OutOfRange', file, `age ${age} outside 0-130`, line);
   }
   if (rel === '') return dataError('SchemaMismatch', file, 'empty subDirectory_filePath', line);
+  const outside = outsideRoot(root, rel, o, file, line);
+  if (outside) return outside;
   const source = path.resolve(root, rel);
   if (o.checkImages !== false) {
     const missing = await missingImage(source, file, line);

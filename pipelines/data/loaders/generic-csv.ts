@@ -6,9 +6,9 @@
 import * as path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { dataError } from '../data-error.js';
-import { csvRows, headerIndex, missingColumns, parseNumber } from '../csv-lines.js';
+import { csvRows, headerIndex, headerProblem, parseNumber } from '../csv-lines.js';
 import { BadRecords, type RecordStream } from '../record-stream.js';
-import { checkVa, missingImage, unreadable, type CommonLoaderOptions } from './loader-common.js';
+import { checkVa, missingImage, outsideRoot, unreadable, type CommonLoaderOptions } from './loader-common.js';
 
 export interface GenericCsvOptions extends CommonLoaderOptions {
   readonly csv: string;
@@ -26,9 +26,9 @@ export async function* loadGenericCsv(o: GenericCsvOptions): RecordStream {
     for await (const { line, fields } of csvRows(o.csv)) {
       if (!col) {
         col = headerIndex(fields);
-        const missing = missingColumns(col, GENERIC_COLUMNS);
-        // A header without the needed columns makes every row unusable: always an error.
-        if (missing.length) return E.left(dataError('MissingColumn', o.csv, `missing column(s): ${missing.join(', ')}`, line));
+        // A header without the needed columns (or with two of one) makes every row unusable: always an error.
+        const unusable = headerProblem(fields, GENERIC_COLUMNS);
+        if (unusable) return E.left(dataError('MissingColumn', o.csv, unusable, line));
         continue;
       }
       const rel = (fields[col.get('path')!] ?? '').trim();
@@ -37,6 +37,7 @@ export async function* loadGenericCsv(o: GenericCsvOptions): RecordStream {
       const problem =
         (rel === '' ? dataError('SchemaMismatch', o.csv, 'empty path', line) : undefined) ??
         checkVa(v, a, rawV, rawA, 1, o.csv, line) ??
+        outsideRoot(root, rel, o, o.csv, line) ??
         (o.checkImages === false ? undefined : await missingImage(path.resolve(root, rel), o.csv, line));
       if (problem) {
         const stop = bad.reject(problem);
