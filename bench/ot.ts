@@ -191,8 +191,13 @@ const main = () => {
   const gk = primitive(gpujs, true);
   const gname = `gpujs-primitive(${gpujs.kernelClass})`;
   const rows: ResultRow[] = [];
-  const notes: string[] = [`gpujs primitive: mode ${gpujs.mode}, kernel class ${gpujs.kernelClass}${gpujs.renderer ? ` on ${gpujs.renderer}` : ''} (float32; its 'converge' tolerance is 1e-6; a converged problem keeps its u on the device, and the loop reads its 3P-value state every 16 iterations to stop once none is active)`,
-    'primitive rows: one Backend.sinkhornBatched call on handles uploaded beforehand (the transport stage builds them on the backend), outputs released; the gpujs row includes reading its [P, 2] stats back', "'converge' runs guard-free (the release guard never reaches a fixed point); 'fixed5' uses the release guard 1e-6", 'lambda = 5, cosine cost, mean-dot relevance, P = 9 pairs; microseconds per pair = median time of one P-pair call / P'];
+  const gpuWhere = `mode ${gpujs.mode}, kernel class ${gpujs.kernelClass}${gpujs.renderer ? ` on ${gpujs.renderer}` : ''}`;
+  const notes: string[] = [
+    `gpujs primitive: ${gpuWhere} (float32; its 'converge' tolerance is 1e-6; a converged problem keeps its u on the device, and the loop reads its 3P-value state every 16 iterations to stop once none is active)`,
+    'primitive rows: one Backend.sinkhornBatched call on handles uploaded beforehand (the transport stage builds them on the backend), outputs released; the gpujs row includes reading its [P, 2] stats back',
+    "'converge' runs guard-free (the release guard never reaches a fixed point); 'fixed5' uses the release guard 1e-6",
+    'lambda = 5, cosine cost, mean-dot relevance, P = 9 pairs; microseconds per pair = median time of one P-pair call / P',
+  ];
   const engines: Array<[string, (ps: OtProblem[], o: ResolvedOptions) => void]> = [
     ['ts-scaling', (ps, o) => ps.forEach((p) => must(runScaling(p, o)))],
     ['ts-log', (ps, o) => ps.forEach((p) => must(runLog(p, o)))],

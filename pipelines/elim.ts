@@ -54,11 +54,10 @@ const branchFor = (input: StepInput, b: BatchPart, firstOfTwo: boolean): RE.Read
 
 /**
  * One debug line per step (outcome, number of transport problems), a warning when a pair fell
- * back to uniform weights. The solver's stats stay on the backend (reading them is a round trip
- * per step): lib/ot readBatchStats(out.transport.stats) where they are wanted.
+ * back to uniform weights. Nothing is read back for it (the solver's stats stay on the backend).
  */
 const logStep = (env: Env, out: StepOutput): StepOutput => {
-  env.logger.log('debug', 'elim step', { outcome: out.outcome, problems: out.transport?.stats.shape[0] });
+  env.logger.log('debug', 'elim step', { outcome: out.outcome, problems: out.transport?.problems });
   if (out.transport?.uniformFallbacks) env.logger.log('warn', 'relevance weights had zero mass: uniform weights used', { pairs: out.transport.uniformFallbacks });
   return out;
 };

@@ -24,7 +24,12 @@ interface Batch {
 /** P problems of one shape; weights in [0.05, 1] (some exactly 0 when `zeros`), costs in [0, 2]. */
 const batch = (o: { maxP: number; maxN: number; lambda: fc.Arbitrary<number>; T: fc.Arbitrary<number>; tolerance: fc.Arbitrary<number>; guard: fc.Arbitrary<number> }) =>
   fc
-    .record({ count: fc.integer({ min: 1, max: o.maxP }), n: fc.integer({ min: 1, max: o.maxN }), m: fc.integer({ min: 1, max: o.maxN }), lambda: o.lambda, iterations: o.T, tolerance: o.tolerance, guard: o.guard })
+    .record({
+      count: fc.integer({ min: 1, max: o.maxP }),
+      n: fc.integer({ min: 1, max: o.maxN }),
+      m: fc.integer({ min: 1, max: o.maxN }),
+      ...{ lambda: o.lambda, iterations: o.T, tolerance: o.tolerance, guard: o.guard },
+    })
     .chain((attrs) =>
       fc.record({
         attrs: fc.constant(attrs),

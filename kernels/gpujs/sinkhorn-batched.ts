@@ -68,7 +68,8 @@ const stateStep = (rt: Runtime, state: GpuHandle, u: GpuHandle, uOld: GpuHandle,
 
 /** A problem still active (in the state before the step) takes the new u, the others keep theirs. */
 const keepStopped = (rt: Runtime, state: GpuHandle, u: GpuHandle, uOld: GpuHandle, t: SinkhornAttrs): GpuHandle => {
-  const s = `  const p = ${idiv('j', t.n)};\n` + readFlat('act', 'st', 'p * 3 + 2', state) + readFlat('un', 'uN', 'j', u) + readFlat('uo', 'uP', 'j', uOld) + '  if (act > 0.0) { return un; }\n  return uo;';
+  let s = `  const p = ${idiv('j', t.n)};\n` + readFlat('act', 'st', 'p * 3 + 2', state);
+  s += readFlat('un', 'uN', 'j', u) + readFlat('uo', 'uP', 'j', uOld) + '  if (act > 0.0) { return un; }\n  return uo;';
   return rt.run(['st', 'uN', 'uP'], s, t.count * t.n, [state, u, uOld]);
 };
 

@@ -30,9 +30,15 @@ export interface BranchInput {
   readonly streams: StepStreams;
 }
 
+/**
+ * What a step says about its transport, known without a readback. The solver's per-problem
+ * iterations and convergence stay on the backend with the plans (the transport stage's
+ * `stats`, read with lib/ot readBatchStats where they are wanted); keeping no tensor here also
+ * means a caller that keeps the step output holds no extra device buffer.
+ */
 export interface TransportSummary {
-  /** [P, 2] on the backend: iterations run, last relative change of u (lib/ot readBatchStats reads it). */
-  readonly stats: Tensor;
+  /** Anchor-vs-target problems solved (targets). */
+  readonly problems: number;
   readonly uniformFallbacks: number;
 }
 
@@ -90,7 +96,7 @@ export const elimBranch = (input: BranchInput): RE.ReaderEither<Env, ElimError, 
           outcome,
           state: projected.state,
           predictions,
-          transport: matched.transport && { stats: matched.transport.stats, uniformFallbacks: matched.transport.uniformFallbacks },
+          transport: matched.transport && { problems: matched.transport.sizes.length, uniformFallbacks: matched.transport.uniformFallbacks },
           used: { anchor, targets },
         })),
       );
