@@ -9,7 +9,7 @@
  * overhead (a chain of tiny adds, no read between) and the reads a training step makes.
  * Without a GPU, Dawn runs on SwiftShader (software Vulkan): only the ratios mean anything.
  *
- * Env: BENCH_QUICK=1 (small sizes, 1 rep), BENCH_BATCH (AL64 batch, default 64; quick 4),
+ * Env: BENCH_QUICK=1 (small sizes, 1 rep, no matmul 1024), BENCH_BATCH (AL64 batch, default 64; quick 4),
  * BENCH_CONV_BATCH (default 64; quick 4), VK_ICD_FILENAMES (else SwiftShader where installed).
  * Writes bench/results/webgpu.json (+ .meta.json).
  */
@@ -49,10 +49,11 @@ const BATCH = Number(process.env.BENCH_BATCH ?? (quick ? 4 : 64));
 const CONV_BATCH = Number(process.env.BENCH_CONV_BATCH ?? (quick ? 4 : 64));
 const PLAN = quick ? { warmup: 1, reps: 1 } : { warmup: 1, reps: 3 };
 
+// BENCH_QUICK drops matmul 1024: on SwiftShader (software) it alone takes minutes per engine
 const SPECS: KernelSpec[] = [
   { kind: 'matmul', n: 256 },
   { kind: 'matmul', n: 512 },
-  { kind: 'matmul', n: 1024 },
+  ...(quick ? [] : [{ kind: 'matmul', n: 1024 } as const]),
   { kind: 'conv2d-fwd', N: CONV_BATCH, C: 128, O: 128, H: 16, W: 16, K: 3, pad: 1 },
 ];
 
@@ -195,9 +196,14 @@ const main = async (): Promise<void> => {
   rows.push({ workload: 'per-op host overhead', engine: 'gpujs-webgpu', metric: 'us', value: overhead, unit: 'µs' });
 
   const oursK: Array<[KernelSpec, Timing]> = [];
-  for (const s of SPECS) oursK.push([s, await oursKernel(ours, s)]);
+  for (const s of SPECS) {
+    oursK.push([s, await oursKernel(ours, s)]);
+    console.log(`  gpujs-webgpu ${specName(s)}: ${oursK.at(-1)![1].medianMs.toFixed(1)} ms`);
+  }
   const oursTrain = await oursAl64(ours, 'baseline');
+  console.log(`  gpujs-webgpu AL64 step b${BATCH}: ${oursTrain.t.medianMs.toFixed(0)} ms`);
   const oursInfer = await oursAl64(ours, 'infer');
+  console.log(`  gpujs-webgpu AL64 inference b${BATCH}: ${oursInfer.t.medianMs.toFixed(0)} ms`);
   console.log(`gpujs-webgpu reads per training step: ${oursTrain.readsPerStep} (the logged loss)`);
   ours.destroy();
 
@@ -206,6 +212,7 @@ const main = async (): Promise<void> => {
   else console.log(`tfjs-webgpu adapter: ${JSON.stringify(await adapterOf(tf))}`);
   for (const [s, t] of oursK) {
     const peer = typeof tf === 'string' ? null : await tfjsKernel(tf, s);
+    if (peer) console.log(`  tfjs-webgpu ${specName(s)}: ${peer.medianMs.toFixed(1)} ms`);
     const [g, p] = [gflops(specFlops(s), t.medianMs), peer ? gflops(specFlops(s), peer.medianMs) : null];
     table.push([specName(s), g, p, p ? g / p : null]);
     rows.push({ workload: specName(s), engine: 'gpujs-webgpu', metric: 'gflops', value: g, unit: 'GFLOP/s' });

@@ -50,6 +50,7 @@ if [ -z "${VK_ICD_FILENAMES:-}" ] && ldconfig -p 2>/dev/null | grep -q 'libGLX_n
 fi
 say "VK_ICD_FILENAMES=${VK_ICD_FILENAMES:-(none found: Dawn searches the default loader paths)}"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
+export ELIM_VULKAN_SYSTEM=1 # never SwiftShader here: the adapter printed must be the real one
 command -v vulkaninfo >/dev/null && timeout 20 vulkaninfo --summary 2>/dev/null | grep -E 'deviceName|driverName|apiVersion' | sed 's/^/[gpu-check] vulkaninfo: /'
 
 say "WebGPU mode: bench/webgpu.ts (adapter lines first)"
