@@ -24,7 +24,7 @@
  * Inputs, labels, weights and dropout masks come from a small deterministic generator.
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
-import { timeSync, type Timing } from '../lib/timing.js';
+import { timeAsync, timeSync, type Timing } from '../lib/timing.js';
 import { loadTfjs } from './tfjs-kernels.js';
 import { registerTfjsWebgl } from './tfjs-webgl.js';
 
@@ -32,7 +32,8 @@ type Tf = Awaited<ReturnType<typeof loadTfjs>>;
 type Tensor = TfCore.Tensor;
 
 export interface TfjsTrainOptions {
-  readonly backend: 'wasm' | 'cpu' | 'webgl';
+  /** 'webgpu' (bench/webgpu.ts) reads with `await data()`: its dataSync needs a canvas Node lacks. */
+  readonly backend: 'wasm' | 'cpu' | 'webgl' | 'webgpu';
   readonly workload: 'baseline' | 'infer';
   readonly batch: number;
   readonly warmup: number;
@@ -238,16 +239,30 @@ export const runTfjsTrain = async (o: TfjsTrainOptions): Promise<TfjsTrainResult
 
   let timing: Timing;
   let losses: number[] | undefined;
+  const asyncRead = o.backend === 'webgpu';
   if (o.workload === 'infer') {
-    timing = timeSync(() => tf.tidy(() => void forward(false).dataSync()), { warmup: o.warmup, reps: o.reps });
+    timing = asyncRead
+      ? await timeAsync(async () => {
+          const y = tf.tidy(() => forward(false));
+          await y.data();
+          y.dispose();
+        }, { warmup: o.warmup, reps: o.reps })
+      : timeSync(() => tf.tidy(() => void forward(false).dataSync()), { warmup: o.warmup, reps: o.reps });
   } else {
     const opt = tf.train.adam(1e-4, 0.5, 0.99, 1e-8);
     const seen: number[] = [];
-    timing = timeSync(() => {
-      const loss = opt.minimize(() => objective(forward(true), labels), true);
-      seen.push(loss!.dataSync()[0]);
-      loss!.dispose();
-    }, { warmup: o.warmup, reps: o.reps });
+    const step = () => opt.minimize(() => objective(forward(true), labels), true)!;
+    timing = asyncRead
+      ? await timeAsync(async () => {
+          const loss = step();
+          seen.push((await loss.data())[0]);
+          loss.dispose();
+        }, { warmup: o.warmup, reps: o.reps })
+      : timeSync(() => {
+          const loss = step();
+          seen.push(loss.dataSync()[0]);
+          loss.dispose();
+        }, { warmup: o.warmup, reps: o.reps });
     losses = [seen[o.warmup], seen[seen.length - 1]];
     opt.dispose();
   }

@@ -18,6 +18,7 @@
  * GPU instance is a 'cpu' one that no kernel here ever runs on.
  */
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { Input } from 'gpu.js';
 import { EngineError } from '../../../lib/errors.js';
@@ -72,6 +73,8 @@ export class WebGpuRuntime extends Runtime {
       }
     };
     const paths = { gpu: resolve('gpu.js', 'npm install gpu.js@2.24.1'), webgpu: resolve('webgpu', 'npm install webgpu@0.3.10 (Dawn for Node)') };
+    // the Vulkan loader complains on stderr without it (and the worker's env copy cannot set it)
+    if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = tmpdir();
     const sync = new MessageChannel();
     const asy = new MessageChannel();
     this.syncPort = sync.port1;

@@ -8,9 +8,14 @@ import { createWebGpuBackend, type WebGpuBackend } from './backend.js';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-/** Points the Vulkan loader at SwiftShader unless an ICD is already named; Dawn wants XDG_RUNTIME_DIR. */
+/**
+ * Points the Vulkan loader at SwiftShader unless an ICD is already named, or ELIM_VULKAN_SYSTEM=1
+ * asks for the loader's own search (a GPU machine: scripts/device/gpu-check.sh sets it); Dawn
+ * wants XDG_RUNTIME_DIR.
+ */
 export const useSoftwareVulkanUnlessSet = (): void => {
-  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  const named = process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES || process.env.ELIM_VULKAN_SYSTEM === '1';
+  if (!named && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = '/tmp';
 };
 
