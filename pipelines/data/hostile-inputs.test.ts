@@ -156,3 +156,17 @@ describe('the decoder checks the header and the box before decoding', () => {
     expect(r.summary?.byReason).toEqual({ MissingImage: 2 });
   });
 });
+
+describe('empty splits', () => {
+  it('a split with no image is an EmptySplit error, not metrics over nothing', async () => {
+    const { loadRunData } = await import('../train/load-data.js');
+    const csv = path.join(dir, 'root', 'one-identity.csv');
+    await writeAt(csv, 'path,valence,arousal\na/1.png,0.1,0.2\na/1.png,-0.1,0.3\n');
+    const spec = { source: 'generic-csv', path: csv, domainKey: 'identity', size: 8, seed: 0, synth: { identities: 4, heldOut: 1, frames: 2 }, heldOutFraction: 0.25, badRecords: 'skip' } as const;
+    const both = await loadRunData(spec);
+    expect(E.isLeft(both) && both.left).toMatchObject({ _tag: 'EmptySplit', file: csv });
+    expect(E.isLeft(both) && both.left.message).toMatch(/the train split has no images/);
+    const heldOnly = await loadRunData(spec, ['held-out']);
+    expect(E.isRight(heldOnly) && heldOnly.right.heldOut.count).toBe(2);
+  });
+});

@@ -51,8 +51,11 @@ export const resumeProblem = (step: number, user: Readonly<Record<string, string
     } catch {
       return 'its config metadata is not JSON';
     }
-    if (was === null) return 'it records no config (not written by elim train)';
-    const d = firstDifference(was, JSON.parse(want.metadata.config));
+    if (was === null || typeof was !== 'object') return 'it records no config (not written by elim train)';
+    const now = JSON.parse(want.metadata.config) as Record<string, unknown>;
+    // the method first: it explains every ELIM field that differs with it
+    const method = firstDifference((was as Record<string, unknown>).method, now.method, 'method');
+    const d = method ?? firstDifference(was, now);
     if (d) return `it was written with ${d.path} = ${JSON.stringify(d.was)}, this run has ${JSON.stringify(d.now)}`;
   }
   return undefined;

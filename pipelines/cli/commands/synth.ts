@@ -1,7 +1,8 @@
 /** `elim synth`: write the built-in synthetic face benchmark to disk (generic CSV, optional AFEW-VA layout, contact sheet). */
 import * as E from 'fp-ts/lib/Either.js';
 import type { CommandSpec } from '../args.js';
-import { failure, parseCommand } from '../command.js';
+import { failure, parseCommand, usageError } from '../command.js';
+import { LIMITS } from '../../limits.js';
 import { synthesizeDataset } from '../../data/synthetic/write-synthetic.js';
 import { formatDataError } from '../../data/data-error.js';
 import type { BandName, StyleName } from '../../data/synthetic/face-model.js';
@@ -13,7 +14,7 @@ export const spec: CommandSpec = {
   options: [
     { name: 'config', kind: 'string', help: 'JSON or YAML file of options' },
     { name: 'out', kind: 'string', default: 'data/synthetic', help: 'output folder' },
-    { name: 'seed', kind: 'int', default: 0, help: 'seed of the whole generative model' },
+    { name: 'seed', kind: 'int', min: LIMITS.seed.min, max: LIMITS.seed.max, default: 0, help: 'seed of the whole generative model' },
     { name: 'identities', kind: 'int', min: 2, default: 48, help: 'identities in all' },
     { name: 'held-out', kind: 'int', min: 1, default: 12, help: 'of which held out (listed in splits.json)' },
     { name: 'frames', kind: 'int', min: 1, default: 40, help: 'frames per identity (one clip each)' },
@@ -28,7 +29,7 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   const parsed = await parseCommand(spec, argv);
   if (typeof parsed === 'number') return parsed;
   const o = parsed.options;
-  if ((o.heldOut as number) >= (o.identities as number)) return failure(`--held-out (${String(o.heldOut)}) must be smaller than --identities (${String(o.identities)})`);
+  if ((o.heldOut as number) >= (o.identities as number)) return usageError(`elim synth: --held-out (${String(o.heldOut)}) must be smaller than --identities (${String(o.identities)})`);
   const t0 = performance.now();
   const r = await synthesizeDataset({
     seed: o.seed as number,
