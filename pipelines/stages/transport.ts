@@ -153,6 +153,8 @@ const onBackend = (input: TransportInput, c: TransportConfig, o: ResolvedOptions
   const C = T.permute(T.reshape(costTensor(c.cost, T.gather(zd, anchor), T.gather(zd, paddedRows(targets, mMax))), [n, P, mMax]), [1, 0, 2]);
   const w = packWeights(ws, n, mMax);
   const sol = sinkhornBatchedT(C, T.tensor(w.a, [P, n], like), T.tensor(w.b, [P, mMax], like), o);
+  sol.u.dispose(); // the scalings are not needed here: free their device buffers now
+  sol.v.dispose();
   const mu = T.gather(T.reshape(T.sum(T.mul(sol.plan, C), 1), [P * mMax, 1]), realColumns(sizes, mMax));
   return { plan: sol.plan, n, sizes, shift: mu, stats: sol.stats, uniformFallbacks: ws.filter((x) => x.fallback).length };
 };
