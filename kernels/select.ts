@@ -32,7 +32,7 @@ const loadGpujsModule = async (): Promise<GpujsModule> => {
     return await import('./gpujs/gpujs-backend.js');
   } catch (err) {
     if (/gpu\.js/.test(reason(err)) && /not find|resolve|ERR_MODULE_NOT_FOUND/i.test(`${reason(err)} ${(err as { code?: string }).code ?? ''}`)) {
-      throw new Error(`gpu.js is not installed (it is an optional peer dependency): npm install gpu.js@${GPUJS_VERSION}`);
+      throw new Error(`gpu.js is not installed (it is an optional peer dependency): npm install gpu.js@${GPUJS_VERSION}`, { cause: err });
     }
     throw err;
   }

@@ -9,7 +9,7 @@ import { lightUnary } from './light/unary.js';
 import type { Backend, Conv2dAttrs, DataHandle, Pool2dAttrs } from '../../lib/backend/backend.js';
 import { EngineError } from '../../lib/errors.js';
 import type { DType, TypedArray } from '../../lib/tensor/dtype.js';
-import { sizeOf, type Shape } from '../../lib/tensor/shape.js';
+import { sizeOf } from '../../lib/tensor/shape.js';
 import { BufferPool } from './buffer-pool.js';
 import { fastThreads, fastThreadsReady, setFastThreads } from './fast/index.js';
 import { wasmOffReason, wasmThreadsReady } from './wasm/index.js';

@@ -42,7 +42,10 @@ const bytesOf = (a: TypedArray): Uint8Array => {
   else {
     const dv = new DataView(out.buffer);
     const f64 = a instanceof Float64Array;
-    for (let i = 0; i < a.length; i++) (f64 ? dv.setFloat64(i * 8, a[i], true) : dv.setFloat32(i * 4, a[i], true));
+    for (let i = 0; i < a.length; i++) {
+      if (f64) dv.setFloat64(i * 8, a[i], true);
+      else dv.setFloat32(i * 4, a[i], true);
+    }
   }
   return out;
 };

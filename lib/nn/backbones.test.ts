@@ -5,7 +5,7 @@ import * as T from '../ops/index.js';
 import { Rng } from '../rng/rng.js';
 import * as nn from './index.js';
 
-const backend = useBackend(createCpuBackend());
+useBackend(createCpuBackend());
 
 describe('parameter counts at the paper sizes (from shapes)', () => {
   it('AlexNet features ~2.47M, ResNet18 ~11.7M, Mixer-B/16 ~59.9M, projector(64) ~88K', () => {

@@ -12,7 +12,7 @@ import { initModule, type ApplyCtx, type Module } from './module.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gradCheck } from '../../property-tests/gradcheck.js';
 
-const backend = useBackend(createCpuBackend());
+useBackend(createCpuBackend());
 
 /** The gradient of a module's output in its input and every parameter (float64, params from seed 3), checked by the shared central-difference checker. */
 const checkModuleGrad = (m: Module, x: Tensor, ctx: ApplyCtx = { training: true, updateStats: false }, tol = 1e-6): number => {

@@ -7,7 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 /** Same data, new shape; one dimension may be -1 (inferred). */
 export const reshape = (x: Tensor, shape: Shape): Tensor => {
   const infer = shape.indexOf(-1);
-  let target = [...shape];
+  const target = [...shape];
   if (infer >= 0) {
     const known = sizeOf(shape.filter((_, i) => i !== infer));
     if (known === 0 || x.size % known !== 0) throw shapeError('reshape', 'cannot infer -1', x.shape, shape);

@@ -99,7 +99,7 @@ describe('SGD', () => {
     let params = new Map([['w', p64([1])]]);
     let state = opt.init(params);
     ({ params, state } = opt.step(params, new Map([['w', g64([2])]]), state)); // buf 2, w = 0
-    ({ params, state } = opt.step(params, new Map([['w', g64([1])]]), state)); // buf 2.8, w = -1.4
+    ({ params } = opt.step(params, new Map([['w', g64([1])]]), state)); // buf 2.8, w = -1.4
     expect(params.get('w')!.toArray()[0]).toBeCloseTo(-1.4, 12);
     const nes = sgd({ lr: 1, momentum: 0.5, nesterov: true, weightDecay: 0.1 });
     const r = nes.step(new Map([['w', p64([1])]]), new Map([['w', g64([1])]]), nes.init(new Map([['w', p64([1])]])));

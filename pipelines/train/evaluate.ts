@@ -10,7 +10,6 @@ import * as T from '../../lib/ops/index.js';
 import { subtree } from '../../lib/nn/tree.js';
 import { scope } from '../../lib/tensor/scope.js';
 import type { Backend } from '../../lib/backend/backend.js';
-import type { Tensor } from '../../lib/tensor/tensor.js';
 import type { TrainedModel } from './model.js';
 import { assembleBatch, type ImageSet } from './image-set.js';
 
