@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CommandSpec } from '../args.js';
 import { failure, parseCommand, usageError } from '../command.js';
-import { outputFileProblem } from '../../io/output-target.js';
+import { assertReplaceable, outputFileProblem } from '../../io/output-target.js';
 import { imageInputs, InputError } from '../image-inputs.js';
 import { loadBatches } from '../../data/batch-loader.js';
 import { DecodePool } from '../../data/images/decode-pool.js';
@@ -95,7 +95,13 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   }
   await file.close();
   await pool.close();
-  await fs.rename(tmp, out);
+  try {
+    assertReplaceable(out); // checked before the work too; this closes the window since
+    await fs.rename(tmp, out);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    return failure(`cannot write ${out}: ${(err as Error).message}`);
+  }
   process.stderr.write(`\rpredicted ${written} images in ${((performance.now() - t0) / 1000).toFixed(1)} s${skipped ? `, ${skipped} unreadable skipped` : ''} -> ${out}\n`);
   return written === 0 && skipped > 0 ? 1 : 0;
 };
