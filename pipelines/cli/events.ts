@@ -10,29 +10,9 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 
-export interface RunEvent {
-  readonly event: string;
-  readonly [key: string]: unknown;
-}
+import type { EventSink, ProgressState, RunEvent } from '../train/events.js';
 
-export interface EventSink {
-  emit(e: RunEvent): void;
-  /** Human-readable line (warnings, summaries): stderr on a TTY run, an event otherwise. */
-  info(message: string): void;
-  warn(message: string): void;
-  progress(p: ProgressState): void;
-  close(): void;
-}
-
-export interface ProgressState {
-  readonly step: number;
-  readonly totalSteps: number;
-  readonly epoch?: number;
-  readonly imagesPerSecond?: number;
-  readonly elapsedSeconds: number;
-  readonly losses?: Readonly<Record<string, number>>;
-  readonly label?: string;
-}
+export type { EventSink, ProgressState, RunEvent };
 
 const fmtDuration = (s: number) => {
   if (!Number.isFinite(s)) return '--:--';

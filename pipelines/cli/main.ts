@@ -36,7 +36,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     return name ? 0 : 2;
   }
   if (name === '--version') {
-    const { version } = await import('./versions.js');
+    const { version } = await import('../io/versions.js');
     process.stdout.write(version() + '\n');
     return 0;
   }

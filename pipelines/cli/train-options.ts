@@ -8,11 +8,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { makeConfig, RELEASE_PRESET, validateConfig, type ElimConfig } from '../config.js';
 import { formatElimError } from '../errors.js';
-import type { TrainSettings } from '../train/trainer.js';
 import type { Method } from '../train/elim-objective.js';
 import type { BackboneName } from '../train/model.js';
 import { checkModelSpec, checkRunShape, checkSynthShape, formatProblem, LIMITS } from '../limits.js';
 import { cliError, type CliError, type OptionSpec, type ParsedOptions } from './args.js';
+import type { RunSpec } from '../train/run-spec.js';
 
 const M = 'model';
 const L = 'ELIM (see elim options for provenance)';
@@ -98,15 +98,7 @@ export const TRAIN_OPTIONS: OptionSpec[] = [
   ...DATA_OPTIONS,
 ];
 
-export interface RunSpec {
-  readonly method: Method;
-  readonly settings: TrainSettings;
-  readonly elim: ElimConfig;
-  readonly backend: 'auto' | 'cpu' | 'gpujs';
-  readonly out: string;
-  readonly resume: boolean;
-  readonly plots: boolean;
-}
+export type { RunSpec };
 
 const num = (o: ParsedOptions, k: string) => o[k] as number;
 const opt = <T>(o: ParsedOptions, k: string): T | undefined => o[k] as T | undefined;

@@ -23,7 +23,7 @@ import { Rng } from '../../lib/rng/rng.js';
 import type { Backend } from '../../lib/backend/backend.js';
 import type { Tensor } from '../../lib/tensor/tensor.js';
 import { identitySampler } from '../data/identity-sampler.js';
-import type { EventSink } from '../cli/events.js';
+import type { EventSink } from './events.js';
 import { nodeFileIO } from '../io/node-file-io.js';
 import { evaluateSet, type VaMetrics } from './evaluate.js';
 import { assembleBatch, type BatchAugment, type ImageSet } from './image-set.js';

@@ -3,9 +3,10 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
+/** `name` is a package, or a path ending in package.json (this package's own, from dist/pipelines/io). */
 const pkgVersion = (name: string): string => {
   try {
-    return (require(`${name}/package.json`) as { version: string }).version;
+    return (require(name.endsWith('package.json') ? name : `${name}/package.json`) as { version: string }).version;
   } catch {
     return 'absent';
   }
