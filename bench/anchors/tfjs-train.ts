@@ -112,7 +112,7 @@ const registerGradients = (tf: Tf): void => {
   const unbroadcast = (dy: Tensor, shape: number[]): Tensor => {
     if (dy.shape.length === shape.length && dy.shape.every((d, i) => d === shape[i])) return dy;
     const lead = dy.shape.length - shape.length;
-    const axes = dy.shape.map((d, i) => i).filter((i) => i < lead || (shape[i - lead] === 1 && dy.shape[i] !== 1));
+    const axes = dy.shape.map((_d, i) => i).filter((i) => i < lead || (shape[i - lead] === 1 && dy.shape[i] !== 1));
     return tf.reshape(tf.sum(dy, axes), shape);
   };
   const reg = (kernelName: string, inputsToSave: string[], gradFunc: (dy: Tensor, saved: Tensor[], attrs: Record<string, unknown>) => Record<string, () => Tensor>, outputsToSave?: boolean[]) =>
