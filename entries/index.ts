@@ -29,7 +29,9 @@ export * from '../pipelines/errors.js';
 export { buildModel, initModel, nextModelState, parameterCount } from '../pipelines/train/model.js';
 export type { BackboneName, ModelSpec, Model, ModelTensors, TrainedModel } from '../pipelines/train/model.js';
 export { predictImages, vaMetrics, type PredictOptions, type VaMetrics } from '../pipelines/train/evaluate.js';
+export { loadTrainedModelFromBytes, loadTrainedModelFromUrl, type LoadedModel } from '../pipelines/train/model-from-bytes.js';
+export { fetchBytes, type FetchBytesOptions, type FetchProgress, type AbortSignalLike } from '../pipelines/io/fetch-bytes.js';
 
 // backends
 export { selectBackend, BACKEND_REQUESTS, type BackendRequest } from '../kernels/select.js';
-export { createCpuBackend, type CpuBackend, type CpuBackendOptions } from '../kernels/cpu/cpu-backend.js';
+export { createCpuBackend, createCpuBackendAsync, type CpuBackend, type CpuBackendOptions } from '../kernels/cpu/cpu-backend.js';

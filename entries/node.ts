@@ -10,7 +10,7 @@ export * as report from '../pipelines/report/index.js';
 export { train, type TrainInputs, type TrainResult, type TrainSettings, type TrainError, type StepRecord } from '../pipelines/train/trainer.js';
 export { executeRun, type RunOptions, type RunOutputs, type RunError } from '../pipelines/train/run.js';
 export { loadRunData, type DataSpec, type DataSource, type RunData } from '../pipelines/train/load-data.js';
-export { loadTrainedModel, type LoadedModel } from '../pipelines/train/load-model.js';
+export { loadTrainedModel } from '../pipelines/train/load-model.js';
 export { evaluateSet, predictSet, type Evaluation, type IdentityMetrics } from '../pipelines/train/evaluate.js';
 export { imageSetFromSynthetic, subset, subsetByIdentity, assembleBatch, type ImageSet } from '../pipelines/train/image-set.js';
 export { nodeFileIO } from '../pipelines/io/node-file-io.js';

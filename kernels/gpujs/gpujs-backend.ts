@@ -21,6 +21,7 @@ import { conv2d } from './conv2d.js';
 import { conv2dBackwardFilter } from './conv2d-backward-filter.js';
 import { conv2dBackwardInput } from './conv2d-backward-input.js';
 import { copy } from './copy.js';
+import { asyncReader } from './download-async.js';
 import { fill } from './fill.js';
 import { gather } from './gather.js';
 import { matmul } from './matmul.js';
@@ -100,6 +101,8 @@ export const createGpujsBackend = (opts: GpujsBackendOptions = {}): GpujsBackend
     if (dtype !== 'float32') throw new EngineError('DTypeError', op, `the gpujs backend computes in float32 only, not ${dtype}`);
   };
 
+  const readAsync = asyncReader(rt.gpu, kernelClass);
+
   return {
     name: 'gpujs',
     kernelClass,
@@ -116,6 +119,8 @@ export const createGpujsBackend = (opts: GpujsBackendOptions = {}): GpujsBackend
       return rt.upload(data as Float32Array);
     },
     download: (x) => rt.download(h(x)),
+    // non-blocking on WebGL2 (pixel-pack buffer + fence); elsewhere the synchronous read
+    downloadAsync: async (x) => (readAsync ? readAsync(h(x)) : rt.download(h(x))),
     release(x) {
       if (!(x instanceof GpuHandle)) throw new EngineError('BackendError', 'gpujs', 'handle does not belong to the gpujs backend');
       rt.release(x);

@@ -12,6 +12,7 @@
  * webasm/cpu the "texture" is a fresh array of rows, passed straight into the next kernel.
  */
 import { GPU, Input, type IKernelRunShortcut } from 'gpu.js';
+import * as gpujsExports from 'gpu.js';
 import type { DataHandle } from '../../lib/backend/backend.js';
 import { EngineError } from '../../lib/errors.js';
 
@@ -209,9 +210,14 @@ interface GLish {
 }
 
 /** The class GPU.js actually compiled a kernel to (its run shortcut wraps the kernel). */
+/** GPU.js's kernel classes, by the names gpu.js exports them under. */
+const KERNEL_CLASS_NAMES = ['HeadlessGLKernel', 'WebGL2Kernel', 'WebGLKernel', 'WebGPUKernel', 'WebAssemblyKernel', 'CPUKernel'];
+
 export const kernelClassOf = (k: IKernelRunShortcut): string => {
-  const inner = (k as unknown as { kernel?: object }).kernel;
-  return inner?.constructor?.name ?? 'unknown';
+  const ctor = (k as unknown as { kernel?: object }).kernel?.constructor;
+  // by identity first: a minifying bundler renames classes, so constructor.name can be 'T' in a page
+  const exported = gpujsExports as unknown as Record<string, unknown>;
+  return KERNEL_CLASS_NAMES.find((n) => exported[n] !== undefined && exported[n] === ctor) ?? ctor?.name ?? 'unknown';
 };
 
 const unwrap = (a: unknown): unknown => {

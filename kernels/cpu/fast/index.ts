@@ -33,6 +33,9 @@ export function setFastThreads(n: number): void {
   threadSetting = Math.max(1, Math.floor(n));
 }
 
+/** The thread setting (what setFastThreads, ELIM_THREADS or the default asked for, whether or not obtained). */
+export const fastThreadSetting = (): number => wanted();
+
 /** Threads the fast kernels may use (1 when the worker pool could not start). */
 export function fastThreads(): number {
   const threads = wanted();

@@ -14,7 +14,7 @@
  */
 import { convParams } from '../conv-params.js';
 import type { Conv2dAttrs } from '../../../lib/backend/backend.js';
-import { fastThreads } from '../fast/index.js';
+import { fastThreadSetting } from '../fast/index.js';
 import { wPackA, wRunPart } from './driver.js';
 import { ensureWasmWorkers, runWasmChunked, wasmPoolFailure, wasmWorkersReady } from './pool.js';
 import { envVar } from '../threads/host.js';
@@ -39,7 +39,10 @@ export const wasmKernelInfo = (): string => {
   const rt = wasmRuntime();
   if (!rt) return `unavailable: ${wasmFailure()}`;
   const t = wasmThreads(rt);
-  return `wasm-simd128${rt.shape.relaxed ? '-relaxed' : ''} ${rt.shape.MR}x${rt.shape.NR} (${t} thread${t === 1 ? '' : 's'})`;
+  const want = Math.min(MAX_THREADS, threadOverride || fastThreadSetting());
+  // fewer threads than asked: say why (unshared memory in a page that is not cross-origin isolated, a worker that failed)
+  const why = t < want ? (rt.shared ? wasmPoolFailure() || 'workers still starting' : 'memory not shared') : '';
+  return `wasm-simd128${rt.shape.relaxed ? '-relaxed' : ''} ${rt.shape.MR}x${rt.shape.NR} (${t} thread${t === 1 ? '' : 's'}${why ? `: ${why}` : ''})`;
 };
 
 const DEFAULT_PARALLEL_MIN_FLOPS = 1 << 22;
@@ -57,7 +60,7 @@ export function setWasmThreads(n = 0): void {
 }
 
 const wasmThreads = (rt: WasmRuntime): number => {
-  const want = Math.min(MAX_THREADS, threadOverride || fastThreads());
+  const want = Math.min(MAX_THREADS, threadOverride || fastThreadSetting());
   return want <= 1 || !rt.shared ? 1 : 1 + ensureWasmWorkers(rt, want - 1);
 };
 
@@ -65,7 +68,7 @@ const wasmThreads = (rt: WasmRuntime): number => {
 export const wasmThreadsReady = async (): Promise<number> => {
   const rt = wasmRuntime();
   if (!rt) return 1;
-  const want = Math.min(MAX_THREADS, threadOverride || fastThreads());
+  const want = Math.min(MAX_THREADS, threadOverride || fastThreadSetting());
   return want <= 1 || !rt.shared ? 1 : 1 + (await wasmWorkersReady(rt, want - 1));
 };
 
