@@ -37,6 +37,8 @@ export interface Validation {
   readonly train: VaMetrics;
   /** Held-out predictions [n x 2] at this point (the scatter). */
   readonly predictions: Float32Array;
+  /** Held-out latents [n x latent] at this point (the t-SNE). */
+  readonly latents: Float32Array;
 }
 
 export class Session {
@@ -50,6 +52,8 @@ export class Session {
   /** Images and seconds from the third iteration on: the first ones compile GPU.js kernels. */
   steadyImages = 0;
   steadySeconds = 0;
+  /** Time in held-out validations: Node's trainer counts it in its images/s, so the page reports that figure too. */
+  heldOutSeconds = 0;
   readonly history: Array<{ step: number; terms: Record<string, number> }> = [];
   readonly validations: Validation[] = [];
   readonly outcomes: Record<string, number> = {};
@@ -152,9 +156,13 @@ export class Session {
 
   validate(): Validation {
     const m = { model: this.model, params: this.params, state: this.state };
-    const held: Evaluation = evaluateSet(m, this.data.heldOut, this.backend);
-    const tr = evaluateSet(m, this.data.train, this.backend);
-    const v = { step: this.step, heldOut: held.overall, train: tr.overall, predictions: held.predictions };
+    const t0 = performance.now();
+    const held: Evaluation = evaluateSet(m, this.data.heldOut, this.backend, { withLatents: true });
+    this.heldOutSeconds += (performance.now() - t0) / 1000;
+    // the training identities in batches no larger than the held-out ones: GPU.js compiles per
+    // shape, so this reuses the held-out batches' kernels (per-sample outputs do not depend on it)
+    const tr = evaluateSet(m, this.data.train, this.backend, { batchSize: Math.min(128, this.data.heldOut.count) });
+    const v = { step: this.step, heldOut: held.overall, train: tr.overall, predictions: held.predictions, latents: held.latents! };
     this.validations.push(v);
     return v;
   }

@@ -8,8 +8,9 @@ import { compareCommand, pageRun, PAGE_DEFAULTS, type PageRun } from './config.j
 import { pageData, type PageData } from './data.js';
 import { pageBackend } from './backend.js';
 import { Session, type Validation } from './session.js';
-import { diverging, dot, lineChart, PALETTE, vaDisc, type Series } from './charts.js';
+import { context, diverging, dot, lineChart, PALETTE, vaDisc, type Series } from './charts.js';
 import { probe } from './probe.js';
+import { tsne } from '../../pipelines/report/tsne/tsne.js';
 
 /** The fields of the form (CLI spelling); everything else stays at the CLI's defaults or the query. */
 const FIELDS: ReadonlyArray<{ name: string; label: string; choices?: readonly string[] }> = [
@@ -93,6 +94,39 @@ const drawCharts = (steps: number) => {
     lineChart(document.getElementById(`chart-ccc-${axis}`) as HTMLCanvasElement, series, { title: `CCC ${axis} (held-out: solid, training: dashed)`, xMax: steps, yRange: [-0.2, 1] });
   }
   for (const s of sessions) drawScatter(s.method, s.validations.at(-1));
+  for (const s of sessions) drawTsne(s.method, s.validations.at(-1));
+};
+
+/** t-SNE of the held-out latents at the latest validation, coloured by true valence (what `elim compare` plots). */
+const TSNE_POINTS = 300;
+const tsneDone = new Map<string, number>();
+const drawTsne = (method: string, v: Validation | undefined) => {
+  if (!v || !lastData || tsneDone.get(method) === v.step) return;
+  tsneDone.set(method, v.step);
+  const n = Math.min(lastData.heldOut.count, TSNE_POINTS);
+  const d = v.latents.length / lastData.heldOut.count;
+  const emb = tsne(v.latents.subarray(0, n * d), n, d, { seed: 7, iterations: 300 });
+  const { g, w, h } = context(document.getElementById(`tsne-${method}`) as HTMLCanvasElement);
+  g.fillStyle = '#222';
+  g.fillText(`t-SNE of held-out latents — ${method} (iteration ${v.step})`, 4, 12);
+  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (let i = 0; i < n; i++) {
+    x0 = Math.min(x0, emb[2 * i]!);
+    x1 = Math.max(x1, emb[2 * i]!);
+    y0 = Math.min(y0, emb[2 * i + 1]!);
+    y1 = Math.max(y1, emb[2 * i + 1]!);
+  }
+  const pts: Array<[number, number]> = [];
+  for (let i = 0; i < n; i++) {
+    const px = 10 + ((emb[2 * i]! - x0) / (x1 - x0 || 1)) * (w - 20);
+    const py = 22 + ((emb[2 * i + 1]! - y0) / (y1 - y0 || 1)) * (h - 32);
+    g.fillStyle = diverging(lastData.heldOut.labels[2 * i]!);
+    g.beginPath();
+    g.arc(px, py, 2.5, 0, 2 * Math.PI);
+    g.fill();
+    pts.push([emb[2 * i]!, emb[2 * i + 1]!]);
+  }
+  probe.charts[`tsne-${method}`] = [{ name: 't-SNE', points: pts }];
 };
 
 const drawScatter = (method: string, v: Validation | undefined) => {
@@ -114,6 +148,8 @@ const runRecord = (s: Session) => ({
   seconds: s.seconds,
   imagesPerSecond: s.images / Math.max(s.seconds, 1e-9),
   steadyImagesPerSecond: s.steadyImages / Math.max(s.steadySeconds, 1e-9),
+  /** As Node's trainer counts: iterations and held-out validations. */
+  withValidationImagesPerSecond: s.images / Math.max(s.seconds + s.heldOutSeconds, 1e-9),
   outcomes: s.outcomes,
   validations: s.validations.map((v) => ({ step: v.step, heldOut: v.heldOut, train: v.train })),
 });
@@ -147,6 +183,7 @@ export const startTraining = async (): Promise<void> => {
   probe.runs = {};
   for (const s of sessions) s.dispose();
   sessions = [];
+  tsneDone.clear();
   try {
     setProgress(0, 1, 'starting the backend…');
     const backend = await pageBackend(run.backend, run.threads);

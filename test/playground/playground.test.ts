@@ -9,7 +9,10 @@
  * - opens the transport view (plan marginals equal the relevance weights);
  * - loads the checkpoint `elim compare` wrote over a URL and predicts an image file;
  * - saves screenshots under runs/playground-test/.
- * Figures (bundle size, img/s per backend beside Node's) are printed as one [playground] line.
+ * Figures are printed as one [playground] line: the built JS gzipped per chunk; per page run
+ * imagesPerSecond (iteration time only, GPU.js kernel compiles included), steadyImagesPerSecond
+ * (iterations 3 on) and withValidationImagesPerSecond (iterations + held-out validations: what
+ * Node's trainer counts), beside node-<kind>.imagesPerSecond from the same options' metrics.json.
  *
  * In CI (CI=true) a missing chromium is a failure; elsewhere the test is skipped with the reason.
  */
@@ -58,7 +61,7 @@ const NODE_THREADS: Record<Kind, string> = { cpu: '2', cpu1: '1', gpujs: '2' };
 const TOL: Record<Kind, number> = { cpu: 1e-4, cpu1: 1e-4, gpujs: 0.01 };
 
 interface Metrics { valence: { ccc: number }; arousal: { ccc: number } }
-interface RunProbe { step: number; images: number; seconds: number; imagesPerSecond: number; steadyImagesPerSecond: number; validations: Array<{ step: number; heldOut: Metrics; train: Metrics }> }
+interface RunProbe { step: number; images: number; seconds: number; imagesPerSecond: number; steadyImagesPerSecond: number; withValidationImagesPerSecond: number; validations: Array<{ step: number; heldOut: Metrics; train: Metrics }> }
 interface Probe {
   phase: string; error?: string; backend?: { name: string; kernelClass: string; crossOriginIsolated: boolean };
   runs: Record<string, RunProbe>; charts: Record<string, Array<{ name: string; points: Array<[number, number]> }>>;
@@ -159,7 +162,7 @@ const train = async (page: import('playwright-core').Page, url: string): Promise
 };
 
 const checkRun = (p: Probe, kind: Kind, label: string) => {
-  allFinite(p, ['loss-baseline', 'loss-elim', 'ccc-valence', 'ccc-arousal', 'scatter-baseline', 'scatter-elim']);
+  allFinite(p, ['loss-baseline', 'loss-elim', 'ccc-valence', 'ccc-arousal', 'scatter-baseline', 'scatter-elim', 'tsne-baseline', 'tsne-elim']);
   const steps = Number(STEPS[kind].steps);
   const every = Number(STEPS[kind]['validate-every']);
   for (const m of ['baseline', 'elim'] as const) {
@@ -172,6 +175,7 @@ const checkRun = (p: Probe, kind: Kind, label: string) => {
     figures[`${label}.${m}.maxCccDiff`] = diff;
     figures[`${label}.${m}.imagesPerSecond`] = r.imagesPerSecond;
     figures[`${label}.${m}.steadyImagesPerSecond`] = r.steadyImagesPerSecond;
+    figures[`${label}.${m}.withValidationImagesPerSecond`] = r.withValidationImagesPerSecond;
     figures[`node-${kind}.${m}.imagesPerSecond`] = node[kind][m].timings.imagesPerSecond;
     expect(diff, `${label} ${m}: page ${JSON.stringify(last.heldOut)} vs node ${JSON.stringify(want)}`).toBeLessThanOrEqual(TOL[kind]);
   }
