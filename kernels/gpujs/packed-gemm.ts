@@ -28,8 +28,11 @@ import type { GpuHandle, Runtime } from './runtime.js';
 
 /** Widest line of a packed texture (texels); a GL texture holds at least 4096. */
 const PACK_W = 4096;
-/** Tallest texture we lay out (GL MAX_TEXTURE_SIZE is 16384 on llvmpipe, >= 16384 on GPUs). */
-const MAX_H = 16384;
+/**
+ * Tallest texture we lay out: GL MAX_TEXTURE_SIZE is 16384 on llvmpipe and >= 16384 on GPUs,
+ * but 8192 on Chromium's SwiftShader WebGL2 (a page without a GPU), so 8192.
+ */
+const MAX_H = 8192;
 /** Aim for at least this many output threads (llvmpipe shades 64x64 tiles, one per core at a time). */
 const TARGET_THREADS = 16384;
 /** Shortest split-K chunk, in texels (4 values each). */
@@ -173,9 +176,12 @@ export const gemmPacked = (rt: Runtime, X: Packed, Y: Packed, m: number, n: numb
   const dot = (a: string, b: string) => `${a}[0] * ${b}[0] + ${a}[1] * ${b}[1] + ${a}[2] * ${b}[2] + ${a}[3] * ${b}[3]`;
   s += `  c00 += ${dot('a0', 'b0')};\n  c01 += ${dot('a0', 'b1')};\n  c10 += ${dot('a1', 'b0')};\n  c11 += ${dot('a1', 'b1')};\n`;
   s += '  }\n  return [c00, c01, c10, c11];';
+  // GLSL ES 1.00 (WebGL1: headless-gl) samples with texture2D, GLSL ES 3.00 (WebGL2: browsers) with texture
+  const fetch = (name: string, tex: string) =>
+    `vec4 ${name}(float u, float v) {\n#if __VERSION__ >= 300\n  return texture(${tex}, vec2(u, v));\n#else\n  return texture2D(${tex}, vec2(u, v));\n#endif\n}`;
   const natives = [
-    { name: 'gemmX', source: 'vec4 gemmX(float u, float v) { return texture2D(user_X, vec2(u, v)); }' },
-    { name: 'gemmY', source: 'vec4 gemmY(float u, float v) { return texture2D(user_Y, vec2(u, v)); }' },
+    { name: 'gemmX', source: fetch('gemmX', 'user_X') },
+    { name: 'gemmY', source: fetch('gemmY', 'user_Y') },
   ];
   const tex = rt.runRaw(['X', 'Y'], s, [groups * gw, H], [X.tex, Y.tex], 'Array(4)', natives);
   return { tex, batch, mb, nb, S, H };

@@ -75,7 +75,9 @@ export const synthesizeInMemory = (opts: SynthOptions): InMemoryDataset => {
   const regime = regimeOf(o.band, o.style);
   const root = Rng.fromSeed(o.seed);
   const perImage = o.size * o.size * 4;
-  const rgba = new Uint8Array(new SharedArrayBuffer(o.identities * o.frames * perImage));
+  // a plain ArrayBuffer where SharedArrayBuffer is missing (a page that is not cross-origin isolated)
+  const bytes = o.identities * o.frames * perImage;
+  const rgba = new Uint8Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const records: FaceRecord[] = [];
   const frames: SyntheticFrame[] = [];
   const landmarks: [number, number][][] = [];
