@@ -10,7 +10,7 @@
  * Without a GPU, Dawn runs on SwiftShader (software Vulkan): only the ratios mean anything.
  *
  * Env: BENCH_QUICK=1 (small sizes, 1 rep, no matmul 1024), BENCH_BATCH (AL64 batch, default 64; quick 4),
- * BENCH_CONV_BATCH (default 64; quick 4), VK_ICD_FILENAMES (else SwiftShader where installed).
+ * BENCH_CONV_BATCH (default 64; quick 4), BENCH_WEBGPU_KERNELS_ONLY=1 (no AL64 rows), VK_ICD_FILENAMES (else SwiftShader where installed).
  * Writes bench/results/webgpu.json (+ .meta.json).
  */
 import * as E from 'fp-ts/lib/Either.js';
@@ -47,6 +47,7 @@ const root = existsSync(join(here, '..', 'package.json')) ? join(here, '..') : j
 const quick = process.env.BENCH_QUICK === '1';
 const BATCH = Number(process.env.BENCH_BATCH ?? (quick ? 4 : 64));
 const CONV_BATCH = Number(process.env.BENCH_CONV_BATCH ?? (quick ? 4 : 64));
+const KERNELS_ONLY = process.env.BENCH_WEBGPU_KERNELS_ONLY === '1';
 const PLAN = quick ? { warmup: 1, reps: 1 } : { warmup: 1, reps: 3 };
 
 // BENCH_QUICK drops matmul 1024: on SwiftShader (software) it alone takes minutes per engine
@@ -200,11 +201,14 @@ const main = async (): Promise<void> => {
     oursK.push([s, await oursKernel(ours, s)]);
     console.log(`  gpujs-webgpu ${specName(s)}: ${oursK.at(-1)![1].medianMs.toFixed(1)} ms`);
   }
-  const oursTrain = await oursAl64(ours, 'baseline');
-  console.log(`  gpujs-webgpu AL64 step b${BATCH}: ${oursTrain.t.medianMs.toFixed(0)} ms`);
-  const oursInfer = await oursAl64(ours, 'infer');
-  console.log(`  gpujs-webgpu AL64 inference b${BATCH}: ${oursInfer.t.medianMs.toFixed(0)} ms`);
-  console.log(`gpujs-webgpu reads per training step: ${oursTrain.readsPerStep} (the logged loss)`);
+  const al64: Array<[string, Timing, 'baseline' | 'infer']> = [];
+  if (!KERNELS_ONLY) {
+    const train = await oursAl64(ours, 'baseline');
+    console.log(`  gpujs-webgpu AL64 step b${BATCH}: ${train.t.medianMs.toFixed(0)} ms; reads per step: ${train.readsPerStep} (the logged loss)`);
+    const infer = await oursAl64(ours, 'infer');
+    console.log(`  gpujs-webgpu AL64 inference b${BATCH}: ${infer.t.medianMs.toFixed(0)} ms`);
+    al64.push([`AL64 training step b${BATCH}`, train.t, 'baseline'], [`AL64 inference b${BATCH}`, infer.t, 'infer']);
+  }
   ours.destroy();
 
   const tf = await tfjsWebgpu();
@@ -218,7 +222,7 @@ const main = async (): Promise<void> => {
     rows.push({ workload: specName(s), engine: 'gpujs-webgpu', metric: 'gflops', value: g, unit: 'GFLOP/s' });
     if (p !== null) rows.push({ workload: specName(s), engine: 'tfjs-webgpu', metric: 'gflops', value: p, unit: 'GFLOP/s' });
   }
-  for (const [name, mine, workload] of [[`AL64 training step b${BATCH}`, oursTrain.t, 'baseline'], [`AL64 inference b${BATCH}`, oursInfer.t, 'infer']] as const) {
+  for (const [name, mine, workload] of al64) {
     let peer: Timing | null = null;
     if (typeof tf !== 'string') {
       try {
@@ -234,7 +238,7 @@ const main = async (): Promise<void> => {
   }
   console.log('');
   printTable(['workload (GFLOP/s unless said)', 'gpujs-webgpu', 'tfjs-webgpu', 'ours / tfjs'], table);
-  writeResults(join(root, 'bench', 'results', 'webgpu.json'), {
+  writeResults(join(root, 'bench', 'results', KERNELS_ONLY ? 'webgpu-kernels.json' : 'webgpu.json'), {
     benchmark: 'webgpu',
     date: new Date().toISOString(),
     machine: machineLine(),

@@ -46,6 +46,7 @@ export interface WebGpuStats {
 const INIT_TIMEOUT_MS = 120_000;
 const READ_TIMEOUT_MS = 600_000;
 const STOP_TIMEOUT_MS = 10_000;
+const BATCH_OPS = 32;
 
 export class WebGpuRuntime extends Runtime {
   readonly adapter: string;
@@ -57,6 +58,8 @@ export class WebGpuRuntime extends Runtime {
   private readonly kids = new Map<string, number>();
   private readonly handles = new Set<GpuHandle>();
   private readonly pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void }>();
+  private batch: object[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private nextId = 1;
   private seq = 0;
   private stopped = false;
@@ -129,7 +132,7 @@ ${bd}
       return this.keep(hd);
     }
     const seq = ++this.seq;
-    this.post({ t: 'run', kid, out: idOf(hd), args: wire, ack: true, seq });
+    this.post({ t: 'run', kid, out: idOf(hd), args: wire, ack: true, seq }, true);
     const t0 = performance.now();
     const r = this.waitSync(seq) as { ok?: boolean; error?: string };
     this.stats.compileWaitMs += performance.now() - t0;
@@ -144,7 +147,7 @@ ${bd}
     if (!hd.data) return new Float32Array(hd.size);
     const seq = ++this.seq;
     this.stats.syncReads++;
-    this.post({ t: 'read', id: idOf(hd), size: hd.size, seq, sync: true });
+    this.post({ t: 'read', id: idOf(hd), size: hd.size, seq, sync: true }, true);
     const t0 = performance.now();
     const r = this.waitSync(seq) as { data?: Float32Array; error?: string };
     this.stats.readWaitMs += performance.now() - t0;
@@ -158,7 +161,7 @@ ${bd}
     this.stats.asyncReads++;
     const p = new Promise<Float32Array>((resolve, reject) => this.pending.set(seq, { resolve, reject }));
     this.asyncPort.ref(); // keep the process alive while a read is outstanding
-    this.post({ t: 'read', id: idOf(hd), size: hd.size, seq, sync: false });
+    this.post({ t: 'read', id: idOf(hd), size: hd.size, seq, sync: false }, true);
     return p;
   }
 
@@ -188,7 +191,7 @@ ${bd}
   private stop(): void {
     if (this.stopped) return;
     const seq = ++this.seq;
-    this.post({ t: 'stop', seq });
+    this.post({ t: 'stop', seq }, true);
     this.stopped = true;
     try {
       this.waitSync(seq, STOP_TIMEOUT_MS);
@@ -207,9 +210,25 @@ ${bd}
     return hd;
   }
 
-  private post(m: object): void {
+  /**
+   * Messages go out in batches of BATCH_OPS (one postMessage each: the message costs about as
+   * much as an op's source generation), at once when a reply is awaited, and at the next
+   * event-loop turn otherwise, so the GPU never waits long for queued work.
+   */
+  private post(m: object, now = false): void {
     if (this.stopped) throw new EngineError('DisposedError', 'gpujs', 'the WebGPU backend was destroyed');
-    this.worker.postMessage(m);
+    this.batch.push(m);
+    if (now || this.batch.length >= BATCH_OPS) this.flush();
+    else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), 0).unref();
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.batch.length === 0) return;
+    const b = this.batch;
+    this.batch = [];
+    this.worker.postMessage(b);
   }
 
   private waitSync(seq: number, timeoutMs = READ_TIMEOUT_MS): unknown {

@@ -14,7 +14,7 @@
  * main thread (`Atomics.wait` on a shared flag), and the values come back through
  * `receiveMessageOnPort`, so the whole synchronous Backend contract holds.
  *
- * Messages (all on `parentPort`, processed strictly one after another):
+ * Messages (arrays of them on `parentPort`, processed strictly one after another):
  *   { t: 'compile', kid, src, output }          a kernel (built lazily at its first run)
  *   { t: 'run', kid, out, args, ack }           args: { h: id } | { n: number } | { a: Float32Array }
  *                                               | { i: Float32Array, dims }; ack: reply when submitted
@@ -146,8 +146,8 @@ function webgpuWorkerMain(): void {
 
   init().then(
     (adapter) => {
-      wt.parentPort.on('message', (m: unknown) => {
-        tail = tail.then(() => step(m));
+      wt.parentPort.on('message', (batch: unknown[]) => {
+        for (const m of batch) tail = tail.then(() => step(m));
       });
       syncPort.postMessage({ adapter });
       Atomics.store(ctrl, 1, 1);
