@@ -166,11 +166,13 @@ export const drawTransport = (newBatch = false): void => {
     return;
   }
   const plan = out.right.plan;
-  drawPlan(data, rows, cols, plan, w.right.a, w.right.b, out.right.shift);
+  // ELIM's per-sample shift mu_j = sum_i X_ij C_ij: the transport cost each target frame receives
+  const shift = ot.columnCosts(problem.right, plan);
+  drawPlan(data, rows, cols, plan, w.right.a, w.right.b, shift);
   const rowSums = rows.map((_, i) => cols.reduce((acc, _c, j) => acc + plan[i * cols.length + j]!, 0));
   probe.transport = {
     anchor: aId, target: bId, n: rows.length, m: cols.length, lambda, iterations, features: t ? 'latents' : 'pixels',
-    plan: Array.from(plan), a: Array.from(w.right.a), b: Array.from(w.right.b), shift: Array.from(out.right.shift), rowSums,
+    plan: Array.from(plan), a: Array.from(w.right.a), b: Array.from(w.right.b), shift: Array.from(shift), rowSums,
     transportCost: out.right.transportCost, marginalError: out.right.marginalError,
   };
   text.textContent = `${aId} (rows) → ${bId} (columns), ${rows.length} x ${cols.length} frames; features: ${source}. λ = ${lambda.toPrecision(3)}, ${out.right.iterations} iterations; transport cost ⟨X, C⟩ = ${out.right.transportCost.toFixed(4)}; marginal error (L1) rows ${out.right.marginalError.rows.toExponential(2)}, columns ${out.right.marginalError.cols.toExponential(2)}.`;
