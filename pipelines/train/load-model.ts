@@ -14,6 +14,8 @@ import { Rng } from '../../lib/rng/rng.js';
 import type { Tensor } from '../../lib/tensor/tensor.js';
 import type { ElimConfig } from '../config.js';
 import { phasesFor, type Method } from './elim-objective.js';
+import { adversaryModule } from './adversarial-objective.js';
+import type { Module } from '../../lib/nn/module.js';
 import { buildModel, initModel, type Model, type ModelSpec, type ModelTensors } from './model.js';
 
 export interface LoadedModel extends ModelTensors {
@@ -21,6 +23,8 @@ export interface LoadedModel extends ModelTensors {
   readonly step: number;
   readonly method: Method;
   readonly seed: number;
+  /** The run's ELIM config (its transport settings serve test-time identity matching). */
+  readonly elim: ElimConfig;
 }
 
 export const loadTrainedModel = async (file: string, backend: Backend): Promise<E.Either<string, LoadedModel>> => {
@@ -34,15 +38,19 @@ export const loadTrainedModel = async (file: string, backend: Backend): Promise<
   if (E.isLeft(header)) return E.left(`${file}: ${describeCheckpointError(header.left)}`);
   const meta = header.right.metadata;
   let spec: ModelSpec;
-  let config: { method: Method; elim: ElimConfig };
+  let config: { method: Method; elim: ElimConfig; settings?: { adversary?: { hidden: number } }; adversaryClasses?: number };
   try {
     spec = JSON.parse(meta['user.modelSpec'] ?? 'null') as ModelSpec;
-    config = JSON.parse(meta['user.config'] ?? 'null') as { method: Method; elim: ElimConfig };
+    config = JSON.parse(meta['user.config'] ?? 'null') as typeof config;
     if (!spec || !config) throw new Error('missing');
   } catch {
     return E.left(`${file} is not an elim-ts training checkpoint (its metadata lacks the model description)`);
   }
-  const extras = phasesFor(config.method, config.elim, backend, spec.latent, 0).extras;
+  // the adversarial method's identity classifier is part of the checkpoint (its size is in the metadata)
+  const extras: Array<readonly [string, Module]> =
+    config.method === 'adversarial'
+      ? [['adversary', adversaryModule(spec.latent, config.settings?.adversary?.hidden ?? 64, config.adversaryClasses ?? 1)]]
+      : phasesFor(config.method, config.elim, backend, spec.latent, 0).extras;
   const model = buildModel(spec, extras);
   const fresh = initModel(model, Rng.fromSeed(0));
   const template = templateOf(fresh.params, fresh.state);
@@ -56,6 +64,7 @@ export const loadTrainedModel = async (file: string, backend: Backend): Promise<
     state: new Map(decoded.right.state),
     step: decoded.right.step,
     method: config.method,
+    elim: config.elim,
     seed: Number(meta['user.seed'] ?? 0),
   });
 };
