@@ -135,6 +135,53 @@ describe('elim CLI end to end', () => {
     expect(elim(args).status).toBe(2);
   }, 240_000);
 
+  it('compare (issue #15): variants with a method, a regularised baseline, the adversarial reference, test-time matching rows; synth regimes', () => {
+    const out = path.join(tmp, 'cmp-15');
+    const file = path.join(tmp, 'variants-15.json');
+    writeFileSync(file, JSON.stringify({
+      baseline: { 'weight-decay': 0.001, 'early-stop-fraction': 0.3, 'augment-jitter': 0.2, 'augment-translate': 1 },
+      plain: { method: 'baseline' },
+      adv: { method: 'adversarial', 'adv-weight': 0.5 },
+      paper: {},
+    }));
+    const args = ['compare', ...TINY, '--steps', '4', '--validate-every', '2', '--seeds', '0..1', '--synth-band', 'disc', '--synth-style', 'strong', '--variants', file, '--out', out];
+    const r = elim(args);
+    expect(r.status, r.stderr).toBe(0);
+    for (const row of ['baseline+ttm', 'plain', 'plain+ttm', 'adv', 'adv+ttm', 'paper', 'paper+ttm']) expect(r.stdout).toMatch(new RegExp(`\\| ${row.replace('+', '\\+')} +\\|`));
+    const c = JSON.parse(readFileSync(path.join(out, 'compare.json'), 'utf8'));
+    expect(c.variants.adv.method).toBe('adversarial');
+    expect(c.baselineOptions['early-stop-fraction']).toBe(0.3);
+    const d = c.differences.paper.heldOutMatched.valence.ccc;
+    const want = c.variants.paper.heldOutMatched.valence.ccc.values.map((x: number, i: number) => x - c.heldOut.baseline.valence.ccc.values[i]);
+    d.values.forEach((x: number, i: number) => expect(x).toBeCloseTo(want[i], 12));
+    const base = JSON.parse(readFileSync(path.join(out, 'seed-0', 'baseline', 'metrics.json'), 'utf8'));
+    expect(base.earlyStopping.step).toBeGreaterThan(0);
+    const cfg = JSON.parse(readFileSync(path.join(out, 'seed-0', 'baseline', 'config.json'), 'utf8'));
+    expect(cfg.settings.earlyStop).toEqual({ fraction: 0.3 });
+    expect(cfg.settings.augment).toEqual({ flip: true, jitter: 0.2, translate: 1 });
+    expect(cfg.data.description).toMatch(/regime band=disc style=strong/);
+    const adv = JSON.parse(readFileSync(path.join(out, 'seed-1', 'adv', 'config.json'), 'utf8'));
+    expect(adv.settings.adversary).toEqual({ weight: 0.5, lambda: 1, hidden: 64 });
+    // the adversarial run's checkpoint (identity classifier included) loads for prediction with matching
+    const synth = elim(['synth', '--out', path.join(tmp, 'synth-15'), '--identities', '3', '--held-out', '1', '--frames', '4', '--size', '16', '--band', 'disc', '--style', 'strong']);
+    expect(synth.status, synth.stderr).toBe(0);
+    const pred = elim(['predict', '--checkpoint', path.join(out, 'seed-1', 'adv', 'checkpoint.safetensors'), '--backend', 'cpu', '--per-identity', '--out', path.join(tmp, 'p15.csv'), path.join(tmp, 'synth-15', 'labels.csv')]);
+    expect(pred.status, pred.stderr).toBe(0);
+    const rows = readFileSync(path.join(tmp, 'p15.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('path,identity,valence,arousal');
+    expect(rows.length).toBe(1 + 12);
+    expect(new Set(rows.slice(1).map((x) => x.split(',')[1]))).toEqual(new Set(['id000', 'id001', 'id002']));
+    for (const row of rows.slice(1)) for (const v of row.split(',').slice(2).map(Number)) expect(Math.abs(v)).toBeLessThanOrEqual(1);
+    // a missing anchor file and --anchor without --per-identity are errors
+    const noAnchor = elim(['predict', '--checkpoint', path.join(out, 'seed-1', 'adv', 'checkpoint.safetensors'), '--backend', 'cpu', '--per-identity', '--anchor', path.join(tmp, 'none.json'), '--out', path.join(tmp, 'p15b.csv'), path.join(tmp, 'synth-15', 'labels.csv')]);
+    expect(noAnchor.status).toBe(1);
+    expect(noAnchor.stderr).toMatch(/anchor latents/);
+    expect(elim(['predict', '--checkpoint', path.join(out, 'seed-1', 'adv', 'checkpoint.safetensors'), '--backend', 'cpu', '--anchor', 'x.json', path.join(tmp, 'synth-15', 'labels.csv')]).status).toBe(1);
+    // a variant 'baseline' with another method is a usage error
+    writeFileSync(file, JSON.stringify({ baseline: { method: 'elim' }, paper: {} }));
+    expect(elim(args).status).toBe(2);
+  }, 240_000);
+
   it('same config and seed on the CPU backend give identical metrics', () => {
     const a = elim(['train', ...TINY, '--steps', '3', '--out', path.join(tmp, 'det-a')]);
     const b = elim(['train', ...TINY, '--steps', '3', '--out', path.join(tmp, 'det-b')]);

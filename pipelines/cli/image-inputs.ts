@@ -42,6 +42,35 @@ const globRoot = (glob: string) => {
 
 export class InputError extends Error {}
 
+/**
+ * Inputs with the identity each image belongs to (`elim predict --per-identity`): from a CSV
+ * column when `identityColumn` is given (CSV inputs only), else the name of the image's folder
+ * (the generic-CSV and synthetic layouts keep one folder per identity).
+ */
+export async function* imageInputsWithIdentity(input: string, identityColumn?: string): AsyncGenerator<{ path: string; identity: string }> {
+  if (identityColumn !== undefined && /\.csv$/i.test(input) && !/[*?]/.test(input)) {
+    let cols: { path: number; id: number } | undefined;
+    for await (const { line, fields } of csvRows(input)) {
+      if (cols === undefined) {
+        const h = headerIndex(fields);
+        const p = h.get('path'), id = h.get(identityColumn);
+        if (p === undefined) throw new InputError(`${input}:${line}: no 'path' column`);
+        if (id === undefined) throw new InputError(`${input}:${line}: no '${identityColumn}' column (--identity-column)`);
+        cols = { path: p, id };
+        continue;
+      }
+      const rel = (fields[cols.path] ?? '').trim();
+      const identity = (fields[cols.id] ?? '').trim();
+      if (!rel) continue;
+      if (!identity) throw new InputError(`${input}:${line}: empty identity in column '${identityColumn}'`);
+      yield { path: path.resolve(path.dirname(input), rel), identity };
+    }
+    return;
+  }
+  if (identityColumn !== undefined) throw new InputError(`${input}: --identity-column needs a CSV input`);
+  for await (const p of imageInputs(input)) yield { path: p, identity: path.basename(path.dirname(p)) };
+}
+
 export async function* imageInputs(input: string): AsyncGenerator<string> {
   if (/[*?]/.test(input)) {
     const re = globToRegExp(input.split(path.sep).join('/'));

@@ -37,7 +37,7 @@ export const DATA_OPTIONS: OptionSpec[] = [
 
 export const TRAIN_OPTIONS: OptionSpec[] = [
   { name: 'config', kind: 'string', help: 'JSON or YAML file of options (flags override it)', group: R },
-  { name: 'method', kind: 'enum', choices: ['elim', 'baseline'], default: 'elim', help: 'ELIM, or the baseline objective alone', group: R },
+  { name: 'method', kind: 'enum', choices: ['elim', 'baseline', 'adversarial'], default: 'elim', help: 'ELIM, the baseline objective alone, or the identity-adversarial reference (baseline + gradient-reversal identity classifier)', group: R },
   { name: 'steps', kind: 'int', min: 1, max: LIMITS.steps.max, default: 300, help: 'training iterations', group: R },
   { name: 'seed', kind: 'int', min: LIMITS.seed.min, max: LIMITS.seed.max, default: 0, help: 'seed of data order, initialisation, dropout, Gumbel noise (and the synthetic data)', group: R },
   { name: 'backend', kind: 'enum', choices: ['auto', 'cpu', 'gpujs'], default: 'auto', help: 'auto: GPU.js on GL where a GL context exists, else CPU (also ELIM_BACKEND)', group: R },
@@ -95,6 +95,12 @@ export const TRAIN_OPTIONS: OptionSpec[] = [
   { name: 'identities-per-batch', kind: 'int', min: 2, default: 8, help: 'P: identities per batch', group: O },
   { name: 'images-per-identity', kind: 'int', min: 1, default: 8, help: 'K: images per identity', group: O },
   { name: 'flip', kind: 'boolean', default: true, help: 'random horizontal flips', group: O },
+  { name: 'augment-jitter', kind: 'number', min: 0, max: 0.9, default: 0, help: 'brightness and contrast jitter: factors uniform in [1 - j, 1 + j] (0: off)', group: O },
+  { name: 'augment-translate', kind: 'int', min: 0, default: 0, help: 'random translation by up to n pixels per axis (0: off)', group: O },
+  { name: 'early-stop-fraction', kind: 'number', min: 0, max: 0.5, default: 0, help: 'early stopping: this fraction of the TRAINING identities is a validation split (never trained on); the parameters of the best validation step (mean CCC) are kept (0: off)', group: O },
+  { name: 'adv-weight', kind: 'number', min: 0, default: 0.1, help: 'adversarial: weight of the identity cross-entropy', group: O },
+  { name: 'adv-lambda', kind: 'number', min: 0, default: 1, help: "adversarial: gradient-reversal factor at the end of DANN's ramp", group: O },
+  { name: 'adv-hidden', kind: 'int', min: 1, default: 64, help: 'adversarial: hidden units of the identity classifier', group: O },
   ...DATA_OPTIONS,
 ];
 
@@ -109,7 +115,7 @@ export const elimConfigFrom = (o: ParsedOptions): E.Either<CliError, ElimConfig>
   const K = num(o, 'imagesPerIdentity');
   const c = makeConfig(
     {
-      elim: o.method !== 'baseline',
+      elim: o.method === 'elim' || o.method === undefined,
       domains: opt<number>(o, 'domains') ?? P,
       topk: opt<number>(o, 'topk') ?? K,
       anchors: num(o, 'anchors'),
@@ -189,7 +195,14 @@ export const runSpecFrom = (o: ParsedOptions): E.Either<CliError, RunSpec> => {
       validateEvery: num(o, 'validateEvery'),
       checkpointEvery: num(o, 'checkpointEvery'),
       logEvery: num(o, 'logEvery'),
-      augment: { flip: o.flip as boolean },
+      // the new regularisers appear only when on, so a default run's settings (and compare --reuse) are as before
+      augment: {
+        flip: o.flip as boolean,
+        ...(num(o, 'augmentJitter') > 0 ? { jitter: num(o, 'augmentJitter') } : {}),
+        ...(num(o, 'augmentTranslate') > 0 ? { translate: num(o, 'augmentTranslate') } : {}),
+      },
+      ...(num(o, 'earlyStopFraction') > 0 ? { earlyStop: { fraction: num(o, 'earlyStopFraction') } } : {}),
+      ...(o.method === 'adversarial' ? { adversary: { weight: num(o, 'advWeight'), lambda: num(o, 'advLambda'), hidden: num(o, 'advHidden') } } : {}),
     },
   });
 };

@@ -82,13 +82,29 @@ const score = (W: Float64Array[], X: Float64Array[], Y: [number, number][]): Axi
   return { valence: ccc(Y.map((y) => y[0]), pred.map((p) => p[0])), arousal: ccc(Y.map((y) => y[1]), pred.map((p) => p[1])) };
 };
 
-export const ridgeShortcutCheck = (ds: InMemoryDataset, o: { side?: number; lambda?: number; fitFraction?: number } = {}): RidgeShortcutReport => {
+/**
+ * `centreByIdentity` (issue #15): every identity's mean feature vector over all its frames (no
+ * labels needed) is subtracted from its frames' features, for training and held-out identities
+ * alike: identity normalisation in pixel space, the closed-form analogue of test-time identity
+ * matching, to see where removing the identity mean can help a read-out that does read expression.
+ */
+export const ridgeShortcutCheck = (ds: InMemoryDataset, o: { side?: number; lambda?: number; fitFraction?: number; centreByIdentity?: boolean } = {}): RidgeShortcutReport => {
   const side = o.side ?? 16, lambda = o.lambda ?? 1, frac = o.fitFraction ?? 0.75;
+  const feats = ds.records.map((_, i) => features(ds, i, side));
+  if (o.centreByIdentity) {
+    const byId = new Map<string, number[]>();
+    ds.records.forEach((r, i) => byId.set(r.identity, [...(byId.get(r.identity) ?? []), i]));
+    for (const rows of byId.values()) {
+      const m = new Float64Array(feats[0].length);
+      for (const r of rows) feats[r].forEach((v, k) => (m[k] += v / rows.length));
+      for (const r of rows) for (let k = 0; k < m.length - 1; k++) feats[r][k] -= m[k]; // the intercept stays 1
+    }
+  }
   const train = new Set(ds.trainIdentities);
   const cut = Math.floor(ds.options.frames * frac);
   const parts = { fit: [] as number[], later: [] as number[], held: [] as number[] };
   ds.records.forEach((r, i) => (train.has(r.identity) ? (r.frame! < cut ? parts.fit : parts.later) : parts.held).push(i));
-  const XY = (idx: number[]) => ({ X: idx.map((i) => features(ds, i, side)), Y: idx.map((i) => [ds.records[i].valence, ds.records[i].arousal] as [number, number]) });
+  const XY = (idx: number[]) => ({ X: idx.map((i) => feats[i]), Y: idx.map((i) => [ds.records[i].valence, ds.records[i].arousal] as [number, number]) });
   const fit = XY(parts.fit), later = XY(parts.later), held = XY(parts.held);
   const W = ridgeFit(fit.X, fit.Y, lambda);
   return { fitted: score(W, fit.X, fit.Y), trainIdentitiesLaterFrames: score(W, later.X, later.Y), heldOutIdentities: score(W, held.X, held.Y), features: fit.X[0].length };

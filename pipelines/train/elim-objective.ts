@@ -20,8 +20,17 @@ import type { RE } from './re-type.js';
 import { attentionMatcher, matcherSpec } from '../stages/attention.js';
 import { termValues } from '../stages/loss.js';
 import type { ObjectiveInput, ObjectiveOutput, Phase } from './objective.js';
+import { adversarialPhase, adversaryModule, type AdversarySettings } from './adversarial-objective.js';
 
-export type Method = 'elim' | 'baseline';
+/** elim, the baseline objective alone, or the identity-adversarial reference (adversarial-objective.ts). */
+export type Method = 'elim' | 'baseline' | 'adversarial';
+
+/** What the adversarial method needs besides the config: its settings, the training identities (its classes) and the run's length. */
+export interface AdversaryPlan {
+  readonly settings: AdversarySettings;
+  readonly identities: readonly string[];
+  readonly steps: number;
+}
 
 const outcomeName = (o: StepOutput['outcome']): string =>
   o._tag === 'Disabled' ? o.reason : o._tag === 'Skipped' ? `skipped:${o.reason}` : 'elim';
@@ -60,8 +69,14 @@ export interface PhasePlan {
  * `clipNorm`: encoder gradient clipping in the main phase (0: none); the two-step mode's ELIM
  * phase always clips to 1 (the release).
  */
-export const phasesFor = (method: Method, config: ElimConfig, backend: Backend, latent: number, clipNorm: number): PhasePlan => {
+export const phasesFor = (method: Method, config: ElimConfig, backend: Backend, latent: number, clipNorm: number, adversary?: AdversaryPlan): PhasePlan => {
   if (method === 'baseline') return { phases: [phase('baseline', baselineStepSync, config, backend, clipNorm)], extras: [] };
+  if (method === 'adversarial') {
+    if (!adversary) throw new EngineError('ArgumentError', 'phasesFor', 'the adversarial method needs its settings and the training identities');
+    const module = adversaryModule(latent, adversary.settings.hidden, adversary.identities.length);
+    const base = phase('baseline', baselineStepSync, config, backend, clipNorm);
+    return { phases: [adversarialPhase(base, adversary.settings, adversary.identities, adversary.steps, module)], extras: [['adversary', module]] };
+  }
   const extras: Array<readonly [string, Module]> = config.matching === 'attention' ? [['matcher', attentionMatcher(matcherSpec(latent, config.attention))]] : [];
   const main = phase('elim', elimStepSync, config, backend, clipNorm);
   if (config.steps === 'two-step') return { phases: [main, phase('elimOnly', elimOnlyStepSync, config, backend, 1)], extras };

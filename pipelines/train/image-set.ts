@@ -72,6 +72,13 @@ export const imageSetFromSynthetic = (ds: InMemoryDataset, size = ds.size): Imag
 export interface BatchAugment {
   /** Horizontal flip with probability 1/2 per sample. */
   readonly flip: boolean;
+  /**
+   * Photometric jitter (issue #15, the regularised baseline): per sample, brightness and contrast
+   * factors uniform in [1 - j, 1 + j] (contrast about the image's mean). Absent or 0: none.
+   */
+  readonly jitter?: number;
+  /** Random translation by up to this many pixels on each axis (edge pixels repeated). Absent or 0: none. */
+  readonly translate?: number;
 }
 
 /** NCHW float32 images (ImageNet-normalised) and [B, 2] labels for the given sample indices. */
@@ -82,15 +89,30 @@ export const assembleBatch = (s: ImageSet, idx: readonly number[], aug?: BatchAu
   const y = new Float32Array(idx.length * 2);
   const scale = [0, 1, 2].map((c) => 1 / (255 * IMAGENET_STD[c]));
   const shift = [0, 1, 2].map((c) => IMAGENET_MEAN[c] / IMAGENET_STD[c]);
+  const jit = aug?.jitter ?? 0, tr = aug?.translate ?? 0;
+  const clampPx = (v: number) => (v < 0 ? 0 : v > S - 1 ? S - 1 : v);
   idx.forEach((j, b) => {
     const flip = aug?.flip && rng ? rng.uniform() < 0.5 : false;
+    // the extra draws happen only when asked for, so flip-only batches are as before
+    const dx = tr > 0 && rng ? rng.int(2 * tr + 1) - tr : 0;
+    const dy = tr > 0 && rng ? rng.int(2 * tr + 1) - tr : 0;
+    const bright = jit > 0 && rng ? 1 + jit * (2 * rng.uniform() - 1) : 1;
+    const contrast = jit > 0 && rng ? 1 + jit * (2 * rng.uniform() - 1) : 1;
     const src = j * plane * 3;
+    let meanPx = 0;
+    if (contrast !== 1) {
+      for (let p = 0; p < plane * 3; p++) meanPx += s.rgb[src + p];
+      meanPx /= plane * 3;
+    }
     for (let c = 0; c < 3; c++) {
       const out = (b * 3 + c) * plane;
       for (let yy = 0; yy < S; yy++)
         for (let xx = 0; xx < S; xx++) {
-          const sx = flip ? S - 1 - xx : xx;
-          x[out + yy * S + xx] = s.rgb[src + (yy * S + sx) * 3 + c] * scale[c] - shift[c];
+          const fx = flip ? S - 1 - xx : xx;
+          const sx = dx === 0 ? fx : clampPx(fx - dx), sy = dy === 0 ? yy : clampPx(yy - dy);
+          const v = s.rgb[src + (sy * S + sx) * 3 + c];
+          const px = bright === 1 && contrast === 1 ? v : Math.max(0, Math.min(255, ((v - meanPx) * contrast + meanPx) * bright));
+          x[out + yy * S + xx] = px * scale[c] - shift[c];
         }
     }
     y[2 * b] = s.labels[2 * j];

@@ -18,6 +18,8 @@ import { formatElimError, invalidConfig } from '../errors.js';
 import { checkModelSpec, checkRunShape, formatProblem } from '../limits.js';
 import { fetchBytes, type FetchBytesOptions } from '../io/fetch-bytes.js';
 import { phasesFor, type Method } from './elim-objective.js';
+import { adversaryModule } from './adversarial-objective.js';
+import type { Module } from '../../lib/nn/module.js';
 import { buildModel, initModel, type Model, type ModelSpec, type ModelTensors } from './model.js';
 
 export interface LoadedModel extends ModelTensors {
@@ -25,6 +27,8 @@ export interface LoadedModel extends ModelTensors {
   readonly step: number;
   readonly method: Method;
   readonly seed: number;
+  /** The run's ELIM config (its transport settings serve test-time identity matching). */
+  readonly elim: ElimConfig;
 }
 
 /** `name` only labels the messages (a file name or URL). */
@@ -33,10 +37,11 @@ export const loadTrainedModelFromBytes = (bytes: Uint8Array, backend: Backend, n
   if (E.isLeft(header)) return E.left(`${name}: ${describeCheckpointError(header.left)}`);
   const meta = header.right.metadata;
   let rawSpec: unknown;
-  let config: { method: Method; elim: ElimConfig };
+  type Recorded = { method: Method; elim: ElimConfig; settings?: { adversary?: { hidden: number } }; adversaryClasses?: number };
+  let config: Recorded;
   try {
     rawSpec = JSON.parse(meta['user.modelSpec'] ?? 'null');
-    config = JSON.parse(meta['user.config'] ?? 'null') as { method: Method; elim: ElimConfig };
+    config = JSON.parse(meta['user.config'] ?? 'null') as Recorded;
     if (!rawSpec || !config || typeof config !== 'object') throw new Error('missing');
   } catch {
     return E.left(`${name} is not an elim-ts training checkpoint (its metadata lacks the model description)`);
@@ -45,13 +50,22 @@ export const loadTrainedModelFromBytes = (bytes: Uint8Array, backend: Backend, n
   const checked = checkModelSpec(rawSpec);
   if (E.isLeft(checked)) return E.left(`${name}: metadata modelSpec ${formatProblem(checked.left)}`);
   const spec: ModelSpec = checked.right;
-  if (config.method !== 'elim' && config.method !== 'baseline') return E.left(`${name}: metadata config.method must be elim or baseline; got ${JSON.stringify(config.method)}`);
+  if (config.method !== 'elim' && config.method !== 'baseline' && config.method !== 'adversarial') {
+    return E.left(`${name}: metadata config.method must be elim, baseline or adversarial; got ${JSON.stringify(config.method)}`);
+  }
+  const hidden = config.settings?.adversary?.hidden ?? 64;
+  const classes = config.adversaryClasses ?? 1;
+  if (config.method === 'adversarial' && !(Number.isSafeInteger(hidden) && hidden >= 1 && hidden <= 1 << 16 && Number.isSafeInteger(classes) && classes >= 1 && classes <= 1 << 20)) {
+    return E.left(`${name}: metadata adversary size (hidden ${hidden}, classes ${classes}) is out of range`);
+  }
   const elim = config.elim && typeof config.elim === 'object' ? validateConfig(makeConfig(config.elim)) : E.left(invalidConfig('config', 'elim', 'missing'));
   if (E.isLeft(elim)) return E.left(`${name}: metadata config ${formatElimError(elim.left)}`);
   const shape = checkRunShape({ model: spec, elim: elim.right, batch: { identities: Infinity, perIdentity: Infinity } });
   if (E.isLeft(shape)) return E.left(`${name}: metadata config ${formatProblem(shape.left)}`);
-  config = { method: config.method, elim: elim.right };
-  const extras = phasesFor(config.method, config.elim, backend, spec.latent, 0).extras;
+  config = { ...config, elim: elim.right };
+  // the adversarial method's identity classifier is part of the checkpoint (its size is in the metadata)
+  const extras: Array<readonly [string, Module]> =
+    config.method === 'adversarial' ? [['adversary', adversaryModule(spec.latent, hidden, classes)]] : phasesFor(config.method, config.elim, backend, spec.latent, 0).extras;
   const model = buildModel(spec, extras);
   const fresh = initModel(model, Rng.fromSeed(0));
   const template = templateOf(fresh.params, fresh.state);
@@ -65,6 +79,7 @@ export const loadTrainedModelFromBytes = (bytes: Uint8Array, backend: Backend, n
     state: new Map(decoded.right.state),
     step: decoded.right.step,
     method: config.method,
+    elim: config.elim,
     seed: Number.isSafeInteger(Number(meta['user.seed'])) ? Number(meta['user.seed']) : 0,
   });
 };

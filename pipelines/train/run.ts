@@ -15,8 +15,12 @@ import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
 import { markdownSummary, plotLossCurves, plotPerIdentityErrors, plotTsneSideBySide, plotVaScatter, tsne, type FinalMetrics, type PlotLink } from '../report/index.js';
 import type { RunSpec } from './run-spec.js';
 import { phasesFor } from './elim-objective.js';
+import { formatElimError } from '../errors.js';
 import { evaluateSet, type Evaluation, type VaMetrics } from './evaluate.js';
-import type { ImageSet } from './image-set.js';
+import { subsetByIdentity, type ImageSet } from './image-set.js';
+import { Rng } from '../../lib/rng/rng.js';
+import { anchorLatents, matchedPredictions } from './identity-matching.js';
+import { vaMetrics } from './evaluate.js';
 import { loadRunData, type DataSpec, type RunData } from './load-data.js';
 import { train, type TrainResult } from './trainer.js';
 import { readCheckpointHeader, resumeProblem } from './resume-check.js';
@@ -26,8 +30,23 @@ export interface RunOutputs {
   readonly result: Omit<TrainResult, 'params' | 'state'>;
   readonly train: Evaluation;
   readonly heldOut: Evaluation;
+  /** Held-out metrics after test-time identity matching (identity-matching.ts); absent if it failed. */
+  readonly heldOutMatched?: VaMetrics;
   readonly data: RunData;
 }
+
+/**
+ * Early stopping's validation split: `fraction` of the TRAINING identities (at least one, at
+ * least two left to train on), drawn by a stream of the run's seed. Held-out identities are
+ * never involved.
+ */
+export const selectionSplit = (trainSet: ImageSet, fraction: number, seed: number): { train: ImageSet; selection: ImageSet } => {
+  const ids = [...new Set(trainSet.identities)];
+  const n = Math.min(ids.length - 2, Math.max(1, Math.round(ids.length * fraction)));
+  if (n < 1) return { train: trainSet, selection: subsetByIdentity(trainSet, new Set()) };
+  const picked = new Set(Rng.fromSeed(seed).fork().fork().fork().shuffle(ids).slice(0, n));
+  return { train: subsetByIdentity(trainSet, new Set(ids.filter((i) => !picked.has(i)))), selection: subsetByIdentity(trainSet, picked) };
+};
 
 export type RunError = { readonly _tag: 'RunError'; readonly stage: 'data' | 'train' | 'report'; readonly message: string };
 
@@ -86,24 +105,36 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
   };
   await writeJsonAtomic(path.join(dir, 'config.json'), configJson);
 
-  const plan = phasesFor(spec.method, spec.elim, backend, spec.settings.model.latent, o.clipNorm);
+  const split = spec.settings.earlyStop ? selectionSplit(d.train, spec.settings.earlyStop.fraction, spec.settings.seed) : { train: d.train, selection: undefined };
+  const trainIds = [...new Set(split.train.keys)];
+  const adversary = spec.settings.adversary ? { settings: spec.settings.adversary, identities: trainIds, steps: spec.settings.steps } : undefined;
+  const plan = phasesFor(spec.method, spec.elim, backend, spec.settings.model.latent, o.clipNorm, adversary);
+  if (split.selection) events.emit({ event: 'early-stopping-split', train: split.train.count, selection: split.selection.count, selectionIdentities: [...new Set(split.selection.identities)] });
   const trained = await train({
     settings: spec.settings,
     phases: plan.phases,
     extras: plan.extras,
     backend,
-    train: d.train,
+    train: split.train,
+    selection: split.selection,
     validation: d.heldOut,
     events,
     checkpointPath,
     resume: spec.resume,
     control: o.control,
-    metadata,
+    // the adversary's class count comes from the data (the training identities), not from an option
+    metadata: adversary ? { ...metadata, config: JSON.stringify({ method: spec.method, elim: spec.elim, settings: spec.settings, adversaryClasses: trainIds.length }) } : metadata,
   });
   if (E.isLeft(trained)) return E.left({ _tag: 'RunError', stage: 'train', message: trained.left.message });
   const r = trained.right;
-  const evTrain = evaluateSet(r, d.train, backend);
-  const evHeld = evaluateSet(r, d.heldOut, backend, { withLatents: o.keepLatents || spec.plots });
+  const evTrain = evaluateSet(r, split.train, backend, { withLatents: true });
+  const evHeld = evaluateSet(r, d.heldOut, backend, { withLatents: true });
+  // test-time identity matching: every held-out identity's frames matched to training latents
+  const anchor = anchorLatents(evTrain.latents!, split.train.identities, spec.settings.model.latent);
+  const matched = matchedPredictions(r, evHeld.latents!, d.heldOut.identities, anchor, spec.elim.transport, backend);
+  const heldOutMatched = E.isRight(matched) ? vaMetrics(d.heldOut.labels, matched.right) : undefined;
+  if (E.isLeft(matched)) events.warn(`test-time identity matching failed: ${formatElimError(matched.left)}`);
+  await writeJsonAtomic(path.join(dir, 'anchor-latents.json'), { dim: anchor.dim, rows: anchor.rows, data: Array.from(anchor.data) });
   disposeTree(r.params);
   disposeTree(r.state);
   const { params: _p, state: _s, ...result } = r;
@@ -116,6 +147,8 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
     outcomes: r.outcomes,
     train: { overall: evTrain.overall, perIdentity: evTrain.perIdentity },
     heldOut: { overall: evHeld.overall, perIdentity: evHeld.perIdentity },
+    ...(heldOutMatched ? { heldOutMatched: { overall: heldOutMatched } } : {}),
+    ...(r.selected ? { earlyStopping: r.selected } : {}),
     validations: r.validations,
     timings: { loadSeconds, trainSeconds: r.seconds, imagesPerSecond: r.imagesPerSecond, totalSeconds: (performance.now() - t0) / 1000 },
   };
@@ -145,7 +178,7 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
     }),
   );
   events.emit({ event: 'run-end', dir, heldOut: evHeld.overall, train: evTrain.overall, seconds: (performance.now() - t0) / 1000 });
-  return E.right({ dir, result, train: evTrain, heldOut: evHeld, data: d });
+  return E.right({ dir, result, train: evTrain, heldOut: evHeld, heldOutMatched, data: d });
 };
 
 const predictionsCsv = (set: ImageSet, preds: Float32Array): string =>

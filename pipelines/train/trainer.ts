@@ -17,7 +17,7 @@ import * as T from '../../lib/ops/index.js';
 import { clipGradNorm } from '../../lib/optim/clip.js';
 import { valueAndGradTree } from '../../lib/optim/grads.js';
 import { disposeOptimizerState, type OptimizerState } from '../../lib/optim/optimizer.js';
-import { subtree } from '../../lib/nn/tree.js';
+import { asParameter, asState, subtree } from '../../lib/nn/tree.js';
 import type { Module } from '../../lib/nn/module.js';
 import { Rng } from '../../lib/rng/rng.js';
 import type { Backend } from '../../lib/backend/backend.js';
@@ -29,6 +29,7 @@ import { evaluateSet, type VaMetrics } from './evaluate.js';
 import { assembleBatch, type BatchAugment, type ImageSet } from './image-set.js';
 import { buildModel, initModel, nextModelState, type Model, type ModelSpec, type ModelTensors } from './model.js';
 import type { Phase } from './objective.js';
+import type { AdversarySettings } from './adversarial-objective.js';
 import { makeOptimizer, type OptimizerSettings } from './optimizer-settings.js';
 import { stepStreams } from './step-rng.js';
 import { resumeProblem } from './resume-check.js';
@@ -47,6 +48,10 @@ export interface TrainSettings {
   /** Emit a step event every n iterations. */
   readonly logEvery: number;
   readonly augment: BatchAugment;
+  /** Early stopping on a validation split of this fraction of the TRAINING identities (run.ts makes the split). Absent: off. */
+  readonly earlyStop?: { readonly fraction: number };
+  /** The identity-adversarial method's settings (method 'adversarial' only). */
+  readonly adversary?: AdversarySettings;
 }
 
 export type TrainError =
@@ -71,6 +76,8 @@ export interface TrainResult extends ModelTensors {
   readonly outcomes: Readonly<Record<string, number>>;
   readonly seconds: number;
   readonly imagesPerSecond: number;
+  /** With a selection set: the step whose parameters were kept, and its selection score. */
+  readonly selected?: { readonly step: number; readonly score: number };
 }
 
 export interface TrainInputs {
@@ -81,6 +88,13 @@ export interface TrainInputs {
   readonly backend: Backend;
   readonly train: ImageSet;
   readonly validation?: ImageSet;
+  /**
+   * Early stopping (issue #15): a validation split of TRAINING identities (never the held-out
+   * ones). At every validation step the model is scored on it (mean of valence and arousal CCC)
+   * and the best parameters are kept; at the end they replace the last ones before the final
+   * validation and evaluation. Training still runs all `steps` (equal cost).
+   */
+  readonly selection?: ImageSet;
   readonly events: EventSink;
   /** Where checkpoints go (written atomically); also what `resume` reads. */
   readonly checkpointPath?: string;
@@ -146,6 +160,17 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
     return E.right(undefined);
   };
 
+  // early stopping: the best parameters so far on the selection split, as host copies
+  let best: { step: number; score: number; params: Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }>; state: Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }> } | null = null;
+  const hostCopy = (tree: ReadonlyMap<string, Tensor>) => new Map([...tree].map(([k, t]) => [k, { data: t.toArray() as Float32Array | Float64Array, shape: t.shape }]));
+  const select = () => {
+    if (!inp.selection) return;
+    const ev = evaluateSet({ model, params, state }, inp.selection, backend);
+    const score = (ev.overall.valence.ccc + ev.overall.arousal.ccc) / 2;
+    events.emit({ event: 'selection', step, score, valence: ev.overall.valence, arousal: ev.overall.arousal });
+    if (Number.isFinite(score) && (!best || score > best.score)) best = { step, score, params: hostCopy(params), state: hostCopy(state) };
+  };
+
   const validate = () => {
     if (!inp.validation) return;
     const ev = evaluateSet({ model, params, state }, inp.validation, backend);
@@ -199,7 +224,10 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
       const elapsed = (performance.now() - t0) / 1000;
       if (step % s.logEvery === 0 || step === s.steps) events.emit({ event: 'step', step, epoch: Math.floor((step * batchSize) / inp.train.count), imagesPerSecond: images / elapsed, ...terms });
       events.progress({ step, totalSteps: s.steps, epoch: Math.floor((step * batchSize) / inp.train.count), elapsedSeconds: elapsed, imagesPerSecond: images / elapsed, losses: pickTerms(terms), label: inp.metadata?.label });
-      if (s.validateEvery > 0 && step % s.validateEvery === 0 && step < s.steps) validate();
+      if (s.validateEvery > 0 && step % s.validateEvery === 0 && step < s.steps) {
+        select();
+        validate();
+      }
       if (s.checkpointEvery > 0 && step % s.checkpointEvery === 0 && step < s.steps) {
         const c = await checkpoint();
         if (E.isLeft(c)) return c;
@@ -218,13 +246,26 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
   } finally {
     events.close();
   }
+  select();
+  const kept = best as { step: number; score: number; params: Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }>; state: Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }> } | null;
+  if (kept && kept.step !== step) {
+    // restore the selected parameters (the optimiser state stays the last one: it is not used again)
+    const restore = (tree: Map<string, Tensor>, saved: typeof kept.params, leaf: (t: Tensor) => Tensor) => {
+      const next = new Map([...saved].map(([k, v]) => [k, leaf(T.tensor(v.data, v.shape, { dtype: tree.get(k)!.dtype, backend }))]));
+      disposeAll(tree);
+      return next;
+    };
+    params = restore(params, kept.params, asParameter);
+    state = restore(state, kept.state, asState);
+    events.emit({ event: 'early-stopping', selectedStep: kept.step, score: kept.score, lastStep: step });
+  }
   validate();
   const c = await checkpoint();
   if (E.isLeft(c)) return c;
   disposeOptimizerState(optState);
   const seconds = (performance.now() - t0) / 1000;
   events.emit({ event: 'train-end', step, seconds, imagesPerSecond: images / seconds, outcomes });
-  return E.right({ model, params, state, step, stopped, history, validations, outcomes, seconds, imagesPerSecond: images / Math.max(seconds, 1e-9) });
+  return E.right({ model, params, state, step, stopped, history, validations, outcomes, seconds, imagesPerSecond: images / Math.max(seconds, 1e-9), selected: kept ? { step: kept.step, score: kept.score } : undefined });
 };
 
 const pickTerms = (t: Record<string, number>) => Object.fromEntries(Object.entries(t).filter(([k]) => /(^|\.)(total|main|va|pcc|ccc)$/.test(k)));

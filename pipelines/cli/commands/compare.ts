@@ -14,6 +14,13 @@
  * variant, split, axis and metric: the paired differences variant - baseline per seed, with
  * their mean, std, standard error and t = mean / se); `elim` is the first variant. `--reuse`
  * takes a finished run folder whose config matches instead of training it again.
+ *
+ * Issue #15: a variant may name its `method` (elim, the default; baseline; adversarial), and a
+ * variant named `baseline` sets the options of the paired baseline itself (e.g. its best
+ * regularisation), so every difference is taken against that baseline. Every run is also
+ * evaluated with test-time identity matching (train/identity-matching.ts): compare.json keeps
+ * it per variant as `heldOutMatched` and the variant table adds a `name+ttm` row (held-out
+ * identities, the final step) whose difference is taken against the baseline WITHOUT matching.
  */
 import { checkSeedList, formatProblem } from '../../limits.js';
 import { installStopSignals, type StopControl } from '../stop-control.js';
@@ -61,6 +68,8 @@ interface RunRecord {
   readonly seconds: number;
   readonly reused: boolean;
   readonly outputs?: RunOutputs;
+  /** Held-out metrics after test-time identity matching (final step). */
+  readonly heldOutMatched?: VaMetrics;
 }
 
 export interface PairedStat {
@@ -107,7 +116,7 @@ const reusable = async (rs: RunSpec, data: DataSpec): Promise<RunRecord | null> 
     // fields added to ElimConfig after a run was written take their defaults (which keep the old behaviour)
     const same = canonical({ m: config.method, e: makeConfig(config.elim ?? {}), s: config.settings, d: storedData }) === canonical({ m: rs.method, e: rs.elim, s: rs.settings, d: data });
     if (!same || metrics.stopped || metrics.steps !== rs.settings.steps) return null;
-    return { heldOut: metrics.heldOut.overall, train: metrics.train.overall, validations: metrics.validations ?? [], seconds: metrics.timings?.trainSeconds ?? 0, reused: true };
+    return { heldOut: metrics.heldOut.overall, train: metrics.train.overall, validations: metrics.validations ?? [], seconds: metrics.timings?.trainSeconds ?? 0, reused: true, heldOutMatched: metrics.heldOutMatched?.overall };
   } catch {
     return null;
   }
@@ -116,12 +125,22 @@ const reusable = async (rs: RunSpec, data: DataSpec): Promise<RunRecord | null> 
 /** Each variant's options: the command's options with the variant's overrides (flag or camelCase names), checked like a config file. */
 const variantOptions = (base: ParsedOptions, name: string, overrides: Record<string, unknown>): E.Either<string, ParsedOptions> => {
   if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) return E.left(`variant '${name}' must be an object of options`);
-  const bad = Object.keys(overrides).find((k) => ['method', 'seed', 'seeds', 'resume', 'out', 'variants', 'config'].includes(camel(k)));
+  const bad = Object.keys(overrides).find((k) => ['seed', 'seeds', 'resume', 'out', 'variants', 'config'].includes(camel(k)));
   if (bad) return E.left(`variant '${name}': option '${bad}' cannot vary between variants`);
-  const r = resolveOptions(spec, { options: {}, explicit: new Set(), positionals: [], help: false }, overrides, `variant '${name}'`);
+  const { method: _m, ...rest } = overrides; // the method is read by methodOf
+  const r = resolveOptions(spec, { options: {}, explicit: new Set(), positionals: [], help: false }, rest, `variant '${name}'`);
   if (E.isLeft(r)) return E.left(r.left.message);
-  const picked = Object.fromEntries(Object.keys(overrides).map((k) => [camel(k), r.right[camel(k)]]));
+  const picked = Object.fromEntries(Object.keys(rest).map((k) => [camel(k), r.right[camel(k)]]));
   return E.right({ ...base, ...picked });
+};
+
+type RunMethod = 'elim' | 'baseline' | 'adversarial';
+/** A variant's method: elim unless it names baseline or adversarial; the variant 'baseline' is always the baseline. */
+const methodOf = (name: string, overrides: Record<string, unknown>): E.Either<string, RunMethod> => {
+  const m = overrides.method ?? (name === 'baseline' ? 'baseline' : 'elim');
+  if (m !== 'elim' && m !== 'baseline' && m !== 'adversarial') return E.left(`variant '${name}': method must be elim, baseline or adversarial, got ${JSON.stringify(m)}`);
+  if (name === 'baseline' && m !== 'baseline') return E.left("the variant 'baseline' sets the paired baseline's options; its method is baseline");
+  return E.right(m);
 };
 
 const stat = (values: number[]): Stat => {
@@ -162,21 +181,29 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   }
   const control: StopControl = { stop: false };
   const uninstallSignals = installStopSignals(control);
-  let variants: Array<{ name: string; overrides: Record<string, unknown>; options: ParsedOptions }> = [{ name: 'elim', overrides: {}, options: parsed.options }];
+  let variants: Array<{ name: string; overrides: Record<string, unknown>; options: ParsedOptions; method: RunMethod }> = [{ name: 'elim', overrides: {}, options: parsed.options, method: 'elim' }];
+  let baselineOptions: ParsedOptions = parsed.options;
+  let baselineOverrides: Record<string, unknown> = {};
   if (typeof parsed.options.variants === 'string') {
     const loaded = await loadConfigFile(parsed.options.variants);
     if (E.isLeft(loaded)) return usageError(`elim compare: ${loaded.left.message}`);
     const names = Object.keys(loaded.right);
-    if (names.length === 0) return usageError('elim compare: --variants names no variant');
     variants = [];
     for (const name of names) {
-      if (!/^[A-Za-z0-9._-]+$/.test(name) || name === 'baseline') return usageError(`elim compare: variant name '${name}' must be [A-Za-z0-9._-]+ and not 'baseline'`);
-      const o = variantOptions(parsed.options, name, loaded.right[name] as Record<string, unknown>);
+      if (!/^[A-Za-z0-9._-]+$/.test(name) || name.endsWith('+ttm')) return usageError(`elim compare: variant name '${name}' must be [A-Za-z0-9._-]+`);
+      const overrides = loaded.right[name] as Record<string, unknown>;
+      const o = variantOptions(parsed.options, name, overrides);
       if (E.isLeft(o)) return usageError(`elim compare: ${o.left}`);
-      const check = runSpecFrom({ ...o.right, method: 'elim', seed: seeds[0], resume: false });
+      const method = methodOf(name, overrides ?? {});
+      if (E.isLeft(method)) return usageError(`elim compare: ${method.left}`);
+      const check = runSpecFrom({ ...o.right, method: method.right, seed: seeds[0], resume: false });
       if (E.isLeft(check)) return usageError(`elim compare: variant '${name}': ${check.left.message}`);
-      variants.push({ name, overrides: loaded.right[name] as Record<string, unknown>, options: o.right });
+      if (name === 'baseline') {
+        baselineOptions = o.right;
+        baselineOverrides = overrides;
+      } else variants.push({ name, overrides, options: o.right, method: method.right });
     }
+    if (variants.length === 0) return usageError('elim compare: --variants names no variant besides the baseline');
   }
   const averageN = parsed.options.averageLast as number;
   const reuse = parsed.options.reuse as boolean;
@@ -188,7 +215,7 @@ export const run = async (argv: readonly string[]): Promise<number> => {
       if (E.isLeft(checkedData)) return usageError(`elim compare: ${checkedData.left.message}`);
       const dataSpec = checkedData.right;
       let data: Awaited<ReturnType<typeof loadRunData>> | null = null;
-      const jobs = [{ name: 'baseline', method: 'baseline' as const, options: parsed.options }, ...variants.map((v) => ({ name: v.name, method: 'elim' as const, options: v.options }))];
+      const jobs: Array<{ name: string; method: RunMethod; options: ParsedOptions }> = [{ name: 'baseline', method: 'baseline', options: baselineOptions }, ...variants.map((v) => ({ name: v.name, method: v.method, options: v.options }))];
       for (const job of jobs) {
         const rs = runSpecFrom({ ...job.options, method: job.method, seed, resume: false, out: path.join(out, `seed-${seed}`, job.name) });
         if (E.isLeft(rs)) return usageError(rs.left.message);
@@ -212,10 +239,10 @@ export const run = async (argv: readonly string[]): Promise<number> => {
             label: `seed ${seed} ${job.name}`,
           });
           if (E.isLeft(r)) return failure(`seed ${seed} ${job.name}: ${r.left.stage}: ${r.left.message}`);
-          rec = { heldOut: r.right.heldOut.overall, train: r.right.train.overall, validations: r.right.result.validations, seconds: r.right.result.seconds, reused: false, outputs: r.right };
+          rec = { heldOut: r.right.heldOut.overall, train: r.right.train.overall, validations: r.right.result.validations, seconds: r.right.result.seconds, reused: false, outputs: r.right, heldOutMatched: r.right.heldOutMatched };
         }
         records[job.name].push(rec);
-        events.emit({ event: 'compare-run', seed, method: job.method, variant: job.name, reused: rec.reused, heldOut: rec.heldOut, train: rec.train, seconds: rec.seconds });
+        events.emit({ event: 'compare-run', seed, method: job.method, variant: job.name, reused: rec.reused, heldOut: rec.heldOut, heldOutMatched: rec.heldOutMatched, train: rec.train, seconds: rec.seconds });
         if (control.stop) return failure('stopped by the user; the finished runs are in ' + out);
       }
     }
@@ -231,6 +258,16 @@ export const run = async (argv: readonly string[]): Promise<number> => {
     train: { elim: axes(records[first].map((r) => r.train)), baseline: axes(records.baseline.map((r) => r.train)) },
   };
   const METRIC_NAMES = ['rmse', 'sagr', 'pcc', 'ccc'] as const;
+  // test-time identity matching: present when every run of the variant has it (runs written before it existed lack it)
+  const hasMatched = (name: string) => records[name].every((r) => r.heldOutMatched);
+  const matchedOf = (name: string) => (hasMatched(name) ? { heldOutMatched: axes(records[name].map((r) => r.heldOutMatched!)) } : {});
+  const matchedDiffOf = (name: string) => {
+    if (!hasMatched(name)) return {};
+    // against the baseline WITHOUT matching: what matching (and the variant) add over the reference
+    const axis = (a: 'valence' | 'arousal') =>
+      Object.fromEntries(METRIC_NAMES.map((m) => [m, pairedStat(records[name].map((r) => r.heldOutMatched![a][m]), records.baseline.map((r) => heldOf(r)[a][m]))]));
+    return { heldOutMatched: { valence: axis('valence'), arousal: axis('arousal') } };
+  };
   const diffOf = (name: string, split: 'heldOut' | 'train') => {
     const pick = (r: RunRecord) => (split === 'heldOut' ? heldOf(r) : r.train);
     const axis = (a: 'valence' | 'arousal') =>
@@ -238,21 +275,24 @@ export const run = async (argv: readonly string[]): Promise<number> => {
     return { valence: axis('valence'), arousal: axis('arousal') };
   };
   const variantResults = Object.fromEntries(
-    variants.map((v) => [v.name, { options: v.overrides, heldOut: axes(records[v.name].map(heldOf)), train: axes(records[v.name].map((r) => r.train)) }]),
+    variants.map((v) => [v.name, { options: v.overrides, method: v.method, heldOut: axes(records[v.name].map(heldOf)), train: axes(records[v.name].map((r) => r.train)), ...matchedOf(v.name) }]),
   );
-  const differences = Object.fromEntries(variants.map((v) => [v.name, { heldOut: diffOf(v.name, 'heldOut'), train: diffOf(v.name, 'train') }]));
+  const differences = Object.fromEntries(variants.map((v) => [v.name, { heldOut: diffOf(v.name, 'heldOut'), train: diffOf(v.name, 'train'), ...matchedDiffOf(v.name) }]));
+  const baselineMatched = hasMatched('baseline') ? { heldOutMatched: axes(records.baseline.map((r) => r.heldOutMatched!)), heldOutMatchedDiff: matchedDiffOf('baseline').heldOutMatched } : {};
   const results = { elim: records[first].map((r) => r.outputs), baseline: records.baseline.map((r) => r.outputs) };
   const description = results.elim[0]?.data.description ?? results.baseline[0]?.data.description ?? 'reused runs';
   const seconds = (performance.now() - t0) / 1000;
   const table =
     formatCompareTable(result, { title: `ELIM${variants.length > 1 || first !== 'elim' ? ` (${first})` : ''} vs baseline — n = ${seeds.length} paired seeds (${seedsLabel(seeds)}), ${base.right.settings.steps} iterations each (${description})` }) +
-    (variants.length > 1 || averageN > 1 ? '\n\n' + variantTable(variantResults, differences, result, averageN) : '');
+    (variants.length > 1 || averageN > 1 || typeof parsed.options.variants === 'string' ? '\n\n' + variantTable(variantResults, differences, result, averageN, baselineMatched) : '');
   await writeJsonAtomic(path.join(out, 'compare.json'), {
     ...result,
     steps: base.right.settings.steps,
     averageLast: averageN,
     variants: variantResults,
     differences,
+    baselineOptions: baselineOverrides,
+    baselineMatched,
     seconds,
     backend: { name: backend.name, kernelClass: backend.kernelClass },
   });
@@ -286,23 +326,36 @@ export const run = async (argv: readonly string[]): Promise<number> => {
 const seedsLabel = (s: readonly number[]) => (s.length > 2 && s.every((x, i) => i === 0 || x === s[i - 1] + 1) ? `${s[0]}..${s[s.length - 1]}` : s.join(', '));
 
 const f3 = (x: number) => (x >= 0 ? ' ' : '') + x.toFixed(3);
-type Diffs = Record<string, Record<'heldOut' | 'train', Record<'valence' | 'arousal', Record<string, PairedStat>>>>;
+type AxisDiffs = Record<'valence' | 'arousal', Record<string, PairedStat>>;
+type Diffs = Record<string, Record<'heldOut' | 'train', AxisDiffs> & { heldOutMatched?: AxisDiffs }>;
+type Matched = { heldOutMatched?: Axes };
 
 /** CCC of every variant and the baseline, with paired differences: mean ± std (t = mean / se); '*' where mean > 2 se. */
-export const variantTable = (variants: Record<string, { heldOut: Axes; train: Axes }>, diffs: Diffs, result: CompareResult, averageN: number): string => {
+export const variantTable = (
+  variants: Record<string, { heldOut: Axes; train: Axes } & Matched>,
+  diffs: Diffs,
+  result: CompareResult,
+  averageN: number,
+  baselineMatched: { heldOutMatched?: Axes; heldOutMatchedDiff?: AxisDiffs } = {},
+): string => {
   const cell = (d: PairedStat) => `${f3(d.mean)} ± ${d.std.toFixed(3)} (t ${d.t.toFixed(1)})${d.significant ? '*' : ' '}`;
   const head = ['variant', 'held-out V', 'dV held-out', 'held-out A', 'dA held-out', 'train V', 'dV train', 'train A', 'dA train'];
+  // name+ttm: the same runs with test-time identity matching (held-out only), against the baseline without it
+  const ttmRow = (name: string, m: Axes, d: AxisDiffs) => [`${name}+ttm`, f3(m.valence.ccc.mean), cell(d.valence.ccc), f3(m.arousal.ccc.mean), cell(d.arousal.ccc), '', '', '', ''];
+  const { heldOutMatched: bm, heldOutMatchedDiff: bmDiff } = baselineMatched;
   const rows = [
     ['baseline', f3(result.heldOut.baseline.valence.ccc.mean), '', f3(result.heldOut.baseline.arousal.ccc.mean), '', f3(result.train.baseline.valence.ccc.mean), '', f3(result.train.baseline.arousal.ccc.mean), ''],
-    ...Object.entries(variants).map(([name, v]) => {
+    ...(bm && bmDiff ? [ttmRow('baseline', bm, bmDiff)] : []),
+    ...Object.entries(variants).flatMap(([name, v]) => {
       const d = diffs[name];
-      return [name, f3(v.heldOut.valence.ccc.mean), cell(d.heldOut.valence.ccc), f3(v.heldOut.arousal.ccc.mean), cell(d.heldOut.arousal.ccc), f3(v.train.valence.ccc.mean), cell(d.train.valence.ccc), f3(v.train.arousal.ccc.mean), cell(d.train.arousal.ccc)];
+      const row = [name, f3(v.heldOut.valence.ccc.mean), cell(d.heldOut.valence.ccc), f3(v.heldOut.arousal.ccc.mean), cell(d.heldOut.arousal.ccc), f3(v.train.valence.ccc.mean), cell(d.train.valence.ccc), f3(v.train.arousal.ccc.mean), cell(d.train.arousal.ccc)];
+      return v.heldOutMatched && d.heldOutMatched ? [row, ttmRow(name, v.heldOutMatched, d.heldOutMatched)] : [row];
     }),
   ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => '| ' + r.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
   return [
-    `CCC per variant (held-out: mean of the last ${averageN} validation(s); train: final step); d = paired difference variant - baseline over ${result.seeds.length} seeds, mean ± std (t = mean/se), * = |mean| > 2 se (significant, either sign)`,
+    `CCC per variant (held-out: mean of the last ${averageN} validation(s); train: final step; +ttm: the same runs with test-time identity matching, held-out at the final step); d = paired difference variant - baseline (without matching) over ${result.seeds.length} seeds, mean ± std (t = mean/se), * = |mean| > 2 se (significant, either sign)`,
     line(head),
     '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|',
     ...rows.map(line),

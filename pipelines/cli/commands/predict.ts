@@ -2,6 +2,13 @@
  * `elim predict`: valence/arousal for images (folders, CSVs with a path column, globs) to a CSV.
  * Streams: inputs are listed lazily and decoded 64 at a time by the worker pool, rows are
  * appended to a temporary file renamed over the output at the end (no half-written CSV).
+ *
+ * `--per-identity` (issue #15): test-time identity matching. Each image's identity comes from a
+ * CSV column (`--identity-column`) or its folder; all frames of an identity are encoded, their
+ * latents matched to the run's anchor latents (anchor-latents.json beside the checkpoint, or
+ * `--anchor`) with the transport stage, the identity's displacement removed, and only then is
+ * the projector applied (train/identity-matching.ts). This mode holds every latent in memory
+ * (the frames of one person are needed together) and writes path,identity,valence,arousal.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { promises as fs } from 'node:fs';
@@ -9,7 +16,13 @@ import * as path from 'node:path';
 import type { CommandSpec } from '../args.js';
 import { failure, parseCommand, usageError } from '../command.js';
 import { assertReplaceable, outputFileProblem } from '../../io/output-target.js';
-import { imageInputs, InputError } from '../image-inputs.js';
+import { imageInputs, imageInputsWithIdentity, InputError } from '../image-inputs.js';
+import type { ParsedOptions } from '../args.js';
+import type { Backend } from '../../../lib/backend/backend.js';
+import type { LoadedModel } from '../../train/load-model.js';
+import { matchedPredictions, type AnchorLatents } from '../../train/identity-matching.js';
+import { formatElimError } from '../../errors.js';
+import { writeFileAtomic } from '../../io/atomic.js';
 import { loadBatches } from '../../data/batch-loader.js';
 import { DecodePool } from '../../data/images/decode-pool.js';
 import { formatDataError } from '../../data/data-error.js';
@@ -29,6 +42,9 @@ export const spec: CommandSpec = {
     { name: 'backend', kind: 'enum', choices: ['auto', 'cpu', 'gpujs'], default: 'auto', help: 'compute backend' },
     { name: 'bad-records', kind: 'enum', choices: ['error', 'skip'], default: 'skip', help: 'an unreadable image stops, or is skipped and counted' },
     { name: 'batch', kind: 'int', min: 1, default: 64, help: 'images per forward pass' },
+    { name: 'per-identity', kind: 'boolean', default: false, help: "test-time identity matching: match each identity's frames to the training anchor before predicting" },
+    { name: 'identity-column', kind: 'string', help: "--per-identity with CSV inputs: the identity column (default: each image's folder name)" },
+    { name: 'anchor', kind: 'string', help: '--per-identity: anchor latents JSON (default: anchor-latents.json beside the checkpoint)' },
   ],
   positionals: { name: 'inputs', help: 'image folders, CSV files with a path column, globs or images', min: 1 },
 };
@@ -47,6 +63,8 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   // before any work: a folder, device or input as --out would lose it all at the final rename
   const target = outputFileProblem(out, [o.checkpoint as string, ...parsed.positionals.filter((p) => !/[*?]/.test(p))]);
   if (target) return usageError(`elim predict: ${target}`);
+  if (o.perIdentity) return predictPerIdentity(o, parsed.positionals, m, backend);
+  if (o.identityColumn !== undefined || o.anchor !== undefined) return failure('--identity-column and --anchor need --per-identity');
   await fs.mkdir(path.dirname(path.resolve(out)), { recursive: true });
   const tmp = path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.${process.pid}.tmp`);
   const file = await fs.open(tmp, 'w');
@@ -104,4 +122,61 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   }
   process.stderr.write(`\rpredicted ${written} images in ${((performance.now() - t0) / 1000).toFixed(1)} s${skipped ? `, ${skipped} unreadable skipped` : ''} -> ${out}\n`);
   return written === 0 && skipped > 0 ? 1 : 0;
+};
+
+/** Reads and checks anchor latents written by a training run. */
+const readAnchor = async (file: string, dim: number): Promise<AnchorLatents> => {
+  let raw: { dim?: unknown; rows?: unknown; data?: unknown };
+  try {
+    raw = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (err) {
+    throw new InputError(`cannot read anchor latents ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const { dim: d, rows, data } = raw;
+  if (d !== dim || typeof rows !== 'number' || rows < 1 || !Array.isArray(data) || data.length !== rows * dim || !data.every((x) => typeof x === 'number' && Number.isFinite(x)))
+    throw new InputError(`${file}: not anchor latents of dimension ${dim} (need { dim, rows, data: rows x dim finite numbers })`);
+  return { dim, rows, data: Float32Array.from(data as number[]) };
+};
+
+const predictPerIdentity = async (o: ParsedOptions, inputs: readonly string[], m: LoadedModel, backend: Backend): Promise<number> => {
+  const out = o.out as string;
+  const d = m.model.spec.latent;
+  const pool = new DecodePool();
+  const t0 = performance.now();
+  try {
+    const anchor = await readAnchor((o.anchor as string | undefined) ?? path.join(path.dirname(o.checkpoint as string), 'anchor-latents.json'), d);
+    const records: Array<FaceRecord & { identity: string }> = [];
+    for (const input of inputs) for await (const x of imageInputsWithIdentity(input, o.identityColumn as string | undefined)) records.push({ source: x.path, valence: 0, arousal: 0, identity: x.identity });
+    const bs = o.batch as number;
+    const kept: number[] = [];
+    const latents: number[] = [];
+    let skipped = 0;
+    const batches = Array.from({ length: Math.ceil(records.length / bs) }, (_, b) => Array.from({ length: Math.min(bs, records.length - b * bs) }, (_, i) => b * bs + i));
+    const stream = loadBatches(pool, records, batches, { augment: { size: m.model.spec.inputSize, train: false }, onBadRecord: o.badRecords as 'error' | 'skip' });
+    for (;;) {
+      const step = await stream.next();
+      if (step.done) {
+        if (E.isLeft(step.value)) throw new InputError(formatDataError(step.value.left));
+        skipped = step.value.right.total;
+        break;
+      }
+      const b = step.value;
+      const r = predictImages(m, b.x, b.indices.length, backend, true);
+      kept.push(...b.indices);
+      for (const v of r.latents!) latents.push(v);
+      process.stderr.write(`\rencoded ${kept.length} images`);
+    }
+    if (kept.length === 0) return failure(`no readable image${skipped ? ` (${skipped} unreadable skipped)` : ''}`);
+    const identities = kept.map((i) => records[i].identity);
+    const preds = matchedPredictions(m, Float32Array.from(latents), identities, anchor, m.elim.transport, backend);
+    if (E.isLeft(preds)) return failure(`test-time identity matching: ${formatElimError(preds.left)}`);
+    const rows = kept.map((rec, j) => `${csvField(records[rec].source as string)},${csvField(identities[j])},${preds.right[2 * j]},${preds.right[2 * j + 1]}`);
+    await writeFileAtomic(out, ['path,identity,valence,arousal', ...rows].join('\n') + '\n');
+    process.stderr.write(`\rpredicted ${kept.length} images of ${new Set(identities).size} identities with test-time identity matching in ${((performance.now() - t0) / 1000).toFixed(1)} s${skipped ? `, ${skipped} unreadable skipped` : ''} -> ${out}\n`);
+    return 0;
+  } catch (err) {
+    return failure(err instanceof InputError ? err.message : String(err));
+  } finally {
+    await pool.close();
+  }
 };
