@@ -36,7 +36,7 @@ import { defaultPython } from './lib/python.js';
 import { jsonLines, nodeMaxRssImport, runJsonChild } from './lib/child.js';
 import { readCpuProfile, selfTimes } from './lib/cpuprofile.js';
 import { runTrainChild, type ChildAnswer, type ChildSpec } from './lib/al64-child.js';
-import { glChild } from './lib/gl-child.js';
+import { glChild, glTimeoutS } from './lib/gl-child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = existsSync(join(here, '..', 'package.json')) ? join(here, '..') : join(here, '..', '..');
@@ -93,7 +93,7 @@ const record = (engine: string, w: Workload, m: Measured): void => {
 const nodeChild = (spec: ChildSpec, timeoutMs: number, extraArgs: readonly string[] = []): ChildAnswer | null => {
   const gl = spec.engine.startsWith('gpujs') || spec.engine === 'tfjs-webgl';
   const cmd = gl ? glChild(self, ['--child', JSON.stringify(spec)]) : { command: process.execPath, args: [self, '--child', JSON.stringify(spec)] };
-  const r = runJsonChild<ChildAnswer>(cmd.command, gl ? cmd.args : [...extraArgs, ...cmd.args], { timeoutMs });
+  const r = runJsonChild<ChildAnswer>(cmd.command, gl ? cmd.args : [...extraArgs, ...cmd.args], { timeoutMs: gl ? Math.max(timeoutMs, (glTimeoutS() + 30) * 1000) : timeoutMs });
   if (!r.ok) {
     note(`${spec.engine} ${spec.workload}: failed (${r.reason.slice(0, 300)})`);
     return null;
