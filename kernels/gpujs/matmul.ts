@@ -1,7 +1,7 @@
 /**
  * Batched matmul [B, M, N] = op(A) op(B). A is [Ba, M, K] ([Ba, K, M] when transA), B is
  * [Bb, K, N] ([Bb, N, K] when transB); a batch of 1 broadcasts.
- * On GL, products big enough to pay for two packing passes run through the packed, 2x2-tiled
+ * On GL, products big enough to pay for two packing passes run through the packed, 4x4-tiled
  * GEMM (packed-gemm.ts); small ones (and every non-GL mode) use one thread per output cell.
  */
 import { coords, readFlat } from './codegen.js';

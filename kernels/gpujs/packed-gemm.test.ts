@@ -1,5 +1,5 @@
 /**
- * The packed, 2x2-tiled GEMM path of the gpujs backend (packed-gemm.ts, conv2d-packed.ts: 4x4 blocks per thread, written through a
+ * The packed, tiled GEMM path of the gpujs backend (packed-gemm.ts, conv2d-packed.ts: 4x4 blocks per thread, written through a
  * four-output kernel map), on GL:
  *   - the whole conformance suite on a backend with packedGemm 'always', so matmul (all four
  *     transpose cases, broadcast batches, odd sizes) and the three convolutions (strides, pads,

@@ -81,7 +81,7 @@ export interface GemmOut {
   readonly H: number;
 }
 
-/** S and kc4 for a GEMM of `blocks` 2x2 output blocks over depth K; null when the layout does not fit. */
+/** S and kc4 for a GEMM of `blocks` 4x4 output blocks over depth K (packFits and outFits say whether it fits). */
 export const planGemm = (blocks: number, depth: number): GemmPlan => {
   const k4 = Math.max(1, Math.ceil(depth / 4));
   const minS = Math.ceil(k4 / PACK_W);
