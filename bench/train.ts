@@ -36,7 +36,7 @@ import { defaultPython } from './lib/python.js';
 import { jsonLines, nodeMaxRssImport, runJsonChild } from './lib/child.js';
 import { readCpuProfile, selfTimes } from './lib/cpuprofile.js';
 import { runTrainChild, type ChildAnswer, type ChildSpec } from './lib/al64-child.js';
-import { glChild } from './lib/gl-child.js';
+import { glChild, glTimeoutS } from './lib/gl-child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = existsSync(join(here, '..', 'package.json')) ? join(here, '..') : join(here, '..', '..');
@@ -93,7 +93,7 @@ const record = (engine: string, w: Workload, m: Measured): void => {
 const nodeChild = (spec: ChildSpec, timeoutMs: number, extraArgs: readonly string[] = []): ChildAnswer | null => {
   const gl = spec.engine.startsWith('gpujs') || spec.engine === 'tfjs-webgl';
   const cmd = gl ? glChild(self, ['--child', JSON.stringify(spec)]) : { command: process.execPath, args: [self, '--child', JSON.stringify(spec)] };
-  const r = runJsonChild<ChildAnswer>(cmd.command, gl ? cmd.args : [...extraArgs, ...cmd.args], { timeoutMs });
+  const r = runJsonChild<ChildAnswer>(cmd.command, gl ? cmd.args : [...extraArgs, ...cmd.args], { timeoutMs: gl ? Math.max(timeoutMs, (glTimeoutS() + 30) * 1000) : timeoutMs });
   if (!r.ok) {
     note(`${spec.engine} ${spec.workload}: failed (${r.reason.slice(0, 300)})`);
     return null;
@@ -132,15 +132,13 @@ const benchGpujs = (): void => {
     return;
   }
   note(`gpujs: kernel class ${probe.kernelClass} on ${probe.renderer ?? '?'}; tfjs-webgl (stock autodiff) on its own headless-gl context; each workload on both engines back to back`);
-  for (const w of WORKLOADS) {
-    const a = nodeChild({ engine: 'gpujs', threads: 0, workload: w, batch: 64, warmup: WARM, reps: REPS }, 400_000);
-    if (a) {
-      record('gpujs', w, fromAnswer(a));
-      if (w === 'elim' && a.elimActive === false) note(`gpujs: the ELIM term was NOT active (outcome ${a.outcome}, L_main ${a.main})`);
-    }
-    if (w === 'elim') continue; // tfjs has no ELIM step: the target compares ours with its baseline step
-    const t = nodeChild({ engine: 'tfjs-webgl', threads: 0, workload: w, batch: 64, warmup: WARM, reps: REPS }, 400_000);
-    if (t) record('tfjs-webgl', w, fromAnswer(t));
+  // the issue-14 pairs first (ELIM step vs tfjs's baseline step, then inference), our baseline step last
+  const order: ReadonlyArray<readonly [string, Workload]> = [['gpujs', 'elim'], ['tfjs-webgl', 'baseline'], ['gpujs', 'infer'], ['tfjs-webgl', 'infer'], ['gpujs', 'baseline']];
+  for (const [engine, w] of order) {
+    const a = nodeChild({ engine, threads: 0, workload: w, batch: 64, warmup: WARM, reps: REPS }, 400_000);
+    if (!a) continue;
+    record(engine, w, fromAnswer(a));
+    if (w === 'elim' && a.elimActive === false) note(`gpujs: the ELIM term was NOT active (outcome ${a.outcome}, L_main ${a.main})`);
   }
 };
 

@@ -5,11 +5,18 @@
  */
 import { spawnSync } from 'node:child_process';
 
+/** Seconds a GL child may run (BENCH_GL_TIMEOUT_S, default 1800: llvmpipe shares the CPUs with everything else). */
+export const glTimeoutS = (): number => Number(process.env.BENCH_GL_TIMEOUT_S ?? 1800);
+
 export const hasXvfbRun = (): boolean => spawnSync('sh', ['-c', 'command -v xvfb-run'], { encoding: 'utf8' }).status === 0;
 
-/** [command, args] running `node <script> <args>` where a GL context can be made. */
-export const glChild = (script: string, args: readonly string[]): { command: string; args: string[]; via: string } => {
+/**
+ * [command, args] running `node <script> <args>` where a GL context can be made. Under xvfb-run
+ * the node child runs inside `timeout` (`limitS` seconds): killing xvfb-run on a deadline does not
+ * reach its child, which would be left running.
+ */
+export const glChild = (script: string, args: readonly string[], limitS = glTimeoutS()): { command: string; args: string[]; via: string } => {
   if (process.env.DISPLAY) return { command: process.execPath, args: [script, ...args], via: `DISPLAY=${process.env.DISPLAY}` };
-  if (hasXvfbRun()) return { command: 'xvfb-run', args: ['-a', process.execPath, script, ...args], via: 'xvfb-run -a' };
+  if (hasXvfbRun()) return { command: 'xvfb-run', args: ['-a', 'timeout', String(limitS), process.execPath, script, ...args], via: 'xvfb-run -a' };
   return { command: process.execPath, args: [script, ...args], via: 'no display, no xvfb-run' };
 };

@@ -23,7 +23,7 @@ const split = (p: string, v: string, dims: readonly number[]): string => coords(
 const gemm = (rt: Runtime, X: OperandSource, Y: OperandSource, outSize: number, place: string, epi?: { bias: GpuHandle; act: ConvActivation }): GpuHandle | null => {
   const m = X.rows;
   const n = Y.rows;
-  const plan = planGemm(Math.ceil(m / 2) * Math.ceil(n / 2), X.depth);
+  const plan = planGemm(Math.ceil(m / 4) * Math.ceil(n / 4), X.depth);
   if (!packFits(1, m, plan) || !packFits(1, n, plan) || !outFits(1, m, n, plan.S)) return null;
   const xp = packOperand(rt, X, plan);
   const yp = packOperand(rt, Y, plan);
@@ -36,7 +36,7 @@ const gemm = (rt: Runtime, X: OperandSource, Y: OperandSource, outSize: number, 
     code: readFlat('bv', 'bias', 'uc', epi.bias) + (epi.act === 'relu' ? '  const y = acc + bv;\n  return y < 0.0 ? 0.0 : y;' : '  return acc + bv;'),
   };
   const out = unpackGemm(rt, c, outSize, place, epilogue);
-  rt.release(c.tex);
+  for (const h of c.texs) rt.release(h);
   return out;
 };
 

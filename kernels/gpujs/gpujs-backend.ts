@@ -46,7 +46,7 @@ export interface GpujsBackendOptions {
   /** Where the kernel-class line goes; default console.info (fallbacks: console.warn). */
   readonly log?: (msg: string) => void;
   /**
-   * On GL, run matmul and convolutions as packed 2x2-tiled GEMMs: true (default) where big
+   * On GL, run matmul and convolutions as packed 4x4-tiled GEMMs: true (default) where big
    * enough to pay, 'always' at every size (tests), false = the one-output-per-thread kernels.
    */
   readonly packedGemm?: boolean | 'always';

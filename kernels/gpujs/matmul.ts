@@ -1,7 +1,7 @@
 /**
  * Batched matmul [B, M, N] = op(A) op(B). A is [Ba, M, K] ([Ba, K, M] when transA), B is
  * [Bb, K, N] ([Bb, N, K] when transB); a batch of 1 broadcasts.
- * On GL, products big enough to pay for two packing passes run through the packed, 2x2-tiled
+ * On GL, products big enough to pay for two packing passes run through the packed, 4x4-tiled
  * GEMM (packed-gemm.ts); small ones (and every non-GL mode) use one thread per output cell.
  */
 import { coords, readFlat } from './codegen.js';
@@ -20,7 +20,7 @@ export const matmul = (rt: Runtime, a: GpuHandle, aShape: Dims3, b: GpuHandle, b
   const n = transB ? br : bc;
   const batch = Math.max(ba, bb);
   if (rt.usePacked(batch * m * n * k, PACKED_MIN_MACS)) {
-    const plan = planGemm(batch * Math.ceil(m / 2) * Math.ceil(n / 2), k);
+    const plan = planGemm(batch * Math.ceil(m / 4) * Math.ceil(n / 4), k);
     if (packFits(ba, m, plan) && packFits(bb, n, plan) && outFits(batch, m, n, plan.S)) {
       const X = packOperand(rt, {
         batch: ba, rows: m, depth: k, params: ['a'], args: [a],
@@ -35,7 +35,7 @@ export const matmul = (rt: Runtime, a: GpuHandle, aShape: Dims3, b: GpuHandle, b
       rt.release(Y.tex);
       const place = coords('o', 'j', [batch, m, n]) + '  const ub = o0;\n  const ur = o1;\n  const uc = o2;\n';
       const out = unpackGemm(rt, C, batch * m * n, place);
-      rt.release(C.tex);
+      for (const h of C.texs) rt.release(h);
       return out;
     }
   }

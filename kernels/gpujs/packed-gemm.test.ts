@@ -1,5 +1,6 @@
 /**
- * The packed, 2x2-tiled GEMM path of the gpujs backend (packed-gemm.ts, conv2d-packed.ts), on GL:
+ * The packed, tiled GEMM path of the gpujs backend (packed-gemm.ts, conv2d-packed.ts: 4x4 blocks per thread, written through a
+ * four-output kernel map), on GL:
  *   - the whole conformance suite on a backend with packedGemm 'always', so matmul (all four
  *     transpose cases, broadcast batches, odd sizes) and the three convolutions (strides, pads,
  *     1x1 and 5x5 filters) and the fused conv2dBiasAct take the packed path at the suite's shapes;
@@ -9,12 +10,15 @@
  * in float32 on the GPU (the reference sums in float64); 2e-5 scaled covers that rounding.
  * Skipped (with the reason printed) off GL: the packed path is GL-only.
  */
-import { describe, it } from 'vitest';
+import { describe, it, vi } from 'vitest';
 import { describeBackendConformance, expectClose } from '../backend-conformance.js';
 import * as ref from '../cpu/reference/index.js';
 import { Rng } from '../../lib/rng/rng.js';
 import type { Conv2dAttrs } from '../../lib/backend/backend.js';
 import { createGpujsBackend } from './gpujs-backend.js';
+
+// every case compiles its own pack, GEMM and unpack shaders (llvmpipe compiles on the shared CPUs)
+vi.setConfig({ testTimeout: 180_000 });
 
 const always = createGpujsBackend({ log: () => {}, packedGemm: 'always' });
 const auto = createGpujsBackend({ log: () => {} });

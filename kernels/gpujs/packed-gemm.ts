@@ -5,9 +5,11 @@
  * multiply-add; on GL a texel fetch (address math + sampler) costs far more than the FMA. Here
  *   1. `packOperand` gathers each operand into an RGBA float texture (GPU.js ArrayTexture(4)):
  *      logical rows of K values stored 4 per texel along K, so one fetch brings 4 values;
- *   2. `gemmPacked` gives each thread a 2x2 output block (one Array(4) texel): per step it
- *      fetches 2 texels of X rows and 2 of Y rows and does 16 multiply-adds (4 dot products)
- *      from registers, 4 FMAs per fetch instead of 1/2;
+ *   2. `gemmPacked` gives each thread a 4x4 output block, written as four RGBA texels through a
+ *      GPU.js kernel map (one draw into four color attachments, WEBGL_draw_buffers): per step
+ *      it fetches 4 texels of X rows and 4 of Y rows and does 64 multiply-adds (16 dot
+ *      products) from registers, 8 FMAs per fetch instead of 1/2 (a 2x2 block in one texel,
+ *      tfjs-webgl's packed matmul, gets 4);
  *   3. `unpackGemm` writes the blocks back into the backend's single-float layout in whatever
  *      element order the caller needs (NCHW for convolutions), summing split-K partials and
  *      applying an optional epilogue (bias + ReLU) in the same pass.
@@ -15,7 +17,7 @@
  * convolution is a GEMM whose packing kernel does the im2col gather (no unpacked im2col
  * buffer ever exists).
  *
- * Split-K: when too few 2x2 blocks exist to fill the device (bwd-filter: 128 x 1152 outputs
+ * Split-K: when too few 4x4 blocks exist to fill the device (bwd-filter: 128 x 1152 outputs
  * over K = 16384), K is cut into S chunks computed by separate threads and summed by the unpack.
  *
  * Layouts (every index stays below 2^23, where GLSL float math on integers is exact):
@@ -64,7 +66,7 @@ export interface GemmPlan {
 export interface Packed {
   readonly tex: GpuHandle;
   readonly batch: number;
-  /** rows padded to even (the 2x2 blocks read two rows). */
+  /** rows padded to a multiple of 4 (a 4x4 block reads four rows). */
   readonly rowsPadded: number;
   readonly plan: GemmPlan;
   /** sub-rows per line. */
@@ -72,7 +74,8 @@ export interface Packed {
 }
 
 export interface GemmOut {
-  readonly tex: GpuHandle;
+  /** one RGBA texture per row of the 4x4 blocks (row r of block (i, j) in texs[r]). */
+  readonly texs: readonly GpuHandle[];
   readonly batch: number;
   readonly mb: number;
   readonly nb: number;
@@ -81,7 +84,7 @@ export interface GemmOut {
   readonly H: number;
 }
 
-/** S and kc4 for a GEMM of `blocks` 2x2 output blocks over depth K; null when the layout does not fit. */
+/** S and kc4 for a GEMM of `blocks` 4x4 output blocks over depth K (packFits and outFits say whether it fits). */
 export const planGemm = (blocks: number, depth: number): GemmPlan => {
   const k4 = Math.max(1, Math.ceil(depth / 4));
   const minS = Math.ceil(k4 / PACK_W);
@@ -90,19 +93,21 @@ export const planGemm = (blocks: number, depth: number): GemmPlan => {
   return { S, kc4: Math.ceil(k4 / S) };
 };
 
-const evenUp = (n: number) => n + (n & 1);
+/** Output rows and columns per thread: a 4x4 block, written as four RGBA texels (one per row). */
+const T = 4;
+const tileUp = (n: number) => Math.ceil(n / T) * T;
 
 /** Whether a packed operand of these dimensions fits the texture limits. */
 export const packFits = (batch: number, rows: number, plan: GemmPlan): boolean => {
   const rpl = Math.floor(PACK_W / plan.kc4);
-  const sub = batch * evenUp(rows) * plan.S;
+  const sub = batch * tileUp(rows) * plan.S;
   return Math.ceil(sub / rpl) <= MAX_H && sub < 2 ** 22;
 };
 
 /** Whether the GEMM output layout fits (column groups of nb * S texels). */
 export const outFits = (batch: number, m: number, n: number, S: number): boolean => {
-  const mb = Math.ceil(m / 2);
-  const nb = Math.ceil(n / 2);
+  const mb = Math.ceil(m / T);
+  const nb = Math.ceil(n / T);
   const groups = Math.ceil((batch * mb) / MAX_H);
   return groups * nb * S <= MAX_H && batch * mb * nb * S < 2 ** 22;
 };
@@ -110,7 +115,7 @@ export const outFits = (batch: number, m: number, n: number, S: number): boolean
 /** Gathers an operand into the packed RGBA layout (zeros past its rows and depth). */
 export const packOperand = (rt: Runtime, src: OperandSource, plan: GemmPlan): Packed => {
   const { S, kc4 } = plan;
-  const rp = evenUp(src.rows);
+  const rp = tileUp(src.rows);
   const rpl = Math.min(Math.floor(PACK_W / kc4), src.batch * rp * S);
   const sub = src.batch * rp * S;
   const w = rpl * kc4;
@@ -139,43 +144,56 @@ export const packOperand = (rt: Runtime, src: OperandSource, plan: GemmPlan): Pa
 const subRowAt = (p: string, sub: string, rpl: number, kc4: number): string =>
   `  const ${p}y = ${idiv(sub, rpl)};\n  const ${p}x = (${sub} - ${p}y * ${rpl}) * ${kc4};\n`;
 
+// The kernel-map outputs for rows 1..3 of a block (row 0 is the kernel's own result): identity
+// functions GPU.js turns into extra color attachments of the same draw.
+function gemmRow1(v: number[]) {
+  return v;
+}
+function gemmRow2(v: number[]) {
+  return v;
+}
+function gemmRow3(v: number[]) {
+  return v;
+}
+
 /**
- * C[b] = X[b] . Y[b]^T over 2x2 blocks: batch is max of the operands' (a batch of 1 broadcasts).
- * m and n are the real row counts (X.rows, Y.rows).
+ * C[b] = X[b] . Y[b]^T over 4x4 blocks: batch is max of the operands' (a batch of 1 broadcasts).
+ * m and n are the real row counts (X.rows, Y.rows). Per step a thread fetches 4 texels of X rows
+ * and 4 of Y rows and does 64 multiply-adds from registers (8 per fetch).
  */
 export const gemmPacked = (rt: Runtime, X: Packed, Y: Packed, m: number, n: number): GemmOut => {
   const { S, kc4 } = X.plan;
   const batch = Math.max(X.batch, Y.batch);
-  const mb = Math.ceil(m / 2);
-  const nb = Math.ceil(n / 2);
+  const mb = Math.ceil(m / T);
+  const nb = Math.ceil(n / T);
   const rowsOfBlocks = batch * mb;
   const H = Math.min(rowsOfBlocks, MAX_H);
   const groups = Math.ceil(rowsOfBlocks / H);
   const gw = nb * S;
   let s = `  const g = ${idiv('this.thread.x', gw)};\n  const gx = this.thread.x - g * ${gw};\n`;
   s += `  const bi = g * ${H} + this.thread.y;\n`;
-  s += `  if (bi >= ${rowsOfBlocks}) { return [0.0, 0.0, 0.0, 0.0]; }\n`;
+  s += `  if (bi >= ${rowsOfBlocks}) {\n  gemmRow1([0.0, 0.0, 0.0, 0.0]);\n  gemmRow2([0.0, 0.0, 0.0, 0.0]);\n  gemmRow3([0.0, 0.0, 0.0, 0.0]);\n  return [0.0, 0.0, 0.0, 0.0];\n  }\n`;
   s += `  const sc = ${idiv('gx', nb)};\n  const bj = gx - sc * ${nb};\n`;
   s += `  const bb = ${idiv('bi', mb)};\n  const i = bi - bb * ${mb};\n`;
   const xb = X.batch === 1 ? '0' : 'bb';
   const yb = Y.batch === 1 ? '0' : 'bb';
-  s += `  const xs0 = (${xb} * ${X.rowsPadded} + i * 2) * ${S} + sc;\n  const xs1 = xs0 + ${S};\n`;
-  s += `  const ys0 = (${yb} * ${Y.rowsPadded} + bj * 2) * ${S} + sc;\n  const ys1 = ys0 + ${S};\n`;
-  s += subRowAt('xa', 'xs0', X.rpl, kc4) + subRowAt('xc', 'xs1', X.rpl, kc4);
-  s += subRowAt('ya', 'ys0', Y.rpl, kc4) + subRowAt('yc', 'ys1', Y.rpl, kc4);
   // Texel fetches through native GLSL samplers at precomputed coordinates: GPU.js's own
   // X[y][x] re-derives the texel from a flat index (an integer mod and divide per fetch).
   const [xw, xh] = [X.tex.layout.w, X.tex.layout.h];
   const [yw, yh] = [Y.tex.layout.w, Y.tex.layout.h];
-  s += `  const xav = (xay + 0.5) * ${1 / xh};\n  const xcv = (xcy + 0.5) * ${1 / xh};\n`;
-  s += `  const yav = (yay + 0.5) * ${1 / yh};\n  const ycv = (ycy + 0.5) * ${1 / yh};\n`;
-  s += '  let c00 = 0.0;\n  let c01 = 0.0;\n  let c10 = 0.0;\n  let c11 = 0.0;\n';
-  s += `  for (let kk = 0; kk < ${kc4}; kk++) {\n`;
-  s += `  const a0 = gemmX((xax + kk + 0.5) * ${1 / xw}, xav);\n  const a1 = gemmX((xcx + kk + 0.5) * ${1 / xw}, xcv);\n`;
-  s += `  const b0 = gemmY((yax + kk + 0.5) * ${1 / yw}, yav);\n  const b1 = gemmY((ycx + kk + 0.5) * ${1 / yw}, ycv);\n`;
+  for (let r = 0; r < T; r++) {
+    s += `  const xs${r} = (${xb} * ${X.rowsPadded} + i * ${T} + ${r}) * ${S} + sc;\n` + subRowAt(`x${r}`, `xs${r}`, X.rpl, kc4) + `  const x${r}v = (x${r}y + 0.5) * ${1 / xh};\n  const x${r}u = (x${r}x + 0.5) * ${1 / xw};\n`;
+    s += `  const ys${r} = (${yb} * ${Y.rowsPadded} + bj * ${T} + ${r}) * ${S} + sc;\n` + subRowAt(`y${r}`, `ys${r}`, Y.rpl, kc4) + `  const y${r}v = (y${r}y + 0.5) * ${1 / yh};\n  const y${r}u = (y${r}x + 0.5) * ${1 / yw};\n`;
+  }
+  for (let r = 0; r < T; r++) for (let c = 0; c < T; c++) s += `  let c${r}${c} = 0.0;\n`;
+  s += `  for (let kk = 0; kk < ${kc4}; kk++) {\n  const du = kk * ${1 / xw};\n  const dv = kk * ${1 / yw};\n`;
+  for (let r = 0; r < T; r++) s += `  const a${r} = gemmX(x${r}u + du, x${r}v);\n`;
+  for (let c = 0; c < T; c++) s += `  const b${c} = gemmY(y${c}u + dv, y${c}v);\n`;
   const dot = (a: string, b: string) => `${a}[0] * ${b}[0] + ${a}[1] * ${b}[1] + ${a}[2] * ${b}[2] + ${a}[3] * ${b}[3]`;
-  s += `  c00 += ${dot('a0', 'b0')};\n  c01 += ${dot('a0', 'b1')};\n  c10 += ${dot('a1', 'b0')};\n  c11 += ${dot('a1', 'b1')};\n`;
-  s += '  }\n  return [c00, c01, c10, c11];';
+  for (let r = 0; r < T; r++) for (let c = 0; c < T; c++) s += `  c${r}${c} += ${dot(`a${r}`, `b${c}`)};\n`;
+  s += '  }\n';
+  const row = (r: number) => `[c${r}0, c${r}1, c${r}2, c${r}3]`;
+  s += `  gemmRow1(${row(1)});\n  gemmRow2(${row(2)});\n  gemmRow3(${row(3)});\n  return ${row(0)};`;
   // GLSL ES 1.00 (WebGL1: headless-gl) samples with texture2D, GLSL ES 3.00 (WebGL2: browsers) with texture
   const fetch = (name: string, tex: string) =>
     `vec4 ${name}(float u, float v) {\n#if __VERSION__ >= 300\n  return texture(${tex}, vec2(u, v));\n#else\n  return texture2D(${tex}, vec2(u, v));\n#endif\n}`;
@@ -183,8 +201,8 @@ export const gemmPacked = (rt: Runtime, X: Packed, Y: Packed, m: number, n: numb
     { name: 'gemmX', source: fetch('gemmX', 'user_X') },
     { name: 'gemmY', source: fetch('gemmY', 'user_Y') },
   ];
-  const tex = rt.runRaw(['X', 'Y'], s, [groups * gw, H], [X.tex, Y.tex], 'Array(4)', natives);
-  return { tex, batch, mb, nb, S, H };
+  const texs = rt.runMultiRaw(['X', 'Y'], s, [groups * gw, H], [X.tex, Y.tex], [gemmRow1, gemmRow2, gemmRow3], natives);
+  return { texs, batch, mb, nb, S, H };
 };
 
 /**
@@ -201,12 +219,13 @@ export const unpackGemm = (
 ): GpuHandle => {
   const { mb, nb, S, H } = out;
   let s = place;
-  s += `  const bi = ub * ${mb} + ${idiv('ur', 2)};\n  const ri = ur - ${idiv('ur', 2)} * 2;\n`;
-  s += `  const bj = ${idiv('uc', 2)};\n  const cj = uc - bj * 2;\n`;
+  s += `  const bi = ub * ${mb} + ${idiv('ur', T)};\n  const ri = ur - ${idiv('ur', T)} * ${T};\n`;
+  s += `  const bj = ${idiv('uc', T)};\n  const cj = uc - bj * ${T};\n`;
   s += `  const g = ${idiv('bi', H)};\n  const ty = bi - g * ${H};\n  const tx0 = g * ${nb * S} + bj;\n`;
   s += '  let acc = 0.0;\n';
-  s += `  for (let sc = 0; sc < ${S}; sc++) {\n  const t = P[ty][tx0 + sc * ${nb}];\n`;
-  s += '  acc += ri === 0 ? (cj === 0 ? t[0] : t[1]) : (cj === 0 ? t[2] : t[3]);\n  }\n';
+  s += `  for (let sc = 0; sc < ${S}; sc++) {\n  const tx = tx0 + sc * ${nb};\n`;
+  s += '  const t = ri === 0 ? P0[ty][tx] : (ri === 1 ? P1[ty][tx] : (ri === 2 ? P2[ty][tx] : P3[ty][tx]));\n';
+  s += '  acc += cj === 0 ? t[0] : (cj === 1 ? t[1] : (cj === 2 ? t[2] : t[3]));\n  }\n';
   s += epilogue ? epilogue.code : '  return acc;';
-  return rt.run(['P', ...(epilogue?.params ?? [])], s, outSize, [out.tex, ...(epilogue?.args ?? [])]);
+  return rt.run(['P0', 'P1', 'P2', 'P3', ...(epilogue?.params ?? [])], s, outSize, [...out.texs, ...(epilogue?.args ?? [])]);
 };

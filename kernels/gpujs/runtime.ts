@@ -128,6 +128,31 @@ ${body}
     return this.track(new GpuHandle(returnType === 'Array(4)' ? 4 * cells : cells, res, { w: out[0], h: out[1] }));
   }
 
+  /**
+   * runRaw for a kernel that writes several RGBA outputs at once (a GPU.js kernel map; on GL,
+   * one draw into several color attachments): `outputs` are identity functions the body calls,
+   * each with its Array(4) value. Returns the main result, then one handle per output in order.
+   */
+  runMultiRaw(
+    params: readonly string[], body: string, out: readonly [number, number], args: readonly unknown[],
+    outputs: readonly ((v: number[]) => number[])[], nativeFunctions: ReadonlyArray<{ name: string; source: string }> = [],
+  ): GpuHandle[] {
+    const src = `function (${params.join(', ')}) {\n${body}\n}`;
+    const key = `map${out[0]}x${out[1]}|${outputs.map((f) => f.name).join(',')}|${src}|${nativeFunctions.map((f) => f.source).join('|')}|${args.map(argKey).join(',')}`;
+    let k = this.cache.get(key);
+    if (!k) {
+      const settings = { output: [out[0], out[1]], pipeline: true, immutable: true, tactic: 'precision', precision: 'single', returnType: 'Array(4)', nativeFunctions: [...nativeFunctions] };
+      const map = Object.fromEntries(outputs.map((f, i) => [`o${i}`, f]));
+      k = (this.gpu as unknown as { createKernelMap: (m: object, s: string, o: object) => IKernelRunShortcut }).createKernelMap(map, src, settings);
+      this.cache.set(key, k);
+    }
+    const res = k(...(args.map(unwrap) as never[])) as unknown as Record<string, Stored>;
+    if (!this.seen.has(key)) this.noteClass(key, k);
+    const cells = out[0] * out[1];
+    const dims = { w: out[0], h: out[1] };
+    return [res.result, ...outputs.map((_, i) => res[`o${i}`])].map((t) => this.track(new GpuHandle(4 * cells, t, dims)));
+  }
+
   /** Copies host values onto the device (a texture on GL) through an identity kernel. */
   upload(values: Float32Array): GpuHandle {
     if (values.length === 0) return this.track(new GpuHandle(0, null));

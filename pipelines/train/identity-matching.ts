@@ -67,12 +67,13 @@ export const matchToAnchor = (
   zHost.set(latents, anchor.rows * d);
   const anchorIdx = Array.from({ length: anchor.rows }, (_, i) => i);
   const targets = groups.map((rows) => rows.map((r) => anchor.rows + r));
-  const solved = solveTransport({ zHost, dim: d, anchor: anchorIdx, targets }, transport);
-  if (E.isLeft(solved)) return solved;
   const shifted = new Float32Array(latents.length);
-  noGrad(() =>
+  // the transport stage's output holds tensors: solve and shift inside one scope
+  const r = noGrad(() =>
     scope(() => {
       const z = T.tensor(zHost, [zHost.length / d, d], { dtype: 'float64' });
+      const solved = solveTransport({ z, zHost, anchor: anchorIdx, targets }, transport);
+      if (E.isLeft(solved)) return solved;
       const mu = vectorShift(z, anchorIdx, targets, solved.right, 'identity-vector', strength).toArray();
       let row = 0;
       groups.forEach((rows) =>
@@ -81,8 +82,10 @@ export const matchToAnchor = (
           row++;
         }),
       );
+      return E.right(undefined);
     }),
   );
+  if (E.isLeft(r)) return r;
   return E.right(shifted);
 };
 
