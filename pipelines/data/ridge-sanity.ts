@@ -4,6 +4,7 @@
  * identities' early frames, scored by CCC on (a) those fitted frames, (b) the same identities'
  * later frames, (c) the held-out identities. A shortcut shows as (a), (b) well above (c).
  */
+import { ccc } from '../../lib/metrics/metrics.js';
 import type { InMemoryDataset } from './synthetic/synthesize.js';
 
 export interface AxisCcc {
@@ -18,17 +19,8 @@ export interface RidgeShortcutReport {
   readonly features: number;
 }
 
-/** Concordance correlation (population statistics); 0 when both sides are constant. */
-export const ccc = (y: ArrayLike<number>, p: ArrayLike<number>): number => {
-  const n = y.length;
-  let my = 0, mp = 0;
-  for (let i = 0; i < n; i++) { my += y[i]; mp += p[i]; }
-  my /= n; mp /= n;
-  let vy = 0, vp = 0, cov = 0;
-  for (let i = 0; i < n; i++) { vy += (y[i] - my) ** 2; vp += (p[i] - mp) ** 2; cov += (y[i] - my) * (p[i] - mp); }
-  const den = vy / n + vp / n + (my - mp) ** 2;
-  return den === 0 ? 0 : (2 * cov / n) / den;
-};
+/** Concordance correlation: the one definition (lib/metrics), re-exported for this check's callers. */
+export { ccc };
 
 /** Box-average each frame's RGB down to `side` x `side`, plus a constant 1 feature (the intercept). */
 const features = (ds: InMemoryDataset, i: number, side: number): Float64Array => {

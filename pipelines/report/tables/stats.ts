@@ -15,19 +15,8 @@ export const sampleStd = (xs: readonly number[]): number => {
 export const rmse = (t: readonly number[], p: readonly number[]): number =>
   Math.sqrt(mean(t.map((x, i) => (x - p[i]) ** 2)));
 
-/** Lin's concordance correlation coefficient (population moments, as in the AVEC metric). */
-export const ccc = (t: readonly number[], p: readonly number[]): number => {
-  const mt = mean(t), mp = mean(p);
-  let vt = 0, vp = 0, cov = 0;
-  for (let i = 0; i < t.length; i++) {
-    vt += (t[i] - mt) ** 2;
-    vp += (p[i] - mp) ** 2;
-    cov += (t[i] - mt) * (p[i] - mp);
-  }
-  const n = t.length;
-  const denom = vt / n + vp / n + (mt - mp) ** 2;
-  return denom === 0 ? NaN : (2 * cov) / n / denom;
-};
+/** Lin's concordance correlation: the one definition (lib/metrics; 1 when equal, 0 when either side is constant). */
+export { ccc } from '../../../lib/metrics/metrics.js';
 
 export interface PairedDifferences {
   readonly mean: number;
