@@ -26,11 +26,14 @@ export default tseslint.config(
     files: ['kernels/gpujs/webgpu/worker-main.ts', 'kernels/cpu/wasm/pool.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
-  forbid(['lib/**/*.ts'], [
-    ['(^|/)(kernels|pipelines)/', 'lib/ is the engine: it imports neither kernels/ nor pipelines/'],
-    ['^node:', 'lib/ runs in browsers too: no node:* modules'],
-    ['^(gpu\\.js|jimp)($|/)', 'lib/ knows no GPU.js and no image codec'],
-  ]),
+  forbid(
+    ['lib/**/*.ts'],
+    [
+      ['(^|/)(kernels|pipelines)/', 'lib/ is the engine: it imports neither kernels/ nor pipelines/'],
+      ['^node:', 'lib/ runs in browsers too: no node:* modules'],
+      ['^(gpu\\.js|jimp)($|/)', 'lib/ knows no GPU.js and no image codec'],
+    ],
+  ),
   forbid(['kernels/**/*.ts'], [['(^|/)pipelines/', 'kernels know nothing of ELIM: no pipelines/']]),
   forbid(['pipelines/train/**/*.ts'], [['(^|/)cli/', 'training is a library: it must not import the CLI']]),
 );

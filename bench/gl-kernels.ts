@@ -21,7 +21,12 @@ const N = quick ? 4 : 64;
 const conv = (kind: ConvSpec['kind'], C: number, O: number, H: number, K: number): ConvSpec => ({ kind, N, C, O, H, W: H, K, pad: (K - 1) / 2 });
 const KINDS: ConvSpec['kind'][] = ['conv2d-fwd', 'conv2d-bwd-input', 'conv2d-bwd-filter'];
 /** The bench shape first, then AL64's other layers (conv 3->32 k5 at 64x64, 32->64 at 32x32, 64->128 at 16x16). */
-const CONV_SHAPES: Array<[number, number, number, number]> = [[128, 128, 16, 3], [3, 32, 64, 5], [32, 64, 32, 3], [64, 128, 16, 3]];
+const CONV_SHAPES: Array<[number, number, number, number]> = [
+  [128, 128, 16, 3],
+  [3, 32, 64, 5],
+  [32, 64, 32, 3],
+  [64, 128, 16, 3],
+];
 export const GL_SPECS: KernelSpec[] = [
   ...[256, 512, 1024].map((n): KernelSpec => ({ kind: 'matmul', n })),
   ...CONV_SHAPES.flatMap(([C, O, H, K]) => KINDS.map((k) => conv(k, C, O, H, K))),
@@ -53,7 +58,8 @@ const timeOurs = (be: Backend, spec: KernelSpec, p: { warmup: number; reps: numb
   let run: () => void;
   if (spec.kind === 'matmul') {
     const n = spec.n;
-    const a = up(n * n), b = up(n * n);
+    const a = up(n * n),
+      b = up(n * n);
     run = () => {
       const c = be.matmul(a, [1, n, n], b, [1, n, n], false, false);
       be.download(c);
@@ -62,14 +68,20 @@ const timeOurs = (be: Backend, spec: KernelSpec, p: { warmup: number; reps: numb
   } else {
     const { N: n, C, O, H, W, K, pad } = spec;
     const [OH, OW] = convOut(spec);
-    const xShape = [n, C, H, W], wShape = [O, C, K, K], yShape = [n, O, OH, OW];
+    const xShape = [n, C, H, W],
+      wShape = [O, C, K, K],
+      yShape = [n, O, OH, OW];
     const attrs: Conv2dAttrs = { stride: [1, 1], pad: [pad, pad] };
-    const x = up(n * C * H * W), w = up(O * C * K * K), dy = up(n * O * OH * OW);
+    const x = up(n * C * H * W),
+      w = up(O * C * K * K),
+      dy = up(n * O * OH * OW);
     run = () => {
       const r =
-        spec.kind === 'conv2d-fwd' ? be.conv2d(x, xShape, w, wShape, attrs)
-        : spec.kind === 'conv2d-bwd-input' ? be.conv2dBackwardInput(dy, yShape, w, wShape, xShape, attrs)
-        : be.conv2dBackwardFilter(x, xShape, dy, yShape, wShape, attrs);
+        spec.kind === 'conv2d-fwd'
+          ? be.conv2d(x, xShape, w, wShape, attrs)
+          : spec.kind === 'conv2d-bwd-input'
+            ? be.conv2dBackwardInput(dy, yShape, w, wShape, xShape, attrs)
+            : be.conv2dBackwardFilter(x, xShape, dy, yShape, wShape, attrs);
       be.download(r);
       be.release(r);
     };
@@ -91,10 +103,20 @@ const main = async (): Promise<void> => {
   const direct = createGpujsBackend({ log: () => {}, packedGemm: false }) as Gpujs;
   const rows: GlRow[] = [];
   const push = (spec: KernelSpec, engine: string, t: Timing | null, note?: string) => {
-    const row: GlRow = { workload: specName(spec), engine, gflops: t ? gflops(specFlops(spec), t.medianMs) : null, medianMs: t?.medianMs ?? null, reps: t?.reps ?? 0, cpuPerWall: t?.cpuPerWall ?? null, ...(note ? { note } : {}) };
+    const row: GlRow = {
+      workload: specName(spec),
+      engine,
+      gflops: t ? gflops(specFlops(spec), t.medianMs) : null,
+      medianMs: t?.medianMs ?? null,
+      reps: t?.reps ?? 0,
+      cpuPerWall: t?.cpuPerWall ?? null,
+      ...(note ? { note } : {}),
+    };
     rows.push(row);
     process.stdout.write(`${JSON.stringify({ row })}\n`); // partial results survive a deadline
-    console.error(`  ${engine} ${row.workload}: ${row.gflops?.toFixed(2) ?? '-'} GFLOP/s${t ? ` (median ${t.medianMs.toFixed(1)} ms of ${t.reps})` : ''}${note ? ` ${note}` : ''}`);
+    console.error(
+      `  ${engine} ${row.workload}: ${row.gflops?.toFixed(2) ?? '-'} GFLOP/s${t ? ` (median ${t.medianMs.toFixed(1)} ms of ${t.reps})` : ''}${note ? ` ${note}` : ''}`,
+    );
   };
   for (const spec of GL_SPECS) {
     try {
@@ -105,7 +127,14 @@ const main = async (): Promise<void> => {
     const [r] = await runTfjsKernels('webgl', [{ spec, ...plan(spec) }], fillValue);
     push(spec, 'tfjs-webgl', r.timing, r.note);
     // the "before" figure: the direct kernels, where they finish in seconds
-    const d: KernelSpec | null = spec.kind === 'matmul' ? (spec.n <= 512 ? spec : null) : spec.kind === 'conv2d-fwd' && spec.C === 128 ? { ...spec, N: Math.min(spec.N, DIRECT_CONV_BATCH) } : null;
+    const d: KernelSpec | null =
+      spec.kind === 'matmul'
+        ? spec.n <= 512
+          ? spec
+          : null
+        : spec.kind === 'conv2d-fwd' && spec.C === 128
+          ? { ...spec, N: Math.min(spec.N, DIRECT_CONV_BATCH) }
+          : null;
     if (d) push(d, 'gpujs-direct', timeOurs(direct, d, quick ? { warmup: 0, reps: 1 } : { warmup: 1, reps: 1 }));
   }
   const answer = { kernelClass: ours.kernelClass, renderer: ours.renderer, rows };

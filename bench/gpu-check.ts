@@ -117,7 +117,17 @@ const main = () => {
   const sec = time(b, () => b.conv2d(x, [N, C, H, W], w, [O, C, K, K], attrs));
   b.release(x);
   b.release(w);
-  const conv2d = { batch: N, cin: C, cout: O, h: H, w: W, k: K, pad: 1, msPerCall: +(sec * 1e3).toFixed(3), gflops: +((2 * N * O * H * W * C * K * K) / sec / 1e9).toFixed(3) };
+  const conv2d = {
+    batch: N,
+    cin: C,
+    cout: O,
+    h: H,
+    w: W,
+    k: K,
+    pad: 1,
+    msPerCall: +(sec * 1e3).toFixed(3),
+    gflops: +((2 * N * O * H * W * C * K * K) / sec / 1e9).toFixed(3),
+  };
   const report = {
     gl,
     gpujs: { mode, kernelClass: b.kernelClass, isGL: b.isGL, renderer: b.renderer, kernelClasses: b.kernelClasses() },

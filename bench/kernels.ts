@@ -26,10 +26,23 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from '../lib/rng/rng.js';
 import type { Backend, Conv2dAttrs } from '../lib/backend/backend.js';
 import {
-  fastConv2d, fastConv2dBackwardFilter, fastConv2dBackwardInput, fastMatmul, fastThreads, fastThreadsFailure, setFastThreads,
+  fastConv2d,
+  fastConv2dBackwardFilter,
+  fastConv2dBackwardInput,
+  fastMatmul,
+  fastThreads,
+  fastThreadsFailure,
+  setFastThreads,
 } from '../kernels/cpu/fast/index.js';
 import {
-  setWasmThreads, wasmConv2d, wasmConv2dBackwardFilter, wasmConv2dBackwardInput, wasmKernelInfo, wasmKernelsAvailable, wasmFailure, wasmMatmul,
+  setWasmThreads,
+  wasmConv2d,
+  wasmConv2dBackwardFilter,
+  wasmConv2dBackwardInput,
+  wasmKernelInfo,
+  wasmKernelsAvailable,
+  wasmFailure,
+  wasmMatmul,
 } from '../kernels/cpu/wasm/index.js';
 import { enableRelaxedSimd } from '../kernels/cpu/wasm/relaxed-flag.js';
 import { convOut, specFlops, specName, type ConvSpec, type KernelSpec } from './anchors/kernel-specs.js';
@@ -46,7 +59,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root, from dist/bench (compiled) or bench (sources). */
 const root = existsSync(join(here, '..', 'package.json')) ? join(here, '..') : join(here, '..', '..');
 const quick = process.env.BENCH_QUICK === '1';
-const only = (process.env.BENCH_ENGINES ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+const only = (process.env.BENCH_ENGINES ?? '')
+  .split(',')
+  .map((e) => e.trim())
+  .filter(Boolean);
 const enabled = (group: string): boolean => only.length === 0 || only.includes(group);
 
 const conv = (kind: ConvSpec['kind']): ConvSpec => ({ kind, N: quick ? 4 : 64, C: 128, O: 128, H: 16, W: 16, K: 3, pad: 1 });
@@ -109,21 +125,29 @@ const benchOurs = (threads: number): void => {
     let run: () => void;
     if (spec.kind === 'matmul') {
       const n = spec.n;
-      const a = sharedRandom(n * n), b = sharedRandom(n * n), c = sharedRandom(n * n);
+      const a = sharedRandom(n * n),
+        b = sharedRandom(n * n),
+        c = sharedRandom(n * n);
       run = () => fastMatmul(a, [1, n, n], b, [1, n, n], false, false, c);
     } else {
       const { N, C, O, H, W, K, pad } = spec;
       const [OH, OW] = convOut(spec);
-      const xShape = [N, C, H, W], wShape = [O, C, K, K], yShape = [N, O, OH, OW];
+      const xShape = [N, C, H, W],
+        wShape = [O, C, K, K],
+        yShape = [N, O, OH, OW];
       const attrs: Conv2dAttrs = { stride: [1, 1], pad: [pad, pad] };
-      const x = sharedRandom(N * C * H * W), w = sharedRandom(O * C * K * K), y = sharedRandom(N * O * OH * OW);
+      const x = sharedRandom(N * C * H * W),
+        w = sharedRandom(O * C * K * K),
+        y = sharedRandom(N * O * OH * OW);
       if (spec.kind === 'conv2d-fwd') run = () => fastConv2d(x, xShape, w, wShape, attrs, y);
       else if (spec.kind === 'conv2d-bwd-input') run = () => fastConv2dBackwardInput(y, yShape, w, wShape, xShape, attrs, x);
       else run = () => fastConv2dBackwardFilter(x, xShape, y, yShape, wShape, attrs, w);
     }
     const t = timeSync(run, ourPlan(spec));
     const g = gflops(specFlops(spec), t.medianMs);
-    console.log(`  ${engine} ${specName(spec)}: ${g.toFixed(2)} GFLOP/s (median ${t.medianMs.toFixed(1)} ms of ${t.reps}, cpu/wall ${t.cpuPerWall.toFixed(2)})`);
+    console.log(
+      `  ${engine} ${specName(spec)}: ${g.toFixed(2)} GFLOP/s (median ${t.medianMs.toFixed(1)} ms of ${t.reps}, cpu/wall ${t.cpuPerWall.toFixed(2)})`,
+    );
     record(spec, engine, g, t);
   }
 };
@@ -133,7 +157,9 @@ const benchOurs = (threads: number): void => {
 /** `--busy-matmul N SECONDS`: a child that keeps one core on one-thread wasm matmul N. */
 const busyMatmul = (n: number, seconds: number): void => {
   setWasmThreads(1);
-  const a = sharedRandom(n * n), b = sharedRandom(n * n), c = sharedRandom(n * n);
+  const a = sharedRandom(n * n),
+    b = sharedRandom(n * n),
+    c = sharedRandom(n * n);
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) wasmMatmul(a, [1, n, n], b, [1, n, n], false, false, c);
 };
@@ -154,7 +180,9 @@ const benchTwoCoreControl = async (): Promise<void> => {
   try {
     await new Promise((r) => setTimeout(r, 1500)); // its start-up and first calls
     setWasmThreads(1);
-    const a = sharedRandom(512 * 512), b = sharedRandom(512 * 512), c = sharedRandom(512 * 512);
+    const a = sharedRandom(512 * 512),
+      b = sharedRandom(512 * 512),
+      c = sharedRandom(512 * 512);
     const t = timeSync(() => wasmMatmul(a, [1, 512, 512], b, [1, 512, 512], false, false, c), plan(2, 9));
     const g = gflops(specFlops(spec), t.medianMs);
     rows.push({ workload: specName(spec), engine: 'elim-wasm t1 + busy core', metric: 'gflops', value: g, unit: 'GFLOP/s' });
@@ -162,7 +190,9 @@ const benchTwoCoreControl = async (): Promise<void> => {
     const t2 = value.get(`${specName(spec)}|elim-wasm t2`) ?? null;
     const capacity = 2 * g;
     rows.push({ workload: specName(spec), engine: 'two single-thread processes', metric: 'gflops', value: capacity, unit: 'GFLOP/s' });
-    console.log(`  two-core control: matmul 512 one thread with the other vCPU busy on the same kernel: ${g.toFixed(2)} GFLOP/s (two such processes: ${capacity.toFixed(2)})`);
+    console.log(
+      `  two-core control: matmul 512 one thread with the other vCPU busy on the same kernel: ${g.toFixed(2)} GFLOP/s (two such processes: ${capacity.toFixed(2)})`,
+    );
     note(
       `two-core control (matmul 512): one thread alone ${t1?.toFixed(2) ?? '-'}, with the other vCPU busy ${g.toFixed(2)} GFLOP/s; ` +
         `two independent processes ${capacity.toFixed(2)} = ${t1 ? (capacity / t1).toFixed(2) : '-'}x one thread alone (what the host gives two busy vCPUs now); ` +
@@ -192,35 +222,49 @@ const benchWasm = (threads: number): void => {
     let run: () => void;
     if (spec.kind === 'matmul') {
       const n = spec.n;
-      const a = sharedRandom(n * n), b = sharedRandom(n * n), c = sharedRandom(n * n);
+      const a = sharedRandom(n * n),
+        b = sharedRandom(n * n),
+        c = sharedRandom(n * n);
       run = () => wasmMatmul(a, [1, n, n], b, [1, n, n], false, false, c);
       if (n === 512 && threads === 1) {
         // what the copies into and out of the wasm memory cost, next to the whole call
         const copy = new Float32Array(3 * n * n);
-        const tc = timeSync(() => { copy.set(a, 0); copy.set(b, n * n); c.set(copy.subarray(0, n * n)); }, ourPlan(spec));
+        const tc = timeSync(() => {
+          copy.set(a, 0);
+          copy.set(b, n * n);
+          c.set(copy.subarray(0, n * n));
+        }, ourPlan(spec));
         const tg = timeSync(run, ourPlan(spec));
-        note(`${engine} matmul 512: operand copies ${tc.medianMs.toFixed(2)} ms of ${tg.medianMs.toFixed(2)} ms per call (${((100 * tc.medianMs) / tg.medianMs).toFixed(1)}%)`);
+        note(
+          `${engine} matmul 512: operand copies ${tc.medianMs.toFixed(2)} ms of ${tg.medianMs.toFixed(2)} ms per call (${((100 * tc.medianMs) / tg.medianMs).toFixed(1)}%)`,
+        );
       }
     } else {
       const { N, C, O, H, W, K, pad } = spec;
       const [OH, OW] = convOut(spec);
-      const xShape = [N, C, H, W], wShape = [O, C, K, K];
+      const xShape = [N, C, H, W],
+        wShape = [O, C, K, K];
       const attrs: Conv2dAttrs = { stride: [1, 1], pad: [pad, pad] };
-      const x = sharedRandom(N * C * H * W), w = sharedRandom(O * C * K * K), y = sharedRandom(N * O * OH * OW);
+      const x = sharedRandom(N * C * H * W),
+        w = sharedRandom(O * C * K * K),
+        y = sharedRandom(N * O * OH * OW);
       if (spec.kind === 'conv2d-fwd') run = () => wasmConv2d(x, xShape, w, wShape, attrs, y);
       else if (spec.kind === 'conv2d-bwd-input') run = () => wasmConv2dBackwardInput(y, w, wShape, xShape, attrs, x);
       else run = () => wasmConv2dBackwardFilter(x, xShape, y, wShape, attrs, w);
     }
     const t = timeSync(run, ourPlan(spec));
     const g = gflops(specFlops(spec), t.medianMs);
-    console.log(`  ${engine} ${specName(spec)}: ${g.toFixed(2)} GFLOP/s (median ${t.medianMs.toFixed(1)} ms of ${t.reps}, cpu/wall ${t.cpuPerWall.toFixed(2)})`);
+    console.log(
+      `  ${engine} ${specName(spec)}: ${g.toFixed(2)} GFLOP/s (median ${t.medianMs.toFixed(1)} ms of ${t.reps}, cpu/wall ${t.cpuPerWall.toFixed(2)})`,
+    );
     record(spec, engine, g, t);
     const cpuMs = t.medianMs * t.cpuPerWall;
     if (threads === 1) wasmCpuMs.set(specName(spec), cpuMs);
     else efficiency.push(`${specName(spec)} ${((wasmCpuMs.get(specName(spec)) ?? Number.NaN) / cpuMs).toFixed(2)}`);
   }
   // on a busy machine two threads may share one core: then t2/t1 shows the machine, this shows the split's cost
-  if (threads > 1) note(`${engine} work efficiency (CPU time per call of t1 / of t2; 1 = the split costs no extra work, so t2/t1 -> cpu/wall): ${efficiency.join(', ')}`);
+  if (threads > 1)
+    note(`${engine} work efficiency (CPU time per call of t1 / of t2; 1 = the split costs no extra work, so t2/t1 -> cpu/wall): ${efficiency.join(', ')}`);
   setWasmThreads();
 };
 
@@ -238,7 +282,10 @@ const benchGl = (): 'ok' | 'no-gl' | 'failed' => {
   const cmd = glChild(script, []);
   const r = runJsonChild<{ kernelClass: string; renderer: string | null; rows: GlRow[] }>(cmd.command, cmd.args, { timeoutMs: (glTimeoutS() + 30) * 1000 });
   if (!r.ok) note(`gpujs on GL (${cmd.via}): ${r.reason.slice(0, 300)}${r.stdout ? '; the rows measured before that are kept' : ''}`);
-  else note(`gpujs on GL (${cmd.via}): kernel class ${r.value.kernelClass} on ${r.value.renderer ?? '?'}; tfjs-webgl on its own headless-gl context; each workload timed on both back to back, as op + read-back`);
+  else
+    note(
+      `gpujs on GL (${cmd.via}): kernel class ${r.value.kernelClass} on ${r.value.renderer ?? '?'}; tfjs-webgl on its own headless-gl context; each workload timed on both back to back, as op + read-back`,
+    );
   if (!r.ok && r.reason.includes('no GL context')) return 'no-gl';
   const measured = r.ok ? r.value.rows : jsonLines(r.stdout).flatMap((l) => (l.row ? [l.row as GlRow] : []));
   for (const row of measured) {
@@ -274,7 +321,9 @@ const reportGl = (): void => {
   printTable(
     ['workload', 'gpujs', 'tfjs-webgl', 'gpujs/tfjs-webgl', 'gpujs-direct (before)', 'gpujs/direct'],
     workloads.map((w) => {
-      const o = get(w, 'gpujs'), t = get(w, 'tfjs-webgl'), d = directFor(w);
+      const o = get(w, 'gpujs'),
+        t = get(w, 'tfjs-webgl'),
+        d = directFor(w);
       return [w, o, t, o !== null && t ? o / t : null, d, o !== null && d ? o / d : null];
     }),
   );
@@ -302,7 +351,9 @@ const benchGpujs = async (): Promise<void> => {
     return;
   }
   const engine = 'gpujs';
-  note(`gpujs: kernelClass ${be.kernelClass} (timed as op + download; webasm is a CPU path: few reps, no matmul 1024, convolutions at batch ${GPUJS_CONV_BATCH})`);
+  note(
+    `gpujs: kernelClass ${be.kernelClass} (timed as op + download; webasm is a CPU path: few reps, no matmul 1024, convolutions at batch ${GPUJS_CONV_BATCH})`,
+  );
   for (const full of SPECS) {
     const spec: KernelSpec = full.kind === 'matmul' ? full : { ...full, N: Math.min(full.N, GPUJS_CONV_BATCH) };
     if (spec.kind === 'matmul' && spec.n > 512) {
@@ -318,7 +369,8 @@ const benchGpujs = async (): Promise<void> => {
     let run: () => void;
     if (spec.kind === 'matmul') {
       const n = spec.n;
-      const a = up(n * n), b = up(n * n);
+      const a = up(n * n),
+        b = up(n * n);
       run = () => {
         const c = be.matmul(a, [1, n, n], b, [1, n, n], false, false);
         be.download(c);
@@ -327,14 +379,20 @@ const benchGpujs = async (): Promise<void> => {
     } else {
       const { N, C, O, H, W, K, pad } = spec;
       const [OH, OW] = convOut(spec);
-      const xShape = [N, C, H, W], wShape = [O, C, K, K], yShape = [N, O, OH, OW];
+      const xShape = [N, C, H, W],
+        wShape = [O, C, K, K],
+        yShape = [N, O, OH, OW];
       const attrs: Conv2dAttrs = { stride: [1, 1], pad: [pad, pad] };
-      const x = up(N * C * H * W), w = up(O * C * K * K), dy = up(N * O * OH * OW);
+      const x = up(N * C * H * W),
+        w = up(O * C * K * K),
+        dy = up(N * O * OH * OW);
       run = () => {
         const r =
-          spec.kind === 'conv2d-fwd' ? be.conv2d(x, xShape, w, wShape, attrs)
-          : spec.kind === 'conv2d-bwd-input' ? be.conv2dBackwardInput(dy, yShape, w, wShape, xShape, attrs)
-          : be.conv2dBackwardFilter(x, xShape, dy, yShape, wShape, attrs);
+          spec.kind === 'conv2d-fwd'
+            ? be.conv2d(x, xShape, w, wShape, attrs)
+            : spec.kind === 'conv2d-bwd-input'
+              ? be.conv2dBackwardInput(dy, yShape, w, wShape, xShape, attrs)
+              : be.conv2dBackwardFilter(x, xShape, dy, yShape, wShape, attrs);
         be.download(r);
         be.release(r);
       };
@@ -360,13 +418,17 @@ const benchTfjs = async (backend: 'wasm' | 'cpu'): Promise<void> => {
   const specs =
     backend === 'wasm'
       ? SPECS.map((spec) => ({ spec, ...(spec.kind === 'matmul' ? plan(2, spec.n <= 512 ? 5 : 3) : plan(1, 3)) }))
-      : SPECS.filter((s) => (s.kind === 'matmul' && s.n <= 512) || s.kind === 'conv2d-fwd').map((spec) => ({ spec, ...(spec.kind === 'matmul' ? plan(1, 2) : plan(0, 1)) }));
+      : SPECS.filter((s) => (s.kind === 'matmul' && s.n <= 512) || s.kind === 'conv2d-fwd').map((spec) => ({
+          spec,
+          ...(spec.kind === 'matmul' ? plan(1, 2) : plan(0, 1)),
+        }));
   if (backend === 'cpu') note('tfjs-cpu: very slow, so only matmul 256/512 (2 reps) and one conv forward rep (no warm-up)');
   try {
     const res = await runTfjsKernels(backend, specs, fillValue);
     for (const r of res) {
       if (r.note) note(`${engine} ${specName(r.spec)}: ${r.note}`);
-      if (r.gflops !== null) console.log(`  ${engine} ${specName(r.spec)}: ${r.gflops.toFixed(2)} GFLOP/s (median ${r.timing?.medianMs.toFixed(1)} ms of ${r.timing?.reps})`);
+      if (r.gflops !== null)
+        console.log(`  ${engine} ${specName(r.spec)}: ${r.gflops.toFixed(2)} GFLOP/s (median ${r.timing?.medianMs.toFixed(1)} ms of ${r.timing?.reps})`);
       record(r.spec, engine, r.gflops, r.timing);
     }
   } catch (e) {
@@ -386,7 +448,16 @@ const benchTorch = (threads: number): void => {
   const engine = `torch t${threads}`;
   const c = conv('conv2d-fwd');
   const script = join(root, 'bench', 'anchors', 'torch_kernels.py');
-  const args = ['--threads', String(threads), '--reps', quick ? '1' : '5', '--conv-reps', quick ? '1' : '3', '--conv', [c.N, c.C, c.O, c.H, c.W, c.K, c.pad].join(',')];
+  const args = [
+    '--threads',
+    String(threads),
+    '--reps',
+    quick ? '1' : '5',
+    '--conv-reps',
+    quick ? '1' : '3',
+    '--conv',
+    [c.N, c.C, c.O, c.H, c.W, c.K, c.pad].join(','),
+  ];
   const r = runPythonAnchor<TorchAnswer>(script, args, { timeoutMs: 240_000 });
   if (!r.ok) {
     note(`${engine}: skipped (${r.reason})`);

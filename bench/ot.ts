@@ -43,9 +43,12 @@ const timePerCall = (fn: () => void): number => {
   fn();
   const once = Math.max(performance.now() - t1, 1e-3);
   const k = Math.max(1, Math.ceil(20 / once));
-  const t = timeSync(() => {
-    for (let i = 0; i < k; i++) fn();
-  }, { warmup: 1, reps: 7, maxMs: 2000 });
+  const t = timeSync(
+    () => {
+      for (let i = 0; i < k; i++) fn();
+    },
+    { warmup: 1, reps: 7, maxMs: 2000 },
+  );
   return t.medianMs / k;
 };
 
@@ -242,7 +245,11 @@ const main = () => {
   const workloads = [...new Set(rows.map((r) => r.workload))];
   const cell = (w: string, e: string) => rows.find((r) => r.workload === w && r.engine === e)?.value;
   console.log(machineLine());
-  printTable(['workload (us/pair)', ...engineNames], workloads.map((w) => [w, ...engineNames.map((e) => cell(w, e))]), 1);
+  printTable(
+    ['workload (us/pair)', ...engineNames],
+    workloads.map((w) => [w, ...engineNames.map((e) => cell(w, e))]),
+    1,
+  );
   const w10 = `n=m=10 P=${P} fixed5`;
   const b = cell(w10, 'cpu-primitive');
   const pot = cell(w10, 'pot');

@@ -44,7 +44,10 @@ const self = fileURLToPath(import.meta.url);
 const quick = process.env.BENCH_QUICK === '1';
 const REPS = quick ? 1 : Number(process.env.BENCH_REPS ?? 2);
 const WARM = quick ? 0 : 1;
-const only = (process.env.BENCH_ENGINES ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+const only = (process.env.BENCH_ENGINES ?? '')
+  .split(',')
+  .map((e) => e.trim())
+  .filter(Boolean);
 /** BENCH_ENGINES=elim-cpu,tfjs-wasm,torch,gpujs,tfjs-cpu,loading,profile (comma list) runs only those groups; gpujs brings its tfjs-webgl peer. */
 const enabled = (group: string): boolean => only.length === 0 || only.includes(group);
 
@@ -93,7 +96,9 @@ const record = (engine: string, w: Workload, m: Measured): void => {
 const nodeChild = (spec: ChildSpec, timeoutMs: number, extraArgs: readonly string[] = []): ChildAnswer | null => {
   const gl = spec.engine.startsWith('gpujs') || spec.engine === 'tfjs-webgl';
   const cmd = gl ? glChild(self, ['--child', JSON.stringify(spec)]) : { command: process.execPath, args: [self, '--child', JSON.stringify(spec)] };
-  const r = runJsonChild<ChildAnswer>(cmd.command, gl ? cmd.args : [...extraArgs, ...cmd.args], { timeoutMs: gl ? Math.max(timeoutMs, (glTimeoutS() + 30) * 1000) : timeoutMs });
+  const r = runJsonChild<ChildAnswer>(cmd.command, gl ? cmd.args : [...extraArgs, ...cmd.args], {
+    timeoutMs: gl ? Math.max(timeoutMs, (glTimeoutS() + 30) * 1000) : timeoutMs,
+  });
   if (!r.ok) {
     note(`${spec.engine} ${spec.workload}: failed (${r.reason.slice(0, 300)})`);
     return null;
@@ -128,12 +133,22 @@ const benchGpujs = (): void => {
   const probe = nodeChild({ engine: 'gpujs-probe', threads: 0, workload: 'infer', batch: 0, warmup: 0, reps: 0 }, 60_000);
   if (!probe) return;
   if (!probe.isGL) {
-    note(`gpujs: skipped — GPU.js gave ${probe.kernelClass} (no GL context: its WebAssembly mode is far too slow for AL64 training; run under xvfb-run with headless-gl built for HeadlessGLKernel)`);
+    note(
+      `gpujs: skipped — GPU.js gave ${probe.kernelClass} (no GL context: its WebAssembly mode is far too slow for AL64 training; run under xvfb-run with headless-gl built for HeadlessGLKernel)`,
+    );
     return;
   }
-  note(`gpujs: kernel class ${probe.kernelClass} on ${probe.renderer ?? '?'}; tfjs-webgl (stock autodiff) on its own headless-gl context; each workload on both engines back to back`);
+  note(
+    `gpujs: kernel class ${probe.kernelClass} on ${probe.renderer ?? '?'}; tfjs-webgl (stock autodiff) on its own headless-gl context; each workload on both engines back to back`,
+  );
   // the issue-14 pairs first (ELIM step vs tfjs's baseline step, then inference), our baseline step last
-  const order: ReadonlyArray<readonly [string, Workload]> = [['gpujs', 'elim'], ['tfjs-webgl', 'baseline'], ['gpujs', 'infer'], ['tfjs-webgl', 'infer'], ['gpujs', 'baseline']];
+  const order: ReadonlyArray<readonly [string, Workload]> = [
+    ['gpujs', 'elim'],
+    ['tfjs-webgl', 'baseline'],
+    ['gpujs', 'infer'],
+    ['tfjs-webgl', 'infer'],
+    ['gpujs', 'baseline'],
+  ];
   for (const [engine, w] of order) {
     const a = nodeChild({ engine, threads: 0, workload: w, batch: 64, warmup: WARM, reps: REPS }, 400_000);
     if (!a) continue;
@@ -157,7 +172,8 @@ const benchTfjs = (backend: 'wasm' | 'cpu'): void => {
     const plan = backend === 'cpu' ? { warmup: 0, reps: 1 } : { warmup: WARM, reps: w === 'infer' ? REPS + 1 : REPS + 1 };
     const a = nodeChild({ engine, threads: 1, workload: w, batch, ...plan }, 400_000);
     if (!a) continue;
-    if (w === 'baseline' && a.customConvGrad) note(`${engine}: trained with custom conv gradients (tf.customGrad from conv2d; no Conv2DBackpropFilter kernel on wasm)`);
+    if (w === 'baseline' && a.customConvGrad)
+      note(`${engine}: trained with custom conv gradients (tf.customGrad from conv2d; no Conv2DBackpropFilter kernel on wasm)`);
     record(engine, w, fromAnswer(a, reduced || batch !== 64));
   }
   if (backend === 'wasm') note(`tfjs-wasm runs one thread in Node (multithreading is forced off there)`);
@@ -185,14 +201,25 @@ const benchTorch = (threads: number): boolean => {
   const engine = `torch t${threads}`;
   const script = join(root, 'bench', 'anchors', 'torch_train.py');
   for (const w of WORKLOADS) {
-    const r = runJsonChild<TorchAnswer>(defaultPython(), [script, '--threads', String(threads), '--workload', w, '--warmup', String(Math.max(1, WARM)), '--reps', String(quick ? 1 : 3)], { timeoutMs: 300_000 });
+    const r = runJsonChild<TorchAnswer>(
+      defaultPython(),
+      [script, '--threads', String(threads), '--workload', w, '--warmup', String(Math.max(1, WARM)), '--reps', String(quick ? 1 : 3)],
+      { timeoutMs: 300_000 },
+    );
     if (!r.ok) {
       note(`${engine}: skipped (${r.reason})`);
       return false;
     }
     const a = r.value;
     if (threads === 1 && w === 'baseline') note(`torch ${a.torch} via ${defaultPython()}`);
-    record(engine, w, { imagesPerSecond: (a.batch * 1000) / a.median_ms, medianMs: a.median_ms, batch: a.batch, reps: a.reps, cpuPerWall: a.cpu_per_wall, maxRssMiB: a.max_rss_kib / 1024 });
+    record(engine, w, {
+      imagesPerSecond: (a.batch * 1000) / a.median_ms,
+      medianMs: a.median_ms,
+      batch: a.batch,
+      reps: a.reps,
+      cpuPerWall: a.cpu_per_wall,
+      maxRssMiB: a.max_rss_kib / 1024,
+    });
   }
   return true;
 };
@@ -220,10 +247,22 @@ const benchLoading = (): { rows: LoadingRow[]; maxRssMiB: number | null } => {
     .filter((l) => typeof l.imagesPerSecond === 'number')
     .map((l) => ({ source: String(l.source), workers: Number(l.workers), imagesPerSecond: Number(l.imagesPerSecond) }));
   for (const l of out) {
-    rows.push({ workload: `data loading ${l.source} decode+augment 64x64 b64`, engine: `decode-pool w${l.workers}`, metric: 'images_per_s', value: l.imagesPerSecond, unit: 'img/s' });
+    rows.push({
+      workload: `data loading ${l.source} decode+augment 64x64 b64`,
+      engine: `decode-pool w${l.workers}`,
+      metric: 'images_per_s',
+      value: l.imagesPerSecond,
+      unit: 'img/s',
+    });
     console.log(`  data loading ${l.source} w${l.workers}: ${l.imagesPerSecond} img/s`);
   }
-  rows.push({ workload: 'data loading (measure-loading.js, all configs)', engine: 'decode-pool', metric: 'peak_rss', value: r.value.maxRssKiB / 1024, unit: 'MiB' });
+  rows.push({
+    workload: 'data loading (measure-loading.js, all configs)',
+    engine: 'decode-pool',
+    metric: 'peak_rss',
+    value: r.value.maxRssKiB / 1024,
+    unit: 'MiB',
+  });
   return { rows: out, maxRssMiB: r.value.maxRssKiB / 1024 };
 };
 
@@ -241,10 +280,17 @@ const profileStep = (): void => {
     }
     // the main thread's profile is the largest (t1: every kernel runs there)
     const prof = files.map((f) => readCpuProfile(join(dir, f))).sort((x, y) => y.samples.length - x.samples.length)[0];
-    const top = selfTimes(prof).filter((s) => s.name !== '(idle)' && s.name !== '(program)').slice(0, 15);
+    const top = selfTimes(prof)
+      .filter((s) => s.name !== '(idle)' && s.name !== '(program)')
+      .slice(0, 15);
     console.log('\nprofile: elim-cpu t1, process lifetime = setup + 1 warm-up + 1 timed AL64 ELIM step (node --cpu-prof), top self time:');
-    printTable(['function', 'where', 'self ms', 'share %'], top.map((s) => [s.name, s.where, s.ms, s.share * 100]), 1);
-    for (const s of top.slice(0, 8)) rows.push({ workload: 'profile AL64 ELIM t1 (setup + 2 steps)', engine: `${s.name} ${s.where}`, metric: 'self_share', value: s.share, unit: 'ratio' });
+    printTable(
+      ['function', 'where', 'self ms', 'share %'],
+      top.map((s) => [s.name, s.where, s.ms, s.share * 100]),
+      1,
+    );
+    for (const s of top.slice(0, 8))
+      rows.push({ workload: 'profile AL64 ELIM t1 (setup + 2 steps)', engine: `${s.name} ${s.where}`, metric: 'self_share', value: s.share, unit: 'ratio' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -259,7 +305,8 @@ const report = (loading: LoadingRow[]): void => {
   const ips = (e: string, w: Workload) => get(e, w)?.imagesPerSecond ?? null;
   const peers = engines.filter((e) => !OURS.includes(e));
   const best = (w: Workload): readonly [string, number] | null =>
-    peers.map((e) => [e, get(e, w)] as const)
+    peers
+      .map((e) => [e, get(e, w)] as const)
       .filter((p): p is readonly [string, Measured] => p[1] !== null && !p[1].reduced)
       .reduce<readonly [string, number] | null>((b, [e, m]) => (b === null || m.imagesPerSecond > b[1] ? [e, m.imagesPerSecond] : b), null);
   const tfjsBase = ips('tfjs-wasm', 'baseline');
@@ -269,7 +316,18 @@ const report = (loading: LoadingRow[]): void => {
     const m = get(e, w);
     return m ? (m.reduced ? `${m.imagesPerSecond.toFixed(2)}*` : m.imagesPerSecond) : null;
   };
-  const headers = ['engine', 'base img/s', 'ELIM img/s', 'infer img/s', 'ELIM cost/base', 'base/tfjs-wasm base', 'ELIM/tfjs-wasm base', 'base/best peer', 'ELIM/best peer', 'infer/best peer'];
+  const headers = [
+    'engine',
+    'base img/s',
+    'ELIM img/s',
+    'infer img/s',
+    'ELIM cost/base',
+    'base/tfjs-wasm base',
+    'ELIM/tfjs-wasm base',
+    'base/best peer',
+    'ELIM/best peer',
+    'infer/best peer',
+  ];
   const table: Cell[][] = engines.map((e) => [
     e,
     lbl(e, 'baseline'),
@@ -284,11 +342,33 @@ const report = (loading: LoadingRow[]): void => {
   ]);
   console.log('');
   printTable(headers, table);
-  console.log(`best peer: baseline ${fmtBest(bests.baseline)}, ELIM ${fmtBest(bests.elim)}, inference ${fmtBest(bests.infer)} (reduced-batch figures, marked *, are not candidates)`);
+  console.log(
+    `best peer: baseline ${fmtBest(bests.baseline)}, ELIM ${fmtBest(bests.elim)}, inference ${fmtBest(bests.infer)} (reduced-batch figures, marked *, are not candidates)`,
+  );
 
-  const mem: Cell[][] = engines.map((e) => [e, ...WORKLOADS.map((w) => get(e, w)?.maxRssMiB ?? null), ...WORKLOADS.map((w) => get(e, w)?.cpuPerWall ?? null), ...WORKLOADS.map((w) => get(e, w)?.reps ?? null)]);
+  const mem: Cell[][] = engines.map((e) => [
+    e,
+    ...WORKLOADS.map((w) => get(e, w)?.maxRssMiB ?? null),
+    ...WORKLOADS.map((w) => get(e, w)?.cpuPerWall ?? null),
+    ...WORKLOADS.map((w) => get(e, w)?.reps ?? null),
+  ]);
   console.log('');
-  printTable(['engine', 'peak RSS base MiB', 'RSS ELIM MiB', 'RSS infer MiB', 'cpu/wall base', 'cpu/wall ELIM', 'cpu/wall infer', 'reps base', 'reps ELIM', 'reps infer'], mem, 2);
+  printTable(
+    [
+      'engine',
+      'peak RSS base MiB',
+      'RSS ELIM MiB',
+      'RSS infer MiB',
+      'cpu/wall base',
+      'cpu/wall ELIM',
+      'cpu/wall infer',
+      'reps base',
+      'reps ELIM',
+      'reps infer',
+    ],
+    mem,
+    2,
+  );
 
   console.log('\ntargets (issue #7):');
   for (const e of ['elim-cpu t1', 'elim-cpu t2', 'gpujs']) {
@@ -297,7 +377,9 @@ const report = (loading: LoadingRow[]): void => {
     if (el === null) continue;
     const r1 = ratio(el, tfjsBase);
     const r2 = ratio(b, el);
-    console.log(`  ${e}: ELIM step ${r1 === null ? '?' : `${r1.toFixed(2)}x`} tfjs-wasm's baseline-step img/s (target >= 0.5x: ${r1 === null ? 'unknown' : r1 >= 0.5 ? 'MET' : 'NOT met'}); ELIM step cost ${r2 === null ? '?' : `${r2.toFixed(2)}x`} the baseline step (target <= 1.15x: ${r2 === null ? 'unknown' : r2 <= 1.15 ? 'MET' : 'NOT met'})`);
+    console.log(
+      `  ${e}: ELIM step ${r1 === null ? '?' : `${r1.toFixed(2)}x`} tfjs-wasm's baseline-step img/s (target >= 0.5x: ${r1 === null ? 'unknown' : r1 >= 0.5 ? 'MET' : 'NOT met'}); ELIM step cost ${r2 === null ? '?' : `${r2.toFixed(2)}x`} the baseline step (target <= 1.15x: ${r2 === null ? 'unknown' : r2 <= 1.15 ? 'MET' : 'NOT met'})`,
+    );
     if (r1 !== null) rows.push({ workload: 'target ELIM step / tfjs-wasm baseline step (>= 0.5)', engine: e, metric: 'ratio', value: r1, unit: 'ratio' });
     if (r2 !== null) rows.push({ workload: 'target ELIM step cost / baseline step cost (<= 1.15)', engine: e, metric: 'ratio', value: r2, unit: 'ratio' });
   }
@@ -309,8 +391,11 @@ const report = (loading: LoadingRow[]): void => {
     const r1 = ratio(ips(e, 'elim'), tfjsBase);
     const r2 = ratio(ips(e, 'infer'), tfjsInfer);
     const verdict = (r: number | null) => (r === null ? 'unknown' : r >= 1 ? 'MET' : 'NOT met');
-    console.log(`  ${e}: ELIM step ${r1 === null ? '?' : `${r1.toFixed(2)}x`} tfjs-wasm's baseline step (target >= 1.0x: ${verdict(r1)}); inference ${r2 === null ? '?' : `${r2.toFixed(2)}x`} tfjs-wasm's (target >= 1.0x: ${verdict(r2)})`);
-    if (r1 !== null) rows.push({ workload: 'target ELIM step / tfjs-wasm baseline step (>= 1.0, issue 5)', engine: e, metric: 'ratio', value: r1, unit: 'ratio' });
+    console.log(
+      `  ${e}: ELIM step ${r1 === null ? '?' : `${r1.toFixed(2)}x`} tfjs-wasm's baseline step (target >= 1.0x: ${verdict(r1)}); inference ${r2 === null ? '?' : `${r2.toFixed(2)}x`} tfjs-wasm's (target >= 1.0x: ${verdict(r2)})`,
+    );
+    if (r1 !== null)
+      rows.push({ workload: 'target ELIM step / tfjs-wasm baseline step (>= 1.0, issue 5)', engine: e, metric: 'ratio', value: r1, unit: 'ratio' });
     if (r2 !== null) rows.push({ workload: 'target inference / tfjs-wasm inference (>= 1.0)', engine: e, metric: 'ratio', value: r2, unit: 'ratio' });
   }
 
@@ -333,9 +418,28 @@ const report = (loading: LoadingRow[]): void => {
 
   if (loading.length) {
     const cpuTrain = Math.max(...['elim-cpu t1', 'elim-cpu t2'].flatMap((e) => (['baseline', 'elim'] as const).map((w) => ips(e, w) ?? 0)));
-    console.log(`\ndata loading (issue #3: sustain >= 3x the CPU backend's AL64 training throughput, here the best of its baseline/ELIM steps: ${cpuTrain.toFixed(1)} img/s):`);
-    printTable(['source', 'workers', 'img/s', 'x CPU training', '>= 3x'], loading.map((l) => [l.source, String(l.workers), l.imagesPerSecond, cpuTrain > 0 ? l.imagesPerSecond / cpuTrain : null, cpuTrain > 0 ? (l.imagesPerSecond / cpuTrain >= 3 ? 'MET' : 'NOT met') : '?']));
-    for (const l of loading) if (cpuTrain > 0) rows.push({ workload: `target loading ${l.source} / CPU AL64 training (>= 3)`, engine: `decode-pool w${l.workers}`, metric: 'ratio', value: l.imagesPerSecond / cpuTrain, unit: 'ratio' });
+    console.log(
+      `\ndata loading (issue #3: sustain >= 3x the CPU backend's AL64 training throughput, here the best of its baseline/ELIM steps: ${cpuTrain.toFixed(1)} img/s):`,
+    );
+    printTable(
+      ['source', 'workers', 'img/s', 'x CPU training', '>= 3x'],
+      loading.map((l) => [
+        l.source,
+        String(l.workers),
+        l.imagesPerSecond,
+        cpuTrain > 0 ? l.imagesPerSecond / cpuTrain : null,
+        cpuTrain > 0 ? (l.imagesPerSecond / cpuTrain >= 3 ? 'MET' : 'NOT met') : '?',
+      ]),
+    );
+    for (const l of loading)
+      if (cpuTrain > 0)
+        rows.push({
+          workload: `target loading ${l.source} / CPU AL64 training (>= 3)`,
+          engine: `decode-pool w${l.workers}`,
+          metric: 'ratio',
+          value: l.imagesPerSecond / cpuTrain,
+          unit: 'ratio',
+        });
   }
   if (notes.length) console.log(`\nnotes:\n${notes.map((n) => `  - ${n}`).join('\n')}`);
 };
@@ -345,7 +449,9 @@ const fmtBest = (b: readonly [string, number] | null): string => (b ? `${b[1].to
 const main = async (): Promise<void> => {
   const started = performance.now();
   const machine = machineLine();
-  console.log(`bench:train — ${machine}${quick ? ' [BENCH_QUICK]' : ''}; our training steps: ${WARM} warm-up + ${REPS} timed, inference ${REPS + 1}; each (engine, workload) in its own process`);
+  console.log(
+    `bench:train — ${machine}${quick ? ' [BENCH_QUICK]' : ''}; our training steps: ${WARM} warm-up + ${REPS} timed, inference ${REPS + 1}; each (engine, workload) in its own process`,
+  );
   if (enabled('elim-cpu')) for (const t of [1, 2]) benchOurs(t);
   if (enabled('tfjs-wasm')) benchTfjs('wasm');
   if (enabled('torch')) for (const t of [1, 2]) if (!benchTorch(t)) break;

@@ -153,7 +153,13 @@ const oursAl64 = async (b: WebGpuBackend, workload: 'infer' | 'baseline'): Promi
     const r0 = b.stats.syncReads + b.stats.asyncReads;
     const r = withGrad(params, () => {
       const e = al.encoder.apply(subtree(params, 'encoder'), subtree(state, 'encoder'), x, { training: true, rng: dropout.fork() });
-      const out = baselineStepSync({ z: e.y, labels: y, keys, iteration: 1, models: { projector: { module: al.projector, params: subtree(params, 'projector'), state: subtree(state, 'projector') } } })(env);
+      const out = baselineStepSync({
+        z: e.y,
+        labels: y,
+        keys,
+        iteration: 1,
+        models: { projector: { module: al.projector, params: subtree(params, 'projector'), state: subtree(state, 'projector') } },
+      })(env);
       return E.map((o: StepOutput) => ({ loss: o.loss }))(out);
     });
     if (E.isLeft(r)) throw new Error(formatElimError(r.left));
@@ -242,7 +248,11 @@ const main = async (): Promise<void> => {
     benchmark: 'webgpu',
     date: new Date().toISOString(),
     machine: machineLine(),
-    notes: [`adapter via VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? '(system)'}`, `AL64 batch ${BATCH}, conv batch ${CONV_BATCH}, reps ${PLAN.reps}`, 'reads included in every timed run on both engines'],
+    notes: [
+      `adapter via VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? '(system)'}`,
+      `AL64 batch ${BATCH}, conv batch ${CONV_BATCH}, reps ${PLAN.reps}`,
+      'reads included in every timed run on both engines',
+    ],
     rows,
   });
   process.exit(0); // tfjs-webgpu's Dawn device on this thread: exit rather than wait for it

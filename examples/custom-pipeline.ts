@@ -115,7 +115,13 @@ export const main = async (steps = 300, log: (line: string) => void = console.lo
     const b = makeBatch(data, 48, inDim);
     const r = withGrad(params, () => {
       const z: Tensor = encoder.apply(subtree(params, 'encoder'), enc.state, b.x, { training: true }).y;
-      return elimStepSync({ z, labels: b.labels, keys: b.keys, iteration: it, models: { projector: { module: proj, params: subtree(params, 'projector'), state } } })(env);
+      return elimStepSync({
+        z,
+        labels: b.labels,
+        keys: b.keys,
+        iteration: it,
+        models: { projector: { module: proj, params: subtree(params, 'projector'), state } },
+      })(env);
     });
     b.x.dispose();
     b.labels.dispose();
@@ -124,7 +130,8 @@ export const main = async (steps = 300, log: (line: string) => void = console.lo
     const tag = out.outcome._tag === 'Grouped' ? 'Grouped' : `${out.outcome._tag}:${out.outcome.reason}`;
     outcomes.set(tag, (outcomes.get(tag) ?? 0) + 1);
     losses.push(out.loss.item());
-    if (it % 50 === 0 || it === steps - 1) log(`step ${it}: loss ${losses[it].toFixed(4)} (L_main ${out.terms.main.item().toFixed(4)}, L_va ${out.terms.va.item().toFixed(4)})`);
+    if (it % 50 === 0 || it === steps - 1)
+      log(`step ${it}: loss ${losses[it].toFixed(4)} (L_main ${out.terms.main.item().toFixed(4)}, L_va ${out.terms.va.item().toFixed(4)})`);
     state = out.state;
     ({ params, state: optState } = opt.step(params, grads, optState));
   }

@@ -76,7 +76,9 @@ export const checkSinkhornConformance = (be: Backend, tolerance: number, worstEr
         expect(got[key].dtype).toBe('float32');
         const { err, at } = worstError(g, want[key]);
         worst = Math.max(worst, err);
-        expect(err, `sinkhornBatched ${c.label}: ${key} worst scaled error ${err} at ${at} (got ${g[at]}, want ${want[key][at]})`).toBeLessThanOrEqual(tolerance);
+        expect(err, `sinkhornBatched ${c.label}: ${key} worst scaled error ${err} at ${at} (got ${g[at]}, want ${want[key][at]})`).toBeLessThanOrEqual(
+          tolerance,
+        );
       }
       const its = be.download(got.stats).filter((_, i) => i % 2 === 0);
       expect(Array.from(its), `${c.label}: iterations`).toEqual(Array.from(want.stats.filter((_, i) => i % 2 === 0)));

@@ -20,8 +20,18 @@ describe('ElimConfig', () => {
 
   it('the spec defaults', () => {
     const c = DEFAULT_CONFIG;
-    expect([c.domains, c.topk, c.tau, c.transport.lambda, c.transport.iterations, c.normEps, c.warmup.w1, c.warmup.w2]).toEqual([10, 10, 0.5, 5, 5, 1e-6, 5, 50]);
-    expect([c.sampling, c.transport.cost, c.transport.relevance, c.shift, c.projectorCalls, c.matching, c.steps]).toEqual(['gumbel', 'cosine', 'mean-dot', 'per-sample', 'joint', 'sinkhorn', 'one-step']);
+    expect([c.domains, c.topk, c.tau, c.transport.lambda, c.transport.iterations, c.normEps, c.warmup.w1, c.warmup.w2]).toEqual([
+      10, 10, 0.5, 5, 5, 1e-6, 5, 50,
+    ]);
+    expect([c.sampling, c.transport.cost, c.transport.relevance, c.shift, c.projectorCalls, c.matching, c.steps]).toEqual([
+      'gumbel',
+      'cosine',
+      'mean-dot',
+      'per-sample',
+      'joint',
+      'sinkhorn',
+      'one-step',
+    ]);
     expect(c.detachShift).toBe(true);
   });
 
@@ -29,12 +39,25 @@ describe('ElimConfig', () => {
     const c = makeConfig({ transport: { cost: 'sqeuclidean' } });
     expect(c.transport).toEqual({ ...DEFAULT_CONFIG.transport, cost: 'sqeuclidean' });
     const r = makeConfig(RELEASE_PRESET);
-    expect([r.shift, r.projectorCalls, r.loss.mainScale, r.loss.includeAnchor, r.steps, r.transport.releaseMassGuard]).toEqual(['scalar', 'per-identity', 0.5, true, 'two-step', true]);
+    expect([r.shift, r.projectorCalls, r.loss.mainScale, r.loss.includeAnchor, r.steps, r.transport.releaseMassGuard]).toEqual([
+      'scalar',
+      'per-identity',
+      0.5,
+      true,
+      'two-step',
+      true,
+    ]);
     expect(makeConfig(withEta(0.2)).transport.lambda).toBe(5);
   });
 
   it('validateConfig names the bad field', () => {
-    for (const [o, field] of [[{ domains: 1 }, 'domains'], [{ topk: 0 }, 'topk'], [{ tau: 0 }, 'tau'], [{ transport: { lambda: -1 } }, 'transport.lambda'], [{ warmup: { w2: 0 } }, 'warmup.w2']] as const) {
+    for (const [o, field] of [
+      [{ domains: 1 }, 'domains'],
+      [{ topk: 0 }, 'topk'],
+      [{ tau: 0 }, 'tau'],
+      [{ transport: { lambda: -1 } }, 'transport.lambda'],
+      [{ warmup: { w2: 0 } }, 'warmup.w2'],
+    ] as const) {
       const r = validateConfig(makeConfig(o));
       expect(E.isLeft(r) && r.left._tag === 'InvalidConfig' && r.left.field).toBe(field);
     }

@@ -171,22 +171,58 @@ export const describeConfig = (c: ElimConfig = DEFAULT_CONFIG): readonly OptionI
   { path: 'anchors', default: c.anchors, values: 'integer >= 1', provenance: 'here', note: 'domains pooled into the anchor set (issue #9); 1 = paper' },
   { path: 'topk', default: c.topk, values: 'integer >= 1', provenance: 'release', note: 'k per domain, capped at its size' },
   { path: 'tau', default: c.tau, values: '> 0', provenance: 'release', note: 'Gumbel-softmax temperature (does not change which k win)' },
-  { path: 'transport.lambda', default: c.transport.lambda, values: '> 0', provenance: 'release', note: 'K = exp(-lambda C); appendix eta = 1/lambda (withEta)' },
+  {
+    path: 'transport.lambda',
+    default: c.transport.lambda,
+    values: '> 0',
+    provenance: 'release',
+    note: 'K = exp(-lambda C); appendix eta = 1/lambda (withEta)',
+  },
   { path: 'transport.iterations', default: c.transport.iterations, values: 'integer >= 1', provenance: 'paper+release', note: 'T = 5' },
   { path: 'transport.tolerance', default: c.transport.tolerance, values: '>= 0', provenance: 'here', note: '0 = always T iterations, as the release' },
   { path: 'transport.cost', default: c.transport.cost, values: 'cosine | sqeuclidean', provenance: 'paper+release', note: 'C = 1 - cos' },
-  { path: 'transport.relevance', default: c.transport.relevance, values: 'mean-dot | norm', provenance: 'release', note: 'relevance_weighting = 1 (parser default)' },
-  { path: 'transport.solver', default: c.transport.solver, values: 'scaling | log', provenance: 'paper', note: 'Alg. 1 scaling form; log-domain for small regularisation' },
-  { path: 'transport.releaseMassGuard', default: c.transport.releaseMassGuard, values: 'boolean', provenance: 'release', note: "1e-6 on the anchor's normaliser only" },
+  {
+    path: 'transport.relevance',
+    default: c.transport.relevance,
+    values: 'mean-dot | norm',
+    provenance: 'release',
+    note: 'relevance_weighting = 1 (parser default)',
+  },
+  {
+    path: 'transport.solver',
+    default: c.transport.solver,
+    values: 'scaling | log',
+    provenance: 'paper',
+    note: 'Alg. 1 scaling form; log-domain for small regularisation',
+  },
+  {
+    path: 'transport.releaseMassGuard',
+    default: c.transport.releaseMassGuard,
+    values: 'boolean',
+    provenance: 'release',
+    note: "1e-6 on the anchor's normaliser only",
+  },
   { path: 'matching', default: c.matching, values: 'sinkhorn | attention', provenance: 'paper', note: 'attention = ELIM-Attention (appendix 4.3)' },
   { path: 'attention.heads', default: c.attention.heads, values: 'integer dividing width', provenance: 'here', note: 'heads of both MHA layers' },
   { path: 'attention.width', default: c.attention.width, values: 'null | integer', provenance: 'here', note: 'null = latent size d' },
-  { path: 'shift', default: c.shift, values: 'per-sample | scalar | vector | identity-vector', provenance: 'here', note: 'per-sample mu_j = sum_i X_ij C_ij; release: scalar mu_0; vector: displacement onto the anchor (issue #9)' },
+  {
+    path: 'shift',
+    default: c.shift,
+    values: 'per-sample | scalar | vector | identity-vector',
+    provenance: 'here',
+    note: 'per-sample mu_j = sum_i X_ij C_ij; release: scalar mu_0; vector: displacement onto the anchor (issue #9)',
+  },
   { path: 'shiftStrength', default: c.shiftStrength, values: '>= 0', provenance: 'here', note: 'vector shifts: subtract alpha * mu (issue #9)' },
   { path: 'skipRms', default: c.skipRms, values: 'boolean', provenance: 'here', note: 'no RMS rescaling after the shift (issue #9)' },
   { path: 'detachShift', default: c.detachShift, values: 'boolean', provenance: 'release', note: 'false = gradient flows through the OT shift' },
   { path: 'normEps', default: c.normEps, values: '> 0', provenance: 'release', note: 'RMS normalisation guard' },
-  { path: 'projectorCalls', default: c.projectorCalls, values: 'joint | per-identity', provenance: 'here', note: 'joint: one BatchNorm over all targets, running stats untouched; release: per identity' },
+  {
+    path: 'projectorCalls',
+    default: c.projectorCalls,
+    values: 'joint | per-identity',
+    provenance: 'here',
+    note: 'joint: one BatchNorm over all targets, running stats untouched; release: per identity',
+  },
   { path: 'loss.mainScale', default: c.loss.mainScale, values: 'number', provenance: 'paper', note: 'release: 0.5' },
   { path: 'loss.includeAnchor', default: c.loss.includeAnchor, values: 'boolean', provenance: 'paper', note: "release adds the anchor's un-normalised MSE" },
   { path: 'loss.vaWeight', default: c.loss.vaWeight, values: 'number', provenance: 'paper+release', note: 'L_va = MSE_v + MSE_a' },
@@ -219,5 +255,4 @@ export const validateConfig = (c: ElimConfig): E.Either<ElimError, ElimConfig> =
 };
 
 /** The warm-up factor t on L_main at a (0-based) iteration: 0 before w1, iteration/w2 until w2, then 1. */
-export const warmupFactor = (w: WarmupConfig, iteration: number): number =>
-  iteration < w.w1 ? 0 : iteration < w.w2 ? iteration / w.w2 : 1;
+export const warmupFactor = (w: WarmupConfig, iteration: number): number => (iteration < w.w1 ? 0 : iteration < w.w2 ? iteration / w.w2 : 1);

@@ -25,7 +25,8 @@ const run = (keys: DomainKey[], o: { overrides?: ConfigOverrides; labels?: numbe
   const z = T.tensor(o.z ?? Array.from({ length: n * D }, () => r.normal()), [n, D], { requiresGrad: true });
   const rows = o.labelRows ?? n;
   const labels = T.tensor(o.labels ?? Array.from({ length: rows * 2 }, () => r.uniform() * 2 - 1), [rows, 2]);
-  const attention = env.config.matching === 'attention' ? initModule(attentionMatcher(matcherSpec(D, env.config.attention)), Rng.fromSeed(4)).params : undefined;
+  const attention =
+    env.config.matching === 'attention' ? initModule(attentionMatcher(matcherSpec(D, env.config.attention)), Rng.fromSeed(4)).params : undefined;
   const input = { z, labels, keys, iteration: 100, models: { projector: { module, ...proj }, attention } };
   return { env, input, elim: elimStepSync(input)(env), params: mergeTrees({ projector: proj.params, ...(attention ? { attention } : {}) }) };
 };

@@ -103,7 +103,13 @@ describe('elimStep / baselineStep', () => {
       const batch = s.toy.batch(dataRng);
       const r = withGrad(params, () => {
         const z = encode(s.toy.encoder, subtree(params, 'encoder'), s.models.encoder.state, batch.x);
-        return elimStepSync({ z, labels: batch.labels, keys: batch.keys, iteration: it, models: { projector: { module: s.toy.projector, params: subtree(params, 'projector'), state: projState } } })(s.env);
+        return elimStepSync({
+          z,
+          labels: batch.labels,
+          keys: batch.keys,
+          iteration: it,
+          models: { projector: { module: s.toy.projector, params: subtree(params, 'projector'), state: projState } },
+        })(s.env);
       });
       if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
       disposeReplaced(projState, r.right.out.state);
@@ -130,7 +136,13 @@ describe('elimStep / baselineStep', () => {
       const batch = s.toy.batch(dataRng);
       const r = withGrad(params, () => {
         const z = encode(s.toy.encoder, subtree(params, 'encoder'), s.models.encoder.state, batch.x);
-        return elimStepSync({ z, labels: batch.labels, keys: batch.keys, iteration: it, models: { projector: { module: s.toy.projector, params: subtree(params, 'projector'), state: projState } } })(s.env);
+        return elimStepSync({
+          z,
+          labels: batch.labels,
+          keys: batch.keys,
+          iteration: it,
+          models: { projector: { module: s.toy.projector, params: subtree(params, 'projector'), state: projState } },
+        })(s.env);
       });
       if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
       losses.push(r.right.out.loss.item());

@@ -34,12 +34,19 @@ export type { StepInput, StepOutput, StepModels, ElimOutcome } from './baseline.
 
 /** Why the ELIM branch does not run this step, or null if it does. */
 export const disabledReason = (env: Env, iteration: number, firstOfTwo: boolean): DisabledReason | null =>
-  !env.config.elim ? 'elim-off' : firstOfTwo && env.config.steps === 'two-step' ? 'two-step' : warmupFactor(env.config.warmup, iteration) * env.config.loss.mainScale === 0 ? 'warmup' : null;
+  !env.config.elim
+    ? 'elim-off'
+    : firstOfTwo && env.config.steps === 'two-step'
+      ? 'two-step'
+      : warmupFactor(env.config.warmup, iteration) * env.config.loss.mainScale === 0
+        ? 'warmup'
+        : null;
 
 /** The ELIM branch's output, or why it did not run this step. */
 type Branch = BranchOutput | { outcome: { _tag: 'Disabled'; reason: DisabledReason }; state: BatchPart['state'] };
 
-const branchFor = (input: StepInput, b: BatchPart, firstOfTwo: boolean): RE.ReaderEither<Env, ElimError, Branch> =>
+const branchFor =
+  (input: StepInput, b: BatchPart, firstOfTwo: boolean): RE.ReaderEither<Env, ElimError, Branch> =>
   (env) => {
     const reason = disabledReason(env, input.iteration, firstOfTwo);
     if (reason) return E.right({ outcome: { _tag: 'Disabled', reason }, state: b.state });
@@ -58,7 +65,8 @@ const branchFor = (input: StepInput, b: BatchPart, firstOfTwo: boolean): RE.Read
  */
 const logStep = (env: Env, out: StepOutput): StepOutput => {
   env.logger.log('debug', 'elim step', { outcome: out.outcome, problems: out.transport?.problems });
-  if (out.transport?.uniformFallbacks) env.logger.log('warn', 'relevance weights had zero mass: uniform weights used', { pairs: out.transport.uniformFallbacks });
+  if (out.transport?.uniformFallbacks)
+    env.logger.log('warn', 'relevance weights had zero mass: uniform weights used', { pairs: out.transport.uniformFallbacks });
   return out;
 };
 
@@ -77,7 +85,9 @@ export const elimStepSync: SyncStage<StepInput, StepOutput> = (input) =>
     RE.bindTo('b'),
     RE.bind('branch', ({ b }) => branchFor(input, b, true)),
     RE.bind('warmup', () => RE.asks((env: Env) => warmupFactor(env.config.warmup, input.iteration))),
-    RE.bind('loss', ({ b, branch, warmup }) => lossSync({ batch: { y: b.y, labels: input.labels }, elim: 'predictions' in branch ? branch.predictions : undefined, warmup })),
+    RE.bind('loss', ({ b, branch, warmup }) =>
+      lossSync({ batch: { y: b.y, labels: input.labels }, elim: 'predictions' in branch ? branch.predictions : undefined, warmup }),
+    ),
     RE.map(({ branch, loss }) => stepOutput(branch, loss)),
     RE.flatMap((out) => RE.asks((env: Env) => logStep(env, out))),
   );
@@ -90,13 +100,9 @@ export const elimOnlyStepSync: SyncStage<StepInput, StepOutput> = (input) =>
     RE.asks((env: Env) => forkStreams(env.rng)),
     RE.bindTo('streams'),
     RE.bind('checked', () => validateSync(input)),
-    RE.bind('branch', ({ streams, checked }) =>
-      branchFor(input, { streams, checked, y: input.z, state: input.models.projector.state }, false),
-    ),
+    RE.bind('branch', ({ streams, checked }) => branchFor(input, { streams, checked, y: input.z, state: input.models.projector.state }, false)),
     RE.bind('warmup', () => RE.asks((env: Env) => warmupFactor(env.config.warmup, input.iteration))),
-    RE.bind('loss', ({ branch, warmup }) =>
-      lossSync({ elim: 'predictions' in branch ? branch.predictions : undefined, warmup, like: input.z }),
-    ),
+    RE.bind('loss', ({ branch, warmup }) => lossSync({ elim: 'predictions' in branch ? branch.predictions : undefined, warmup, like: input.z })),
     RE.map(({ branch, loss }) => stepOutput(branch, loss)),
     RE.flatMap((out) => RE.asks((env: Env) => logStep(env, out))),
   );
@@ -112,7 +118,10 @@ class StepFailed {
  * Right with the step output and gradients keyed like `params`, or the step's Left (the
  * scope is unwound and its tensors released either way).
  */
-export const withGrad = <A extends { loss: Tensor }>(params: ParamTree, body: () => E.Either<ElimError, A>): E.Either<ElimError, { out: A; grads: Map<string, Tensor> }> => {
+export const withGrad = <A extends { loss: Tensor }>(
+  params: ParamTree,
+  body: () => E.Either<ElimError, A>,
+): E.Either<ElimError, { out: A; grads: Map<string, Tensor> }> => {
   try {
     return E.right(
       valueAndGradTree(params, () => {

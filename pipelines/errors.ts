@@ -12,9 +12,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { EngineError, tryEngine } from '../lib/errors.js';
 import type { OtError } from '../lib/ot/errors.js';
 
-export type StageName =
-  | 'validate' | 'group' | 'sample' | 'transport' | 'normalize' | 'project' | 'loss'
-  | 'attention' | 'elimStep' | 'baselineStep' | 'config';
+export type StageName = 'validate' | 'group' | 'sample' | 'transport' | 'normalize' | 'project' | 'loss' | 'attention' | 'elimStep' | 'baselineStep' | 'config';
 
 export type ElimError =
   /** The engine threw (shape mismatch, dtype, backend, disposed tensor, ...). */
@@ -33,12 +31,17 @@ export type ElimErrorTag = ElimError['_tag'];
 export const engineFailure = (stage: StageName, error: EngineError): ElimError => ({ _tag: 'EngineFailure', stage, error });
 export const transportFailure = (stage: StageName, error: OtError): ElimError => ({ _tag: 'TransportFailure', stage, error });
 export const inputMismatch = (stage: StageName, message: string): ElimError => ({ _tag: 'InputMismatch', stage, message });
-export const nonFinite = (stage: StageName, what: 'features' | 'labels', index: number, count: number): ElimError => ({ _tag: 'NonFinite', stage, what, index, count });
+export const nonFinite = (stage: StageName, what: 'features' | 'labels', index: number, count: number): ElimError => ({
+  _tag: 'NonFinite',
+  stage,
+  what,
+  index,
+  count,
+});
 export const invalidConfig = (stage: StageName, field: string, message: string): ElimError => ({ _tag: 'InvalidConfig', stage, field, message });
 
 /** Runs engine code; an EngineError becomes a Left tagged with the stage (anything else is a bug and propagates). */
-export const tryStage = <A>(stage: StageName, f: () => A): E.Either<ElimError, A> =>
-  E.mapLeft((e: EngineError) => engineFailure(stage, e))(tryEngine(f));
+export const tryStage = <A>(stage: StageName, f: () => A): E.Either<ElimError, A> => E.mapLeft((e: EngineError) => engineFailure(stage, e))(tryEngine(f));
 
 /** One line for logs and the CLI. */
 export const formatElimError = (e: ElimError): string => {

@@ -27,9 +27,22 @@ afterAll(() => gpu?.destroy());
 const counting = (be: Backend): { backend: Backend; reads: string[] } => {
   const reads: string[] = [];
   const where = (): string => {
-    const frames = (new Error().stack ?? '').split('\n').slice(1).map((l) => l.trim());
-    const own = frames.find((f) => !f.includes('gpujs-readbacks.test') && !f.includes('/kernels/gpujs/') && !f.includes('/lib/tensor/') && !f.includes('node_modules') && /\/(lib|pipelines)\//.test(f));
-    return (own ?? frames[1] ?? '?').replace(/^at /, '').replace(/\(.*\/(lib|pipelines)\//, '($1/').replace(/:\d+:\d+\)$|:\d+\)$/, ')');
+    const frames = (new Error().stack ?? '')
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim());
+    const own = frames.find(
+      (f) =>
+        !f.includes('gpujs-readbacks.test') &&
+        !f.includes('/kernels/gpujs/') &&
+        !f.includes('/lib/tensor/') &&
+        !f.includes('node_modules') &&
+        /\/(lib|pipelines)\//.test(f),
+    );
+    return (own ?? frames[1] ?? '?')
+      .replace(/^at /, '')
+      .replace(/\(.*\/(lib|pipelines)\//, '($1/')
+      .replace(/:\d+:\d+\)$|:\d+\)$/, ')');
   };
   const backend = new Proxy(be, {
     get(target, prop, recv) {

@@ -37,7 +37,10 @@ const runOn = (backend: Backend, step: SyncStage<StepInput, StepOutput>) => {
 };
 
 describe('steps on the gpujs backend', () => {
-  for (const [name, step] of [['elimStep', elimStepSync], ['baselineStep', baselineStepSync]] as const) {
+  for (const [name, step] of [
+    ['elimStep', elimStepSync],
+    ['baselineStep', baselineStepSync],
+  ] as const) {
     it(`${name}: forward and backward agree with the CPU backend`, () => {
       gpu ??= createGpujsBackend({ log: () => undefined });
       const g = runOn(gpu, step);

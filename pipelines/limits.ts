@@ -72,17 +72,21 @@ const inputSizeProblem = (backbone: BackboneName, size: number, patch: number): 
 export const checkModelSpec = (raw: unknown): E.Either<SpecProblem, ModelSpec> => {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return problem('model', 'not an object');
   const s = raw as Record<string, unknown>;
-  if (typeof s.backbone !== 'string' || !BACKBONES.includes(s.backbone as BackboneName)) return problem('backbone', `must be one of ${BACKBONES.join(', ')}; got ${JSON.stringify(s.backbone)}`);
+  if (typeof s.backbone !== 'string' || !BACKBONES.includes(s.backbone as BackboneName))
+    return problem('backbone', `must be one of ${BACKBONES.join(', ')}; got ${JSON.stringify(s.backbone)}`);
   const backbone = s.backbone as BackboneName;
-  if (!intIn(s.inputSize, LIMITS.inputSize.min, LIMITS.inputSize.max)) return problem('input-size', `must be an integer from ${LIMITS.inputSize.min} to ${LIMITS.inputSize.max}; got ${JSON.stringify(s.inputSize)}`);
-  if (!numIn(s.width, LIMITS.width.min, LIMITS.width.max)) return problem('width', `must be a number from ${LIMITS.width.min} to ${LIMITS.width.max}; got ${JSON.stringify(s.width)}`);
+  if (!intIn(s.inputSize, LIMITS.inputSize.min, LIMITS.inputSize.max))
+    return problem('input-size', `must be an integer from ${LIMITS.inputSize.min} to ${LIMITS.inputSize.max}; got ${JSON.stringify(s.inputSize)}`);
+  if (!numIn(s.width, LIMITS.width.min, LIMITS.width.max))
+    return problem('width', `must be a number from ${LIMITS.width.min} to ${LIMITS.width.max}; got ${JSON.stringify(s.width)}`);
   if (!intIn(s.hidden, 1, LIMITS.hidden.max)) return problem('hidden', `must be an integer from 1 to ${LIMITS.hidden.max}; got ${JSON.stringify(s.hidden)}`);
   if (!intIn(s.latent, 2, LIMITS.latent.max)) return problem('latent', `must be an integer from 2 to ${LIMITS.latent.max}; got ${JSON.stringify(s.latent)}`);
   if (!numIn(s.dropout, 0, 0.95)) return problem('dropout', `must be a number from 0 to 0.95; got ${JSON.stringify(s.dropout)}`);
   let patch = 8;
   if (s.mixer !== undefined) {
     const m = s.mixer as Record<string, unknown> | null;
-    if (!m || !intIn(m.patch, 1, LIMITS.inputSize.max) || !intIn(m.dim, 2, 4096) || (m.dim as number) % 2 !== 0 || !intIn(m.depth, 1, 64)) return problem('mixer', `needs integer patch >= 1, even dim 2-4096 and depth 1-64; got ${JSON.stringify(s.mixer)}`);
+    if (!m || !intIn(m.patch, 1, LIMITS.inputSize.max) || !intIn(m.dim, 2, 4096) || (m.dim as number) % 2 !== 0 || !intIn(m.depth, 1, 64))
+      return problem('mixer', `needs integer patch >= 1, even dim 2-4096 and depth 1-64; got ${JSON.stringify(s.mixer)}`);
     patch = m.patch as number;
   }
   const bad = inputSizeProblem(backbone, s.inputSize as number, patch);
@@ -105,25 +109,35 @@ export const checkRunShape = (r: RunShape): E.Either<SpecProblem, RunShape> => {
   const { elim, model, batch } = r;
   if (elim.elim && elim.matching === 'attention') {
     const width = elim.attention.width ?? model.latent;
-    if (width % elim.attention.heads !== 0) return problem('attention-heads', `${elim.attention.heads} heads do not divide the attention width ${width} (the latent size unless set)`);
+    if (width % elim.attention.heads !== 0)
+      return problem('attention-heads', `${elim.attention.heads} heads do not divide the attention width ${width} (the latent size unless set)`);
   }
   if (elim.elim && elim.domainKey === 'identity') {
-    if (elim.domains > batch.identities) return problem('domains', `${elim.domains} domains per batch, but a batch holds only ${batch.identities} identities (--identities-per-batch)`);
-    if (elim.topk > batch.perIdentity) return problem('topk', `k = ${elim.topk} per domain, but a batch holds only ${batch.perIdentity} images per identity (--images-per-identity)`);
+    if (elim.domains > batch.identities)
+      return problem('domains', `${elim.domains} domains per batch, but a batch holds only ${batch.identities} identities (--identities-per-batch)`);
+    if (elim.topk > batch.perIdentity)
+      return problem('topk', `k = ${elim.topk} per domain, but a batch holds only ${batch.perIdentity} images per identity (--images-per-identity)`);
   }
   return E.right(r);
 };
 
 /** The synthetic draw: some identities are held out, and enough remain to fill a batch. */
 export const checkSynthShape = (synth: { readonly identities: number; readonly heldOut: number }, identitiesPerBatch?: number): E.Either<SpecProblem, void> => {
-  if (synth.heldOut >= synth.identities) return problem('synth-held-out', `${synth.heldOut} held-out identities must be fewer than --synth-identities (${synth.identities})`);
+  if (synth.heldOut >= synth.identities)
+    return problem('synth-held-out', `${synth.heldOut} held-out identities must be fewer than --synth-identities (${synth.identities})`);
   const train = synth.identities - synth.heldOut;
-  if (identitiesPerBatch !== undefined && train < identitiesPerBatch) return problem('synth-identities', `${synth.identities} - ${synth.heldOut} held out leaves ${train} training identities, fewer than --identities-per-batch (${identitiesPerBatch})`);
+  if (identitiesPerBatch !== undefined && train < identitiesPerBatch)
+    return problem(
+      'synth-identities',
+      `${synth.identities} - ${synth.heldOut} held out leaves ${train} training identities, fewer than --identities-per-batch (${identitiesPerBatch})`,
+    );
   return E.right(undefined);
 };
 
 export const checkSeed = (seed: unknown, field = 'seed'): E.Either<SpecProblem, number> =>
-  intIn(seed, LIMITS.seed.min, LIMITS.seed.max) ? E.right(seed) : problem(field, `must be an integer from ${LIMITS.seed.min} to ${LIMITS.seed.max}; got ${String(seed)}`);
+  intIn(seed, LIMITS.seed.min, LIMITS.seed.max)
+    ? E.right(seed)
+    : problem(field, `must be an integer from ${LIMITS.seed.min} to ${LIMITS.seed.max}; got ${String(seed)}`);
 
 /** A list of seeds: each checked, none repeated (a repeated seed is the same run twice, not a second sample). */
 export const checkSeedList = (raw: readonly string[], field = 'seeds'): E.Either<SpecProblem, number[]> => {

@@ -66,8 +66,15 @@ const stepTraffic = (base: Backend, elim: boolean, overrides: ConfigOverrides = 
   const module = projector(D);
   const proj = initModule(module, Rng.fromSeed(1));
   const r = Rng.fromSeed(2);
-  const z = T.tensor(Array.from({ length: B * D }, () => r.normal()), [B, D], { requiresGrad: true });
-  const labels = T.tensor(Array.from({ length: B * 2 }, () => r.uniform() * 2 - 1), [B, 2]);
+  const z = T.tensor(
+    Array.from({ length: B * D }, () => r.normal()),
+    [B, D],
+    { requiresGrad: true },
+  );
+  const labels = T.tensor(
+    Array.from({ length: B * 2 }, () => r.uniform() * 2 - 1),
+    [B, 2],
+  );
   const keys = Array.from({ length: B }, (_, i) => `id${i % 6}`);
   const input = { z, labels, keys, iteration: 100, models: { projector: { module, ...proj } } };
   // only the step: creating the inputs above is not part of it
@@ -88,7 +95,11 @@ const stepTraffic = (base: Backend, elim: boolean, overrides: ConfigOverrides = 
 const cpuLoss = new Map<string, number>();
 
 const checkBackend = (make: () => Backend) => {
-  for (const [label, overrides] of [['detached per-sample shift (default)', {}], ['differentiable shift', { detachShift: false }], ['vector shift', { shift: 'vector' }]] as const) {
+  for (const [label, overrides] of [
+    ['detached per-sample shift (default)', {}],
+    ['differentiable shift', { detachShift: false }],
+    ['vector shift', { shift: 'vector' }],
+  ] as const) {
     it(`${label}: one sinkhornBatched call, its plan never read back, downloads as the baseline step's`, () => {
       const be = make();
       const elim = stepTraffic(be, true, overrides);

@@ -28,31 +28,34 @@ export interface ProblemSpec {
 
 /** Costs in [0, 2] (ELIM's cosine range), strictly positive weights. */
 export const problemSpec = (maxN = 8, maxM = maxN, minN = 1): fc.Arbitrary<ProblemSpec> =>
-  fc
-    .record({ n: fc.integer({ min: minN, max: maxN }), m: fc.integer({ min: minN, max: maxM }) })
-    .chain(({ n, m }) =>
-      fc.record({
-        n: fc.constant(n),
-        m: fc.constant(m),
-        cost: fc.array(dbl(0, 2), { minLength: n * m, maxLength: n * m }),
-        a: fc.array(dbl(0.05, 2), { minLength: n, maxLength: n }),
-        b: fc.array(dbl(0.05, 2), { minLength: m, maxLength: m }),
-      }),
-    );
+  fc.record({ n: fc.integer({ min: minN, max: maxN }), m: fc.integer({ min: minN, max: maxM }) }).chain(({ n, m }) =>
+    fc.record({
+      n: fc.constant(n),
+      m: fc.constant(m),
+      cost: fc.array(dbl(0, 2), { minLength: n * m, maxLength: n * m }),
+      a: fc.array(dbl(0.05, 2), { minLength: n, maxLength: n }),
+      b: fc.array(dbl(0.05, 2), { minLength: m, maxLength: m }),
+    }),
+  );
 
 /** Square problem with uniform weights whose unique optimal plan is the permutation `perm`. */
 export const permutationSpec = (maxN = 7): fc.Arbitrary<ProblemSpec & { perm: number[] }> =>
   fc.integer({ min: 2, max: maxN }).chain((n) =>
-    fc.record({
-      perm: fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: n, maxLength: n }),
-      on: fc.array(dbl(0, 0.2), { minLength: n, maxLength: n }),
-      off: fc.array(dbl(0.5, 2), { minLength: n * n, maxLength: n * n }),
-    }).map(({ perm, on, off }) => {
-      // any other assignment swaps at least two on-entries (<= 0.2 each) for off-entries (>= 0.5 each)
-      const cost = off.slice();
-      perm.forEach((j, i) => (cost[i * n + j] = on[i]));
-      return { n, m: n, cost, a: new Array(n).fill(1), b: new Array(n).fill(1), perm };
-    }),
+    fc
+      .record({
+        perm: fc.shuffledSubarray(
+          Array.from({ length: n }, (_, i) => i),
+          { minLength: n, maxLength: n },
+        ),
+        on: fc.array(dbl(0, 0.2), { minLength: n, maxLength: n }),
+        off: fc.array(dbl(0.5, 2), { minLength: n * n, maxLength: n * n }),
+      })
+      .map(({ perm, on, off }) => {
+        // any other assignment swaps at least two on-entries (<= 0.2 each) for off-entries (>= 0.5 each)
+        const cost = off.slice();
+        perm.forEach((j, i) => (cost[i * n + j] = on[i]));
+        return { n, m: n, cost, a: new Array(n).fill(1), b: new Array(n).fill(1), perm };
+      }),
   );
 
 export const toProblem = (s: ProblemSpec, dtype: OtDType = 'float64'): OtProblem => right(makeProblem({ ...s, dtype }));
@@ -79,8 +82,10 @@ export const sum = (x: ArrayLike<number>) => {
   return s;
 };
 
-export const rowSums = (plan: ArrayLike<number>, n: number, m: number) => Array.from({ length: n }, (_, i) => sum(Array.from({ length: m }, (_, j) => plan[i * m + j])));
-export const colSums = (plan: ArrayLike<number>, n: number, m: number) => Array.from({ length: m }, (_, j) => sum(Array.from({ length: n }, (_, i) => plan[i * m + j])));
+export const rowSums = (plan: ArrayLike<number>, n: number, m: number) =>
+  Array.from({ length: n }, (_, i) => sum(Array.from({ length: m }, (_, j) => plan[i * m + j])));
+export const colSums = (plan: ArrayLike<number>, n: number, m: number) =>
+  Array.from({ length: m }, (_, j) => sum(Array.from({ length: n }, (_, i) => plan[i * m + j])));
 
 /** A VA value in [-1, 1]; magnitudes below 1e-100 become exact 0 (their squares would underflow, which no law is about). */
 export const va = dbl(-1, 1).map((v) => (Math.abs(v) < 1e-100 ? 0 : v));

@@ -82,7 +82,13 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   adaptiveAvgPool2d: () => [(x) => T.adaptiveAvgPool2d(x, [3, 2]), [r([2, 2, 7, 5])]],
   dropout: () => [(x) => T.dropout(x, 0.4, Rng.fromSeed(99), true), [r([4, 5])]], // same mask on every call
   batchNormTrain: () => [(x) => T.batchNormTrain(x, [0, 2, 3], 1e-5).y, [r([3, 2, 2, 2])]],
-  batchNormStats: () => [(x) => { const b = T.batchNormTrain(x, 0, 0); return T.add(T.sum(b.mean), T.sum(b.variance)); }, [r([4, 3])]],
+  batchNormStats: () => [
+    (x) => {
+      const b = T.batchNormTrain(x, 0, 0);
+      return T.add(T.sum(b.mean), T.sum(b.variance));
+    },
+    [r([4, 3])],
+  ],
   normalize: () => [(x, m, v) => T.normalize(x, m, v, 1e-3), [r([4, 3]), r([3]), r([1, 3], 0.5, 2)]],
   layerNorm: () => [(x, g, b) => T.layerNorm(x, g, b), [r([3, 5]), r([5]), r([5])]],
   l2Norm: () => [(x) => T.l2Norm(x, -1), [r([3, 4])]],

@@ -14,7 +14,11 @@ import type { Shape } from '../lib/tensor/shape.js';
 
 const SEED = 20240611;
 const RUNS = 40;
-const run = <A>(arb: fc.Arbitrary<A>, pred: (a: A) => boolean) => fc.assert(fc.property(arb, (a) => scope(() => pred(a))), { seed: SEED, numRuns: RUNS });
+const run = <A>(arb: fc.Arbitrary<A>, pred: (a: A) => boolean) =>
+  fc.assert(
+    fc.property(arb, (a) => scope(() => pred(a))),
+    { seed: SEED, numRuns: RUNS },
+  );
 
 const dim = fc.integer({ min: 1, max: 5 });
 const shapeArb = fc.array(dim, { minLength: 1, maxLength: 4 });
@@ -39,7 +43,9 @@ describe('engine laws (fast-check, seed ' + SEED + ')', () => {
   it('matmul is associative within float64 rounding (and float32 within 1e-4)', () => {
     run(fc.tuple(dim, dim, dim, dim, seedArb), ([m, k, n, p, s]) => {
       for (const dtype of ['float64', 'float32'] as const) {
-        const a = rnd([m, k], s, 1, dtype), b = rnd([k, n], s + 1, 1, dtype), c = rnd([n, p], s + 2, 1, dtype);
+        const a = rnd([m, k], s, 1, dtype),
+          b = rnd([k, n], s + 1, 1, dtype),
+          c = rnd([n, p], s + 2, 1, dtype);
         const err = maxAbsDiff(T.matmul(T.matmul(a, b), c), T.matmul(a, T.matmul(b, c)));
         if (!(err <= (dtype === 'float64' ? 1e-12 : 1e-4) * (1 + k * n))) return false;
       }
@@ -49,7 +55,8 @@ describe('engine laws (fast-check, seed ' + SEED + ')', () => {
 
   it('(A B)^T = B^T A^T through the transpose flags', () => {
     run(fc.tuple(dim, dim, dim, seedArb), ([m, k, n, s]) => {
-      const a = rnd([m, k], s), b = rnd([k, n], s + 1);
+      const a = rnd([m, k], s),
+        b = rnd([k, n], s + 1);
       return maxAbsDiff(T.transpose(T.matmul(a, b)), T.matmul(b, a, { transA: true, transB: true })) <= 1e-5;
     });
   });
@@ -78,7 +85,8 @@ describe('engine laws (fast-check, seed ' + SEED + ')', () => {
       return { a: shape, b: other, s };
     });
     run(pair, ({ a, b, s }) => {
-      const x = rnd(a, s), y = rnd(b, s + 1);
+      const x = rnd(a, s),
+        y = rnd(b, s + 1);
       return same(T.add(x, y), T.add(y, x)) && same(T.mul(x, y), T.mul(y, x));
     });
   });
@@ -86,7 +94,12 @@ describe('engine laws (fast-check, seed ' + SEED + ')', () => {
   it('concat then slice gives the pieces back', () => {
     run(fc.tuple(shapeArb, fc.array(dim, { minLength: 1, maxLength: 3 }), seedArb), ([shape, sizes, s]) => {
       const axis = s % shape.length;
-      const parts = sizes.map((d, k) => rnd(shape.map((v, i) => (i === axis ? d : v)), s + k));
+      const parts = sizes.map((d, k) =>
+        rnd(
+          shape.map((v, i) => (i === axis ? d : v)),
+          s + k,
+        ),
+      );
       const joined = T.concat(parts, axis);
       let at = 0;
       return parts.every((p) => {
@@ -109,13 +122,19 @@ describe('engine laws (fast-check, seed ' + SEED + ')', () => {
   it('conv2d is linear in its input', () => {
     run(fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 3, max: 6 }), fc.integer({ min: 1, max: 2 }), seedArb), ([c, h, stride, s]) => {
       const w = rnd([2, c, 3, 3], s, 1, 'float64');
-      const x = rnd([1, c, h, h + 1], s + 1, 1, 'float64'), z = rnd([1, c, h, h + 1], s + 2, 1, 'float64');
+      const x = rnd([1, c, h, h + 1], s + 1, 1, 'float64'),
+        z = rnd([1, c, h, h + 1], s + 2, 1, 'float64');
       const o = { stride, padding: 1 };
       return maxAbsDiff(T.conv2d(T.add(T.mul(x, 2), z), w, o), T.add(T.mul(T.conv2d(x, w, o), 2), T.conv2d(z, w, o))) <= 1e-12;
     });
   });
 
   it('a property that cannot hold is reported (the harness can fail)', () => {
-    expect(() => fc.assert(fc.property(seedArb, (s) => scope(() => rnd([3], s).toArray()[0] > 100)), { seed: SEED, numRuns: 5 })).toThrow(/seed/);
+    expect(() =>
+      fc.assert(
+        fc.property(seedArb, (s) => scope(() => rnd([3], s).toArray()[0] > 100)),
+        { seed: SEED, numRuns: 5 },
+      ),
+    ).toThrow(/seed/);
   });
 });

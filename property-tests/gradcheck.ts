@@ -26,7 +26,8 @@ export interface GradCheckOptions {
 
 export const gradCheck = (f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], o: GradCheckOptions = {}): number => {
   const eps = o.eps ?? 1e-6;
-  for (const x of inputs) if (x.dtype !== 'float64') throw new EngineError('DTypeError', 'gradCheck', `inputs must be float64 (got ${x.dtype}): float32 differences are noise`);
+  for (const x of inputs)
+    if (x.dtype !== 'float64') throw new EngineError('DTypeError', 'gradCheck', `inputs must be float64 (got ${x.dtype}): float32 differences are noise`);
   const rng = Rng.fromSeed(o.seed ?? 12345);
   const base = inputs.map((x) => x.toArray() as Float64Array);
   const dirs = base.map((b) => {
@@ -53,7 +54,18 @@ export const gradCheck = (f: (...xs: Tensor[]) => Tensor, inputs: readonly Tenso
     return gs.reduce((acc, g, i) => acc + dotArr(g.toArray(), dirs[i]), 0);
   });
   const at = (sign: number) =>
-    noGrad(() => scope(() => objective(base.map((b, i) => make(b.map((v, k) => v + sign * eps * dirs[i][k]), inputs[i]))).item()));
+    noGrad(() =>
+      scope(() =>
+        objective(
+          base.map((b, i) =>
+            make(
+              b.map((v, k) => v + sign * eps * dirs[i][k]),
+              inputs[i],
+            ),
+          ),
+        ).item(),
+      ),
+    );
   const numeric = (at(1) - at(-1)) / (2 * eps);
   const err = Math.abs(analytic - numeric) / Math.max(Math.abs(analytic), Math.abs(numeric), 1e-6);
   if (o.tol !== undefined && !(err <= o.tol)) throw new Error(`gradCheck: relative error ${err} > ${o.tol} (analytic ${analytic}, numeric ${numeric})`);

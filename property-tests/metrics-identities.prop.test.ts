@@ -33,7 +33,9 @@ describe('metrics (property)', () => {
   it('CCC = PCC when means and variances agree (prediction a permutation of the label)', () => {
     fc.assert(
       fc.property(
-        fc.array(va, { minLength: 2, maxLength: 30 }).chain((y) => fc.tuple(fc.constant(y), fc.shuffledSubarray(y, { minLength: y.length, maxLength: y.length }))),
+        fc
+          .array(va, { minLength: 2, maxLength: 30 })
+          .chain((y) => fc.tuple(fc.constant(y), fc.shuffledSubarray(y, { minLength: y.length, maxLength: y.length }))),
         ([y, p]) => Math.abs(ccc(y, p) - pcc(y, p)) <= 1e-9,
       ),
       params(300),
@@ -77,11 +79,32 @@ describe('metrics (property)', () => {
 
   it('SAGR in [0, 1] and invariant to positive scaling, for every zero convention', () => {
     fc.assert(
-      fc.property(series(1), dbl(1e-3, 1e3), fc.constantFrom('sign' as const, 'release' as const, 'nonneg' as const), fc.boolean(), ([y, p], s, zero, zeros) => {
-        const yz = zeros ? y.map((v) => Math.round(v)) : y; // exercise exact zeros
-        const r = sagr(yz, p, zero);
-        return r >= 0 && r <= 1 && r === sagr(yz, p.map((v) => v * s), zero) && r === sagr(yz.map((v) => v * s), p, zero);
-      }),
+      fc.property(
+        series(1),
+        dbl(1e-3, 1e3),
+        fc.constantFrom('sign' as const, 'release' as const, 'nonneg' as const),
+        fc.boolean(),
+        ([y, p], s, zero, zeros) => {
+          const yz = zeros ? y.map((v) => Math.round(v)) : y; // exercise exact zeros
+          const r = sagr(yz, p, zero);
+          return (
+            r >= 0 &&
+            r <= 1 &&
+            r ===
+              sagr(
+                yz,
+                p.map((v) => v * s),
+                zero,
+              ) &&
+            r ===
+              sagr(
+                yz.map((v) => v * s),
+                p,
+                zero,
+              )
+          );
+        },
+      ),
       params(300),
     );
   });

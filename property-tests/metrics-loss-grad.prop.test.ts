@@ -21,7 +21,9 @@ const backend = useBackend(createCpuBackend());
 const f64 = (v: ArrayLike<number>, shape: number[], requiresGrad = false) => T.tensor(Float64Array.from(v), shape, { dtype: 'float64', backend, requiresGrad });
 
 const pairs = (minN = 2, maxN = 12) =>
-  fc.integer({ min: minN, max: maxN }).chain((n) => fc.tuple(fc.array(dbl(-1, 1), { minLength: 2 * n, maxLength: 2 * n }), fc.array(dbl(-1, 1), { minLength: 2 * n, maxLength: 2 * n })));
+  fc
+    .integer({ min: minN, max: maxN })
+    .chain((n) => fc.tuple(fc.array(dbl(-1, 1), { minLength: 2 * n, maxLength: 2 * n }), fc.array(dbl(-1, 1), { minLength: 2 * n, maxLength: 2 * n })));
 const std = fc.constantFrom<StdMode>('population', 'unbiased');
 const TERMS = ['total', 'mseValence', 'mseArousal', 'pccLoss', 'cccLoss'] as const;
 
@@ -69,9 +71,17 @@ describe('VA losses (property, float64 CPU backend)', () => {
 });
 
 describe('tensor cost and relevance = typed-array definitions', () => {
-  const points = fc.record({ n: fc.integer({ min: 1, max: 6 }), m: fc.integer({ min: 1, max: 6 }), d: fc.integer({ min: 1, max: 5 }) }).chain(({ n, m, d }) =>
-    fc.record({ n: fc.constant(n), m: fc.constant(m), d: fc.constant(d), x: fc.array(dbl(-2, 2), { minLength: n * d, maxLength: n * d }), y: fc.array(dbl(-2, 2), { minLength: m * d, maxLength: m * d }) }),
-  );
+  const points = fc
+    .record({ n: fc.integer({ min: 1, max: 6 }), m: fc.integer({ min: 1, max: 6 }), d: fc.integer({ min: 1, max: 5 }) })
+    .chain(({ n, m, d }) =>
+      fc.record({
+        n: fc.constant(n),
+        m: fc.constant(m),
+        d: fc.constant(d),
+        x: fc.array(dbl(-2, 2), { minLength: n * d, maxLength: n * d }),
+        y: fc.array(dbl(-2, 2), { minLength: m * d, maxLength: m * d }),
+      }),
+    );
 
   it('cosine and squared Euclidean costs, with a gradient check through the cosine cost', () => {
     fc.assert(
@@ -95,7 +105,7 @@ describe('tensor cost and relevance = typed-array definitions', () => {
     );
   });
 
-  it('relevance weights (mean-dot and norm): a sums to n, b rescaled to a\'s mass', () => {
+  it("relevance weights (mean-dot and norm): a sums to n, b rescaled to a's mass", () => {
     fc.assert(
       fc.property(points, fc.constantFrom('mean-dot' as const, 'norm' as const), ({ n, m, d, x, y }, mode) =>
         scope(() => {
@@ -105,7 +115,14 @@ describe('tensor cost and relevance = typed-array definitions', () => {
           if (w._tag === 'Left') return w.left._tag === 'ZeroMass';
           const t = relevanceT(f64(x, [n, d]), f64(y, [m, d]), mode);
           const { a, b } = right(w);
-          return close(t.a.toArray(), a, 1e-9) && close(t.b.toArray(), b.map((v) => (v * n) / m), 1e-9);
+          return (
+            close(t.a.toArray(), a, 1e-9) &&
+            close(
+              t.b.toArray(),
+              b.map((v) => (v * n) / m),
+              1e-9,
+            )
+          );
         }),
       ),
       params(60),

@@ -22,7 +22,14 @@ interface Batch {
 }
 
 /** P problems of one shape; weights in [0.05, 1] (some exactly 0 when `zeros`), costs in [0, 2]. */
-const batch = (o: { maxP: number; maxN: number; lambda: fc.Arbitrary<number>; T: fc.Arbitrary<number>; tolerance: fc.Arbitrary<number>; guard: fc.Arbitrary<number> }) =>
+const batch = (o: {
+  maxP: number;
+  maxN: number;
+  lambda: fc.Arbitrary<number>;
+  T: fc.Arbitrary<number>;
+  tolerance: fc.Arbitrary<number>;
+  guard: fc.Arbitrary<number>;
+}) =>
   fc
     .record({
       count: fc.integer({ min: 1, max: o.maxP }),
@@ -54,16 +61,26 @@ describe('batched Sinkhorn primitive (property)', () => {
 
   it('CPU backend = the host reference: bit for bit on float64, one rounding on float32', () => {
     fc.assert(
-      fc.property(batch({ maxP: 9, maxN: 10, lambda: dbl(0.1, 10), T: fc.integer({ min: 1, max: 30 }), tolerance: fc.constantFrom(0, 1e-6), guard: fc.constantFrom(0, 1e-6) }), (x) => {
-        const want = sinkhornBatchedReference(x.cost, x.a, x.b, x.attrs);
-        const g64 = solve(cpu, x, (v) => Float64Array.from(v));
-        const ok64 = (['plan', 'u', 'v', 'stats'] as const).every((k) => sameBits(g64[k], want[k]));
-        const in32 = { cost: Array.from(Float32Array.from(x.cost)), a: Array.from(Float32Array.from(x.a)), b: Array.from(Float32Array.from(x.b)) };
-        const want32 = sinkhornBatchedReference(in32.cost, in32.a, in32.b, x.attrs);
-        const g32 = solve(cpu, { ...x, ...in32 }, (v) => Float32Array.from(v));
-        const ok32 = (['plan', 'u', 'v', 'stats'] as const).every((k) => sameBits(g32[k], Float32Array.from(want32[k])));
-        return ok64 && ok32;
-      }),
+      fc.property(
+        batch({
+          maxP: 9,
+          maxN: 10,
+          lambda: dbl(0.1, 10),
+          T: fc.integer({ min: 1, max: 30 }),
+          tolerance: fc.constantFrom(0, 1e-6),
+          guard: fc.constantFrom(0, 1e-6),
+        }),
+        (x) => {
+          const want = sinkhornBatchedReference(x.cost, x.a, x.b, x.attrs);
+          const g64 = solve(cpu, x, (v) => Float64Array.from(v));
+          const ok64 = (['plan', 'u', 'v', 'stats'] as const).every((k) => sameBits(g64[k], want[k]));
+          const in32 = { cost: Array.from(Float32Array.from(x.cost)), a: Array.from(Float32Array.from(x.a)), b: Array.from(Float32Array.from(x.b)) };
+          const want32 = sinkhornBatchedReference(in32.cost, in32.a, in32.b, x.attrs);
+          const g32 = solve(cpu, { ...x, ...in32 }, (v) => Float32Array.from(v));
+          const ok32 = (['plan', 'u', 'v', 'stats'] as const).every((k) => sameBits(g32[k], Float32Array.from(want32[k])));
+          return ok64 && ok32;
+        },
+      ),
       params(150),
     );
   });
@@ -74,14 +91,17 @@ describe('batched Sinkhorn primitive (property)', () => {
 
     it(`gpujs = the host reference within float32 tolerance (${gpujs.kernelClass})`, () => {
       fc.assert(
-        fc.property(batch({ maxP: 5, maxN: 10, lambda: dbl(0.5, 5), T: fc.integer({ min: 1, max: 8 }), tolerance: fc.constant(0), guard: fc.constantFrom(0, 1e-6) }), (x) => {
-          const in32 = { cost: Array.from(Float32Array.from(x.cost)), a: Array.from(Float32Array.from(x.a)), b: Array.from(Float32Array.from(x.b)) };
-          const want = sinkhornBatchedReference(in32.cost, in32.a, in32.b, x.attrs);
-          const got = solve(gpujs, { ...x, ...in32 }, (v) => Float32Array.from(v));
-          const P = x.attrs.count;
-          const its = (s: ArrayLike<number>) => Array.from({ length: P }, (_, k) => s[2 * k]);
-          return close(got.plan, want.plan, 2e-4) && close(got.v, want.v, 2e-4) && close(got.u, want.u, 2e-4) && sameBits(its(got.stats), its(want.stats));
-        }),
+        fc.property(
+          batch({ maxP: 5, maxN: 10, lambda: dbl(0.5, 5), T: fc.integer({ min: 1, max: 8 }), tolerance: fc.constant(0), guard: fc.constantFrom(0, 1e-6) }),
+          (x) => {
+            const in32 = { cost: Array.from(Float32Array.from(x.cost)), a: Array.from(Float32Array.from(x.a)), b: Array.from(Float32Array.from(x.b)) };
+            const want = sinkhornBatchedReference(in32.cost, in32.a, in32.b, x.attrs);
+            const got = solve(gpujs, { ...x, ...in32 }, (v) => Float32Array.from(v));
+            const P = x.attrs.count;
+            const its = (s: ArrayLike<number>) => Array.from({ length: P }, (_, k) => s[2 * k]);
+            return close(got.plan, want.plan, 2e-4) && close(got.v, want.v, 2e-4) && close(got.u, want.u, 2e-4) && sameBits(its(got.stats), its(want.stats));
+          },
+        ),
         params(12),
       );
       // CI runs this under xvfb with ELIM_REQUIRE_GL=1: the kernels must really have run on GL

@@ -17,12 +17,15 @@ const permutations = (n: number): number[][] =>
 describe('exact OT (property)', () => {
   it('the Hungarian assignment is the cheapest permutation (brute force)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }).chain((n) => fc.tuple(fc.constant(n), fc.array(dbl(0, 2), { minLength: n * n, maxLength: n * n }))), ([n, c]) => {
-        const col = hungarian(c, n);
-        const got = sum(Array.from(col, (j, i) => c[i * n + j]));
-        const best = Math.min(...permutations(n).map((p) => sum(p.map((j, i) => c[i * n + j]))));
-        return new Set(col).size === n && Math.abs(got - best) <= 1e-12;
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 6 }).chain((n) => fc.tuple(fc.constant(n), fc.array(dbl(0, 2), { minLength: n * n, maxLength: n * n }))),
+        ([n, c]) => {
+          const col = hungarian(c, n);
+          const got = sum(Array.from(col, (j, i) => c[i * n + j]));
+          const best = Math.min(...permutations(n).map((p) => sum(p.map((j, i) => c[i * n + j]))));
+          return new Set(col).size === n && Math.abs(got - best) <= 1e-12;
+        },
+      ),
       params(150),
     );
   });
@@ -35,7 +38,13 @@ describe('exact OT (property)', () => {
         expect(x.every((v) => v >= -1e-12)).toBe(true);
         expect(close(rowSums(x, p.n, p.m), p.a, 1e-9)).toBe(true);
         expect(close(colSums(x, p.n, p.m), p.b, 1e-9)).toBe(true);
-        const sq = toProblem({ n: k, m: k, cost: s.cost.slice(0, k * k).concat(new Array(Math.max(0, k * k - s.cost.length)).fill(1)), a: new Array(k).fill(1), b: new Array(k).fill(1) });
+        const sq = toProblem({
+          n: k,
+          m: k,
+          cost: s.cost.slice(0, k * k).concat(new Array(Math.max(0, k * k - s.cost.length)).fill(1)),
+          a: new Array(k).fill(1),
+          b: new Array(k).fill(1),
+        });
         const h = right(exactOt(sq));
         const f = minCostFlow(sq.cost, k, k, sq.a, sq.b);
         return h.method === 'hungarian' && Math.abs(h.cost - planCost(f, sq.cost)) <= 1e-9;

@@ -15,11 +15,22 @@ import { close, right } from './arbitraries.js';
 const load = (name: string) => JSON.parse(readFileSync(new URL(`../test/fixtures/golden/${name}`, import.meta.url), 'utf8'));
 
 interface OtCase {
-  n: number; m: number; d: number; x: number[]; y: number[]; relevance: 'mean-dot' | 'norm'; metric: 'cosine' | 'sqeuclidean';
-  cost: number[]; a: number[]; b: number[]; lam: number;
+  n: number;
+  m: number;
+  d: number;
+  x: number[];
+  y: number[];
+  relevance: 'mean-dot' | 'norm';
+  metric: 'cosine' | 'sqeuclidean';
+  cost: number[];
+  a: number[];
+  b: number[];
+  lam: number;
   alg1_guard: { u: number[]; v: number[]; plan: number[]; transportCost: number; shift: number[] };
   alg1_noguard: { u: number[]; v: number[]; plan: number[]; transportCost: number; shift: number[] };
-  pot_plan: number[]; pot_cost: number; emd_cost: number;
+  pot_plan: number[];
+  pot_cost: number;
+  emd_cost: number;
 }
 
 const ot = load('ot.json') as { problems: OtCase[] };
@@ -33,7 +44,10 @@ describe('golden: OT against NumPy Alg. 1 and POT', () => {
     expect(close(w.a, c.a, 1e-12)).toBe(true);
     const p = right(makeProblem({ cost: c.cost, n: c.n, m: c.m, a: c.a, b: w.b }));
     expect(close(p.b, c.b, 1e-12)).toBe(true);
-    for (const [guard, ref] of [[1e-6, c.alg1_guard], [0, c.alg1_noguard]] as const) {
+    for (const [guard, ref] of [
+      [1e-6, c.alg1_guard],
+      [0, c.alg1_noguard],
+    ] as const) {
       const o = right(sinkhorn(p, { lambda: c.lam, iterations: 5, guard }));
       expect(close(o.u, ref.u, 1e-12)).toBe(true);
       expect(close(o.v, ref.v, 1e-12)).toBe(true);
@@ -53,7 +67,10 @@ describe('golden: OT against NumPy Alg. 1 and POT', () => {
 describe('golden: metrics against NumPy', () => {
   const m = load('metrics.json') as { cases: { yTrue: number[][]; yPred: number[][]; valence: Record<string, number>; arousal: Record<string, number> }[] };
   it.each(m.cases.map((c, k) => [k, c] as const))('case %i', (_k, c) => {
-    for (const [axis, k] of [['valence', 0], ['arousal', 1]] as const) {
+    for (const [axis, k] of [
+      ['valence', 0],
+      ['arousal', 1],
+    ] as const) {
       const y = c.yTrue.map((r) => r[k]);
       const p = c.yPred.map((r) => r[k]);
       const ref = c[axis];
@@ -67,7 +84,9 @@ describe('golden: metrics against NumPy', () => {
 });
 
 describe('golden: loss against PyTorch autograd (float64)', () => {
-  const l = load('loss.json') as { cases: { labels: number[][]; scores: number[][]; std: 'population' | 'unbiased'; expected: Record<string, number> & { grad: number[][] } }[] };
+  const l = load('loss.json') as {
+    cases: { labels: number[][]; scores: number[][]; std: 'population' | 'unbiased'; expected: Record<string, number> & { grad: number[][] } }[];
+  };
   it.each(l.cases.map((c, k) => [k, c] as const))('case %i', (_k, c) => {
     const r = vaLossReference(c.scores.flat(), c.labels.flat(), { std: c.std });
     for (const key of ['total', 'mseValence', 'mseArousal', 'pccLoss', 'cccLoss'] as const) expect(r[key]).toBeCloseTo(c.expected[key], 12);

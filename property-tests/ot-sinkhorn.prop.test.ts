@@ -42,7 +42,7 @@ describe('Sinkhorn (property)', () => {
     );
   });
 
-  it('row sums approach a at convergence, and the total mass is a\'s', () => {
+  it("row sums approach a at convergence, and the total mass is a's", () => {
     fc.assert(
       fc.property(problemSpec(6), lambdaConv, fc.boolean(), (s, lambda, log) => {
         const p = toProblem(s);
@@ -81,7 +81,13 @@ describe('Sinkhorn (property)', () => {
   it('permuting rows and columns of C, a, b permutes the plan (any T, with the release guard)', () => {
     fc.assert(
       fc.property(
-        problemSpec().chain((s) => fc.tuple(fc.constant(s), fc.shuffledSubarray([...Array(s.n).keys()], { minLength: s.n, maxLength: s.n }), fc.shuffledSubarray([...Array(s.m).keys()], { minLength: s.m, maxLength: s.m }))),
+        problemSpec().chain((s) =>
+          fc.tuple(
+            fc.constant(s),
+            fc.shuffledSubarray([...Array(s.n).keys()], { minLength: s.n, maxLength: s.n }),
+            fc.shuffledSubarray([...Array(s.m).keys()], { minLength: s.m, maxLength: s.m }),
+          ),
+        ),
         dbl(0.1, 8),
         fc.integer({ min: 1, max: 8 }),
         ([s, rp, cp], lambda, T) => {

@@ -28,9 +28,13 @@ const runStep = (seed: number, overrides: ConfigOverrides) =>
 describe('determinism (property)', () => {
   it('same seed and config: bit-identical losses and outcomes over consecutive steps', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1e6 }), fc.constantFrom<ConfigOverrides>({}, { sampling: 'max-filling' }, { shift: 'scalar', projectorCalls: 'per-identity' }), (seed, o) => {
-        expect(runStep(seed, o)).toEqual(runStep(seed, o));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.constantFrom<ConfigOverrides>({}, { sampling: 'max-filling' }, { shift: 'scalar', projectorCalls: 'per-identity' }),
+        (seed, o) => {
+          expect(runStep(seed, o)).toEqual(runStep(seed, o));
+        },
+      ),
       { seed: SEED, numRuns: 6, verbose: 1 },
     );
   });
@@ -47,7 +51,14 @@ describe('determinism (property)', () => {
           const a = elimStepSync(input)(testEnv({ elim: false }, seed));
           const b = baselineStepSync(input)(testEnv({}, seed));
           if (E.isLeft(a) || E.isLeft(b)) return false;
-          const read = (o: typeof a.right) => [o.loss.item(), o.terms.va.item(), o.terms.pcc.item(), o.terms.ccc.item(), o.terms.main.item(), ...[...o.state.values()].flatMap((t) => Array.from(t.toArray()))];
+          const read = (o: typeof a.right) => [
+            o.loss.item(),
+            o.terms.va.item(),
+            o.terms.pcc.item(),
+            o.terms.ccc.item(),
+            o.terms.main.item(),
+            ...[...o.state.values()].flatMap((t) => Array.from(t.toArray())),
+          ];
           expect(read(a.right)).toEqual(read(b.right));
           return true;
         }),

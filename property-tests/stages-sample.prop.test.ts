@@ -45,13 +45,22 @@ describe('sample (property)', () => {
 
   it('tau never changes which k win (monotone transform of the same noise)', () => {
     fc.assert(
-      fc.property(fc.array(label, { minLength: 2, maxLength: 20 }), fc.integer({ min: 1, max: 5 }), fc.integer(), fc.double({ min: 0.05, max: 5, noNaN: true }), (vs, k, seed, tau) => {
-        const labels = vs.flatMap((v) => [v, 0]);
-        const lp = labelLogProbs(vs.map((_, i) => i), labels);
-        const a = gumbelTopK(lp, k, 0.5, Rng.fromSeed(seed)).positions;
-        const b = gumbelTopK(lp, k, tau, Rng.fromSeed(seed)).positions;
-        expect(b).toEqual(a);
-      }),
+      fc.property(
+        fc.array(label, { minLength: 2, maxLength: 20 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer(),
+        fc.double({ min: 0.05, max: 5, noNaN: true }),
+        (vs, k, seed, tau) => {
+          const labels = vs.flatMap((v) => [v, 0]);
+          const lp = labelLogProbs(
+            vs.map((_, i) => i),
+            labels,
+          );
+          const a = gumbelTopK(lp, k, 0.5, Rng.fromSeed(seed)).positions;
+          const b = gumbelTopK(lp, k, tau, Rng.fromSeed(seed)).positions;
+          expect(b).toEqual(a);
+        },
+      ),
       { ...params, numRuns: 100 },
     );
   });

@@ -13,16 +13,27 @@ const coord = fc.double({ min: -3, max: 3, noNaN: true });
 
 /** Independent cost: 1 - cos, or squared distance, straight from the definition. */
 const cost = (kind: 'cosine' | 'sqeuclidean', z: number[], d: number, i: number, j: number) => {
-  let dot = 0, ni = 0, nj = 0, sq = 0;
+  let dot = 0,
+    ni = 0,
+    nj = 0,
+    sq = 0;
   for (let k = 0; k < d; k++) {
-    const a = z[i * d + k], b = z[j * d + k];
-    dot += a * b; ni += a * a; nj += b * b; sq += (a - b) ** 2;
+    const a = z[i * d + k],
+      b = z[j * d + k];
+    dot += a * b;
+    ni += a * a;
+    nj += b * b;
+    sq += (a - b) ** 2;
   }
   return kind === 'sqeuclidean' ? sq : Math.min(2, Math.max(0, 1 - dot / (Math.max(Math.sqrt(ni), 1e-8) * Math.max(Math.sqrt(nj), 1e-8))));
 };
 
 const problem = fc
-  .record({ d: fc.integer({ min: 1, max: 5 }), n: fc.integer({ min: 1, max: 6 }), ms: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 4 }) })
+  .record({
+    d: fc.integer({ min: 1, max: 5 }),
+    n: fc.integer({ min: 1, max: 6 }),
+    ms: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 4 }),
+  })
   .chain(({ d, n, ms }) => {
     const rows = n + ms.reduce((a, b) => a + b, 0);
     return fc.record({ d: fc.constant(d), n: fc.constant(n), ms: fc.constant(ms), z: fc.array(coord, { minLength: rows * d, maxLength: rows * d }) });

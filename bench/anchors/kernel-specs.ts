@@ -29,6 +29,4 @@ export const specFlops = (s: KernelSpec): number => {
 };
 
 export const specName = (s: KernelSpec): string =>
-  s.kind === 'matmul'
-    ? `matmul ${s.n}`
-    : `${s.kind.replace('conv2d-', 'conv2d ')} b${s.N} ${s.C}->${s.O} ${s.H}x${s.W} ${s.K}x${s.K} pad ${s.pad}`;
+  s.kind === 'matmul' ? `matmul ${s.n}` : `${s.kind.replace('conv2d-', 'conv2d ')} b${s.N} ${s.C}->${s.O} ${s.H}x${s.W} ${s.K}x${s.K} pad ${s.pad}`;

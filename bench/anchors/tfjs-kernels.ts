@@ -61,7 +61,10 @@ export const runTfjsKernels = async (
     const flops = specFlops(spec);
     if (spec.kind === 'matmul') {
       const a = tf.tensor2d(filled(spec.n * spec.n, fill), [spec.n, spec.n]);
-      const b = tf.tensor2d(filled(spec.n * spec.n, (i) => fill(i + 7)), [spec.n, spec.n]);
+      const b = tf.tensor2d(
+        filled(spec.n * spec.n, (i) => fill(i + 7)),
+        [spec.n, spec.n],
+      );
       const t = timeSync(() => tf.tidy(() => void tf.matMul(a, b).dataSync()), { warmup, reps });
       tf.dispose([a, b]);
       out.push({ spec, gflops: gflops(flops, t.medianMs), timing: t });
@@ -76,15 +79,26 @@ export const runTfjsKernels = async (
     const [OH, OW] = convOut(spec);
     const pad = spec.pad;
     const x = tf.tensor4d(filled(N * H * W * C, fill), [N, H, W, C]);
-    const w = tf.tensor4d(filled(K * K * C * O, (i) => fill(i + 3)), [K, K, C, O]);
-    const dy = tf.tensor4d(filled(N * OH * OW * O, (i) => fill(i + 5)), [N, OH, OW, O]);
+    const w = tf.tensor4d(
+      filled(K * K * C * O, (i) => fill(i + 3)),
+      [K, K, C, O],
+    );
+    const dy = tf.tensor4d(
+      filled(N * OH * OW * O, (i) => fill(i + 5)),
+      [N, OH, OW, O],
+    );
     const run = (): void =>
       tf.tidy(() => {
         let r: import('@tensorflow/tfjs-core').Tensor;
         if (spec.kind === 'conv2d-fwd') r = tf.conv2d(x, w, 1, pad);
         else if (spec.kind === 'conv2d-bwd-input')
-          r = tf.engine().runKernel(kernel, { dy, filter: w }, { strides: 1, pad, dataFormat: 'NHWC', inputShape: [N, H, W, C] }) as import('@tensorflow/tfjs-core').Tensor;
-        else r = tf.engine().runKernel(kernel, { x, dy }, { strides: 1, pad, dataFormat: 'NHWC', filterShape: [K, K, C, O] }) as import('@tensorflow/tfjs-core').Tensor;
+          r = tf
+            .engine()
+            .runKernel(kernel, { dy, filter: w }, { strides: 1, pad, dataFormat: 'NHWC', inputShape: [N, H, W, C] }) as import('@tensorflow/tfjs-core').Tensor;
+        else
+          r = tf
+            .engine()
+            .runKernel(kernel, { x, dy }, { strides: 1, pad, dataFormat: 'NHWC', filterShape: [K, K, C, O] }) as import('@tensorflow/tfjs-core').Tensor;
         r.dataSync();
       });
     const t = timeSync(run, { warmup, reps });

@@ -96,7 +96,7 @@ const customConv = (tf: Tf, pad: number, needDx: boolean) =>
         return [dx, tf.transpose(dwT, [1, 2, 0, 3])];
       },
     };
-  }) as unknown as Parameters<Tf["customGrad"]>[0]);
+  }) as unknown as Parameters<Tf['customGrad']>[0]);
 
 /**
  * The tfjs-core node bundle ships no gradient functions (the union package @tensorflow/tfjs
@@ -115,8 +115,18 @@ const registerGradients = (tf: Tf): void => {
     const axes = dy.shape.map((_d, i) => i).filter((i) => i < lead || (shape[i - lead] === 1 && dy.shape[i] !== 1));
     return tf.reshape(tf.sum(dy, axes), shape);
   };
-  const reg = (kernelName: string, inputsToSave: string[], gradFunc: (dy: Tensor, saved: Tensor[], attrs: Record<string, unknown>) => Record<string, () => Tensor>, outputsToSave?: boolean[]) =>
-    tf.registerGradient({ kernelName, inputsToSave, outputsToSave, gradFunc: (dy, saved, attrs) => gradFunc(dy as Tensor, saved, attrs as Record<string, unknown>) });
+  const reg = (
+    kernelName: string,
+    inputsToSave: string[],
+    gradFunc: (dy: Tensor, saved: Tensor[], attrs: Record<string, unknown>) => Record<string, () => Tensor>,
+    outputsToSave?: boolean[],
+  ) =>
+    tf.registerGradient({
+      kernelName,
+      inputsToSave,
+      outputsToSave,
+      gradFunc: (dy, saved, attrs) => gradFunc(dy as Tensor, saved, attrs as Record<string, unknown>),
+    });
   reg('Add', ['a', 'b'], (dy, [a, b]) => ({ a: () => unbroadcast(dy, a.shape), b: () => unbroadcast(dy, b.shape) }));
   reg('Sub', ['a', 'b'], (dy, [a, b]) => ({ a: () => unbroadcast(dy, a.shape), b: () => unbroadcast(tf.neg(dy), b.shape) }));
   reg('Multiply', ['a', 'b'], (dy, [a, b]) => ({ a: () => unbroadcast(tf.mul(dy, b), a.shape), b: () => unbroadcast(tf.mul(dy, a), b.shape) }));
@@ -133,17 +143,27 @@ const registerGradients = (tf: Tf): void => {
     if (attrs.transposeA || attrs.transposeB) throw new Error('BatchMatMul gradient: only untransposed operands are used here');
     return { a: () => tf.matMul(dy, b, false, true), b: () => tf.matMul(a, dy, true, false) };
   });
-  const reduceGrad = (mean: boolean) => (dy: Tensor, [x]: Tensor[], attrs: Record<string, unknown>) => {
-    const ax = attrs.axis === undefined || attrs.axis === null ? x.shape.map((_, i) => i) : ([] as number[]).concat(attrs.axis as number | number[]).map((a) => (a < 0 ? a + x.rank : a));
-    const kept = x.shape.map((d, i) => (ax.includes(i) ? 1 : d));
-    const n = ax.reduce((p, a) => p * x.shape[a], 1);
-    return { x: () => tf.mul(tf.reshape(dy, kept), tf.fill(x.shape, mean ? 1 / n : 1)) };
-  };
+  const reduceGrad =
+    (mean: boolean) =>
+    (dy: Tensor, [x]: Tensor[], attrs: Record<string, unknown>) => {
+      const ax =
+        attrs.axis === undefined || attrs.axis === null
+          ? x.shape.map((_, i) => i)
+          : ([] as number[]).concat(attrs.axis as number | number[]).map((a) => (a < 0 ? a + x.rank : a));
+      const kept = x.shape.map((d, i) => (ax.includes(i) ? 1 : d));
+      const n = ax.reduce((p, a) => p * x.shape[a], 1);
+      return { x: () => tf.mul(tf.reshape(dy, kept), tf.fill(x.shape, mean ? 1 / n : 1)) };
+    };
   reg('Mean', ['x'], reduceGrad(true));
   reg('Sum', ['x'], reduceGrad(false));
-  reg('MaxPool', ['x'], (dy, [x, y], attrs) => ({
-    x: () => tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, attrs as unknown as TfCore.NamedAttrMap) as Tensor,
-  }), [true]);
+  reg(
+    'MaxPool',
+    ['x'],
+    (dy, [x, y], attrs) => ({
+      x: () => tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, attrs as unknown as TfCore.NamedAttrMap) as Tensor,
+    }),
+    [true],
+  );
   reg('Conv2D', ['x', 'filter'], (dy, [x, w], attrs) => {
     const a = { strides: attrs.strides, pad: attrs.pad, dataFormat: 'NHWC', dilations: 1 } as unknown as TfCore.NamedAttrMap;
     return {
@@ -171,7 +191,19 @@ export const runTfjsTrain = async (o: TfjsTrainOptions): Promise<TfjsTrainResult
   registerGradients(tf);
   const next = generator(12345);
   const B = o.batch;
-  const v = (shape: number[], bound: number, name: string) => tf.variable(tf.tensor(uniform(shape.reduce((a, b) => a * b, 1), bound, next), shape), true, name);
+  const v = (shape: number[], bound: number, name: string) =>
+    tf.variable(
+      tf.tensor(
+        uniform(
+          shape.reduce((a, b) => a * b, 1),
+          bound,
+          next,
+        ),
+        shape,
+      ),
+      true,
+      name,
+    );
   const conv = CONVS.map((s, i) => ({
     ...s,
     w: v([s.k, s.k, s.c, s.o], Math.sqrt(6 / (s.c * s.k * s.k)), `conv${i}.w`),
@@ -218,7 +250,14 @@ export const runTfjsTrain = async (o: TfjsTrainOptions): Promise<TfjsTrainResult
     });
     h = tf.reshape(h, [B, 8192]);
     h = tf.relu(tf.add(tf.matMul(h, fc1.w), fc1.b));
-    if (training) h = tf.mul(h, tf.tensor2d(Float32Array.from({ length: B * 256 }, () => (next() < 0.5 ? 2 : 0)), [B, 256]));
+    if (training)
+      h = tf.mul(
+        h,
+        tf.tensor2d(
+          Float32Array.from({ length: B * 256 }, () => (next() < 0.5 ? 2 : 0)),
+          [B, 256],
+        ),
+      );
     const z = tf.relu(batchNorm(tf.add(tf.matMul(h, fc2.w), fc2.b), bn1, training));
     const p = tf.relu(batchNorm(tf.add(tf.matMul(z, fc3.w), fc3.b), bn2, training));
     return tf.add(tf.matMul(p, fc4.w), fc4.b);
@@ -227,9 +266,12 @@ export const runTfjsTrain = async (o: TfjsTrainOptions): Promise<TfjsTrainResult
   /** L_va + 0.5 (L_PCC + L_CCC), population statistics, eps-guarded. */
   const objective = (y: Tensor, t: Tensor): TfCore.Scalar => {
     const eps = 1e-8;
-    const my = tf.mean(y, 0), mt = tf.mean(t, 0);
-    const dy = tf.sub(y, my), dt = tf.sub(t, mt);
-    const vy = tf.mean(tf.square(dy), 0), vt = tf.mean(tf.square(dt), 0);
+    const my = tf.mean(y, 0),
+      mt = tf.mean(t, 0);
+    const dy = tf.sub(y, my),
+      dt = tf.sub(t, mt);
+    const vy = tf.mean(tf.square(dy), 0),
+      vt = tf.mean(tf.square(dt), 0);
     const cov = tf.mean(tf.mul(dy, dt), 0);
     const va = tf.sum(tf.mean(tf.square(tf.sub(y, t)), 0));
     const pcc = tf.div(cov, tf.add(tf.sqrt(tf.mul(vy, vt)), eps));
@@ -242,27 +284,36 @@ export const runTfjsTrain = async (o: TfjsTrainOptions): Promise<TfjsTrainResult
   const asyncRead = o.backend === 'webgpu';
   if (o.workload === 'infer') {
     timing = asyncRead
-      ? await timeAsync(async () => {
-          const y = tf.tidy(() => forward(false));
-          await y.data();
-          y.dispose();
-        }, { warmup: o.warmup, reps: o.reps })
+      ? await timeAsync(
+          async () => {
+            const y = tf.tidy(() => forward(false));
+            await y.data();
+            y.dispose();
+          },
+          { warmup: o.warmup, reps: o.reps },
+        )
       : timeSync(() => tf.tidy(() => void forward(false).dataSync()), { warmup: o.warmup, reps: o.reps });
   } else {
     const opt = tf.train.adam(1e-4, 0.5, 0.99, 1e-8);
     const seen: number[] = [];
     const step = () => opt.minimize(() => objective(forward(true), labels), true)!;
     timing = asyncRead
-      ? await timeAsync(async () => {
-          const loss = step();
-          seen.push((await loss.data())[0]);
-          loss.dispose();
-        }, { warmup: o.warmup, reps: o.reps })
-      : timeSync(() => {
-          const loss = step();
-          seen.push(loss.dataSync()[0]);
-          loss.dispose();
-        }, { warmup: o.warmup, reps: o.reps });
+      ? await timeAsync(
+          async () => {
+            const loss = step();
+            seen.push((await loss.data())[0]);
+            loss.dispose();
+          },
+          { warmup: o.warmup, reps: o.reps },
+        )
+      : timeSync(
+          () => {
+            const loss = step();
+            seen.push(loss.dataSync()[0]);
+            loss.dispose();
+          },
+          { warmup: o.warmup, reps: o.reps },
+        );
     losses = [seen[o.warmup], seen[seen.length - 1]];
     opt.dispose();
   }

@@ -107,13 +107,16 @@ export const runOurs = (backend: Backend, spec: ChildSpec): ChildAnswer => {
   const keys = Array.from({ length: B }, (_, i) => `id${Math.floor(i / PER_IDENTITY)}`);
 
   if (spec.workload === 'infer') {
-    const t = timeSync(() =>
-      noGrad(() =>
-        scope(() => {
-          const e = al.encoder.apply(subtree(params, 'encoder'), subtree(state, 'encoder'), x, { training: false });
-          void al.projector.apply(subtree(params, 'projector'), subtree(state, 'projector'), e.y, { training: false }).y.toArray();
-        }),
-      ), { warmup: spec.warmup, reps: spec.reps });
+    const t = timeSync(
+      () =>
+        noGrad(() =>
+          scope(() => {
+            const e = al.encoder.apply(subtree(params, 'encoder'), subtree(state, 'encoder'), x, { training: false });
+            void al.projector.apply(subtree(params, 'projector'), subtree(state, 'projector'), e.y, { training: false }).y.toArray();
+          }),
+        ),
+      { warmup: spec.warmup, reps: spec.reps },
+    );
     return answer(B, t, { kernelClass: backend.kernelClass });
   }
 
@@ -130,7 +133,13 @@ export const runOurs = (backend: Backend, spec: ChildSpec): ChildAnswer => {
   const step = (): void => {
     const r = withGrad(params, () => {
       const e = al.encoder.apply(subtree(params, 'encoder'), subtree(state, 'encoder'), x, { training: true, rng: dropoutRng.fork() });
-      const out = core({ z: e.y, labels: y, keys, iteration, models: { projector: { module: al.projector, params: subtree(params, 'projector'), state: subtree(state, 'projector') } } })(env);
+      const out = core({
+        z: e.y,
+        labels: y,
+        keys,
+        iteration,
+        models: { projector: { module: al.projector, params: subtree(params, 'projector'), state: subtree(state, 'projector') } },
+      })(env);
       return E.map((o: StepOutput) => {
         if (spec.workload === 'elim') {
           outcome = o.outcome._tag;
@@ -162,12 +171,28 @@ export const runTrainChild = async (spec: ChildSpec): Promise<ChildAnswer | { sk
   if (spec.engine === 'tfjs-wasm' || spec.engine === 'tfjs-cpu' || spec.engine === 'tfjs-webgl') {
     if (spec.workload === 'elim') return { skipped: 'no ELIM step for tfjs' };
     const { runTfjsTrain } = await import('../anchors/tfjs-train.js');
-    const r = await runTfjsTrain({ backend: spec.engine === 'tfjs-wasm' ? 'wasm' : spec.engine === 'tfjs-webgl' ? 'webgl' : 'cpu', workload: spec.workload, batch: spec.batch, warmup: spec.warmup, reps: spec.reps });
+    const r = await runTfjsTrain({
+      backend: spec.engine === 'tfjs-wasm' ? 'wasm' : spec.engine === 'tfjs-webgl' ? 'webgl' : 'cpu',
+      workload: spec.workload,
+      batch: spec.batch,
+      warmup: spec.warmup,
+      reps: spec.reps,
+    });
     return answer(spec.batch, r.timing, { customConvGrad: r.customConvGrad, losses: r.losses });
   }
   const backend = await backendFor(spec);
   if (spec.engine === 'gpujs-probe') {
-    return { batch: 0, medianMs: 0, minMs: 0, reps: 0, cpuPerWall: 0, maxRssKiB: rss(), kernelClass: backend.kernelClass, isGL: backend.isGL ?? false, renderer: backend.renderer ?? null };
+    return {
+      batch: 0,
+      medianMs: 0,
+      minMs: 0,
+      reps: 0,
+      cpuPerWall: 0,
+      maxRssKiB: rss(),
+      kernelClass: backend.kernelClass,
+      isGL: backend.isGL ?? false,
+      renderer: backend.renderer ?? null,
+    };
   }
   return runOurs(backend, spec);
 };

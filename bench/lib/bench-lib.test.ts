@@ -15,12 +15,15 @@ describe('bench/lib', () => {
 
   it('timeSync runs warm-up plus reps and reports a cpu/wall ratio', () => {
     let calls = 0;
-    const t = timeSync(() => {
-      calls++;
-      let s = 0;
-      for (let i = 0; i < 1e5; i++) s += i;
-      if (s < 0) throw new Error('unreachable');
-    }, { warmup: 2, reps: 3 });
+    const t = timeSync(
+      () => {
+        calls++;
+        let s = 0;
+        for (let i = 0; i < 1e5; i++) s += i;
+        if (s < 0) throw new Error('unreachable');
+      },
+      { warmup: 2, reps: 3 },
+    );
     expect(calls).toBe(5);
     expect(t.reps).toBe(3);
     expect(t.medianMs).toBeGreaterThanOrEqual(t.minMs);
@@ -28,7 +31,13 @@ describe('bench/lib', () => {
   });
 
   it('formatTable aligns columns and prints missing cells as -', () => {
-    const s = formatTable(['w', 'a', 'b'], [['x', 1.5, null], ['longer', 10, 2]]);
+    const s = formatTable(
+      ['w', 'a', 'b'],
+      [
+        ['x', 1.5, null],
+        ['longer', 10, 2],
+      ],
+    );
     const lines = s.split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[2]).toMatch(/^x\s+1\.50\s+-$/);

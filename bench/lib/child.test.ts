@@ -27,7 +27,11 @@ describe('bench/lib child and cpuprofile', () => {
   it('selfTimes sums samples per function, largest first', () => {
     const frame = (functionName: string, line: number) => ({ functionName, url: 'file:///x/dist/kernels/k.js', lineNumber: line });
     const p: CpuProfile = {
-      nodes: [{ id: 1, callFrame: frame('(root)', -1) }, { id: 2, callFrame: frame('gemm', 9) }, { id: 3, callFrame: frame('im2col', 19) }],
+      nodes: [
+        { id: 1, callFrame: frame('(root)', -1) },
+        { id: 2, callFrame: frame('gemm', 9) },
+        { id: 3, callFrame: frame('im2col', 19) },
+      ],
       samples: [2, 2, 3, 2],
       startTime: 0,
       endTime: 4000, // 4 ms, 1 ms a sample

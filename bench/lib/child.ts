@@ -6,7 +6,8 @@
  */
 import { spawnSync } from 'node:child_process';
 
-export type ChildResult<T> = { readonly ok: true; readonly value: T; readonly stdout: string } | { readonly ok: false; readonly reason: string; readonly stdout: string };
+export type ChildResult<T> =
+  { readonly ok: true; readonly value: T; readonly stdout: string } | { readonly ok: false; readonly reason: string; readonly stdout: string };
 
 export interface ChildOptions {
   readonly timeoutMs?: number;
@@ -30,7 +31,12 @@ export const lastJsonLine = (stdout: string): Record<string, unknown> | null => 
 
 /** Runs `command args...`; the answer is its last JSON line (`{"skipped": why}` is a reported skip). */
 export const runJsonChild = <T>(command: string, args: readonly string[], opts: ChildOptions = {}): ChildResult<T> => {
-  const r = spawnSync(command, args, { encoding: 'utf8', timeout: opts.timeoutMs ?? 600_000, env: { ...process.env, ...opts.env }, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(command, args, {
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 600_000,
+    env: { ...process.env, ...opts.env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const stdout = r.stdout ?? '';
   if (r.error) return { ok: false, reason: `${r.error.message}`, stdout };
   const v = lastJsonLine(stdout);

@@ -14,7 +14,10 @@ export const formatTable = (headers: readonly string[], rows: ReadonlyArray<read
   const numeric = headers.map((_, i) => rows.some((r) => typeof r[i] === 'number'));
   const widths = headers.map((h, i) => Math.max(h.length, ...text.map((r) => r[i].length)));
   const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (numeric[i] && i > 0 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (numeric[i] && i > 0 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...text.map(line)].join('\n');
 };
 

@@ -19,7 +19,8 @@ describe('cpu backend', () => {
   it('float64 runs the reference exactly (matmul and conv included)', () => {
     const b = createCpuBackend();
     const rng = Rng.fromSeed(5);
-    const x = new Float64Array(2 * 3 * 5 * 4), w = new Float64Array(4 * 3 * 2 * 2);
+    const x = new Float64Array(2 * 3 * 5 * 4),
+      w = new Float64Array(4 * 3 * 2 * 2);
     rng.fillNormal(x);
     rng.fillNormal(w);
     const a = { stride: [1, 2] as [number, number], pad: [1, 0] as [number, number] };

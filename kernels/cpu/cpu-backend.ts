@@ -128,7 +128,12 @@ export const createCpuBackend = (opts: CpuBackendOptions = {}): CpuBackend => {
     permute: (x, shape, perm) => into(x, x.size, (o) => ref.refPermute(data(x), shape, perm, o)),
     slice: (x, shape, begin, size) => into(x, sizeOf(size), (o) => ref.refSlice(data(x), shape, begin, size, o)),
     padInto: (x, shape, begin, outShape) => into(x, sizeOf(outShape), (o) => ref.refPadInto(data(x), shape, begin, outShape, o)),
-    concat: (xs, shapes, axis) => into(xs[0], shapes.reduce((acc, s) => acc + sizeOf(s), 0), (o) => ref.refConcat(xs.map(data), shapes, axis, o)),
+    concat: (xs, shapes, axis) =>
+      into(
+        xs[0],
+        shapes.reduce((acc, s) => acc + sizeOf(s), 0),
+        (o) => ref.refConcat(xs.map(data), shapes, axis, o),
+      ),
     gather: (x, shape, indices) => into(x, indices.length * sizeOf(shape.slice(1)), (o) => ref.refGather(data(x), shape, indices, o)),
     scatterAdd: (g, gShape, indices, outRows) => into(g, outRows * sizeOf(gShape.slice(1)), (o) => ref.refScatterAdd(data(g), gShape, indices, outRows, o)),
 

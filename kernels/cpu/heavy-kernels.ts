@@ -48,20 +48,45 @@ export const conv2dInto = (x: TypedArray, xShape: Shape, w: TypedArray, wShape: 
 };
 
 /** act(conv2d + bias): fused into the wasm GEMM's epilogue, else the convolution then one in-place pass. */
-export const conv2dBiasActInto = (x: TypedArray, xShape: Shape, w: TypedArray, wShape: Shape, bias: TypedArray, attrs: Conv2dAttrs, act: ConvActivation, out: TypedArray): void => {
+export const conv2dBiasActInto = (
+  x: TypedArray,
+  xShape: Shape,
+  w: TypedArray,
+  wShape: Shape,
+  bias: TypedArray,
+  attrs: Conv2dAttrs,
+  act: ConvActivation,
+  out: TypedArray,
+): void => {
   const epi = { bias: bias as Float32Array, relu: act === 'relu' };
   if (f32(x, w, bias, out) && useWasm() && wasm.wasmConv2d(x as Float32Array, xShape, w as Float32Array, wShape, attrs, out as Float32Array, epi)) return;
   conv2dInto(x, xShape, w, wShape, attrs, out);
   ref.applyBiasAct(out, wShape[0], out.length / (xShape[0] * wShape[0]), bias, act);
 };
 
-export const conv2dBackwardInputInto = (dy: TypedArray, dyShape: Shape, w: TypedArray, wShape: Shape, xShape: Shape, attrs: Conv2dAttrs, out: TypedArray): void => {
+export const conv2dBackwardInputInto = (
+  dy: TypedArray,
+  dyShape: Shape,
+  w: TypedArray,
+  wShape: Shape,
+  xShape: Shape,
+  attrs: Conv2dAttrs,
+  out: TypedArray,
+): void => {
   if (f32(dy, w, out) && useWasm() && wasm.wasmConv2dBackwardInput(dy as Float32Array, w as Float32Array, wShape, xShape, attrs, out as Float32Array)) return;
   else if (f32(dy, w, out)) fast.fastConv2dBackwardInput(dy as Float32Array, dyShape, w as Float32Array, wShape, xShape, attrs, out as Float32Array);
   else ref.refConv2dBackwardInput(dy, dyShape, w, wShape, xShape, attrs, out);
 };
 
-export const conv2dBackwardFilterInto = (x: TypedArray, xShape: Shape, dy: TypedArray, dyShape: Shape, wShape: Shape, attrs: Conv2dAttrs, out: TypedArray): void => {
+export const conv2dBackwardFilterInto = (
+  x: TypedArray,
+  xShape: Shape,
+  dy: TypedArray,
+  dyShape: Shape,
+  wShape: Shape,
+  attrs: Conv2dAttrs,
+  out: TypedArray,
+): void => {
   if (f32(x, dy, out) && useWasm() && wasm.wasmConv2dBackwardFilter(x as Float32Array, xShape, dy as Float32Array, wShape, attrs, out as Float32Array)) return;
   else if (f32(x, dy, out)) fast.fastConv2dBackwardFilter(x as Float32Array, xShape, dy as Float32Array, dyShape, wShape, attrs, out as Float32Array);
   else ref.refConv2dBackwardFilter(x, xShape, dy, dyShape, wShape, attrs, out);
@@ -74,6 +99,7 @@ export const maxPool2dInto = (x: TypedArray, xShape: Shape, attrs: Pool2dAttrs, 
 };
 
 export const maxPool2dBackwardInto = (x: TypedArray, xShape: Shape, dy: TypedArray, attrs: Pool2dAttrs, out: TypedArray): void => {
-  if (f32(x, dy, out) && wasm.isMaxPool2x2(attrs) && useWasm() && wasm.wasmMaxPool2x2(x as Float32Array, xShape, dy as Float32Array, out as Float32Array)) return;
+  if (f32(x, dy, out) && wasm.isMaxPool2x2(attrs) && useWasm() && wasm.wasmMaxPool2x2(x as Float32Array, xShape, dy as Float32Array, out as Float32Array))
+    return;
   lightMaxPool2dBackward(x, xShape, dy, attrs, out);
 };

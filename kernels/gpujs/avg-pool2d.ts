@@ -7,8 +7,7 @@ import type { GpuHandle, Runtime } from './runtime.js';
 
 /** Expression: in-bounds cell count of the window at (oyE, oxE). */
 export const windowCount = (oyE: string, oxE: string, xShape: Shape, a: Pool2dAttrs): string => {
-  const span = (o: string, k: number, s: number, p: number, size: number) =>
-    `(Math.min(${o} * ${s} - ${p} + ${k}, ${size}) - Math.max(${o} * ${s} - ${p}, 0))`;
+  const span = (o: string, k: number, s: number, p: number, size: number) => `(Math.min(${o} * ${s} - ${p} + ${k}, ${size}) - Math.max(${o} * ${s} - ${p}, 0))`;
   return `${span(oyE, a.kernel[0], a.stride[0], a.pad[0], xShape[2])} * ${span(oxE, a.kernel[1], a.stride[1], a.pad[1], xShape[3])}`;
 };
 

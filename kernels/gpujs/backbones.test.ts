@@ -32,7 +32,11 @@ const run = (m: Module, backend: Backend, inShape: readonly number[]) => {
 describe(`paper backbones: gpujs (${gpu.kernelClass}) vs cpu`, () => {
   const cases: Array<[string, Module, number[]]> = [
     ['ResNet18 (width 4, 16 px, 3-way head)', resnet18({ inputSize: 16, width: 4, numClasses: 3 }).module, [2, 3, 16, 16]],
-    ['MLP-Mixer (patch 4, dim 8, depth 2, 16 px)', mlpMixer({ imageSize: 16, patch: 4, dim: 8, depth: 2, tokensHidden: 8, channelsHidden: 16, numClasses: 3 }).module, [2, 3, 16, 16]],
+    [
+      'MLP-Mixer (patch 4, dim 8, depth 2, 16 px)',
+      mlpMixer({ imageSize: 16, patch: 4, dim: 8, depth: 2, tokensHidden: 8, channelsHidden: 16, numClasses: 3 }).module,
+      [2, 3, 16, 16],
+    ],
   ];
   for (const [name, m, shape] of cases) {
     it(`${name}: output, loss and every parameter gradient agree (tolerance 2e-3 scaled)`, () => {

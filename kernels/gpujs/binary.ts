@@ -44,6 +44,13 @@ export const readBroadcast = (operands: ReadonlyArray<readonly [string, GpuHandl
 };
 
 export const binary = (rt: Runtime, op: BinaryOp, a: GpuHandle, aShape: Shape, b: GpuHandle, bShape: Shape, outShape: Shape): GpuHandle => {
-  const body = readBroadcast([['a', a, aShape], ['b', b, bShape]], outShape) + `  return ${EXPR[op]};`;
+  const body =
+    readBroadcast(
+      [
+        ['a', a, aShape],
+        ['b', b, bShape],
+      ],
+      outShape,
+    ) + `  return ${EXPR[op]};`;
   return rt.run(['aBuf', 'bBuf'], body, sizeOf(outShape), [a, b]);
 };

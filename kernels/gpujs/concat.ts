@@ -37,5 +37,10 @@ export const concat = (rt: Runtime, xs: readonly GpuHandle[], shapes: readonly S
     s += `  if (o${axis} < ${start + sh[axis]}) {\n` + readFlat(`v${i}`, `x${i}`, idx, x) + `  return v${i};\n  }\n`;
   }
   s += '  return 0.0;';
-  return rt.run(used.map(([, , i]) => `x${i}`), s, sizeOf(outShape), used.map(([x]) => x));
+  return rt.run(
+    used.map(([, , i]) => `x${i}`),
+    s,
+    sizeOf(outShape),
+    used.map(([x]) => x),
+  );
 };

@@ -20,7 +20,14 @@ export const PACKED_CONV_MIN_MACS = 1 << 18;
 /** Statements splitting `v` into consts p0..p{n-1} over `dims` (row-major). */
 const split = (p: string, v: string, dims: readonly number[]): string => coords(p, v, dims);
 
-const gemm = (rt: Runtime, X: OperandSource, Y: OperandSource, outSize: number, place: string, epi?: { bias: GpuHandle; act: ConvActivation }): GpuHandle | null => {
+const gemm = (
+  rt: Runtime,
+  X: OperandSource,
+  Y: OperandSource,
+  outSize: number,
+  place: string,
+  epi?: { bias: GpuHandle; act: ConvActivation },
+): GpuHandle | null => {
   const m = X.rows;
   const n = Y.rows;
   const plan = planGemm(Math.ceil(m / 4) * Math.ceil(n / 4), X.depth);
@@ -40,14 +47,28 @@ const gemm = (rt: Runtime, X: OperandSource, Y: OperandSource, outSize: number, 
   return out;
 };
 
-export const conv2dPacked = (rt: Runtime, x: GpuHandle, xShape: Shape, w: GpuHandle, wShape: Shape, oh: number, ow: number, attrs: Conv2dAttrs, epi?: { bias: GpuHandle; act: ConvActivation }): GpuHandle | null => {
+export const conv2dPacked = (
+  rt: Runtime,
+  x: GpuHandle,
+  xShape: Shape,
+  w: GpuHandle,
+  wShape: Shape,
+  oh: number,
+  ow: number,
+  attrs: Conv2dAttrs,
+  epi?: { bias: GpuHandle; act: ConvActivation },
+): GpuHandle | null => {
   const [n, c, h, wd] = xShape;
   const [o, , kh, kw] = wShape;
   const [sh, sw] = attrs.stride;
   const [ph, pw] = attrs.pad;
   const taps = c * kh * kw;
   const X: OperandSource = {
-    batch: 1, rows: n * oh * ow, depth: taps, params: ['x'], args: [x],
+    batch: 1,
+    rows: n * oh * ow,
+    depth: taps,
+    params: ['x'],
+    args: [x],
     rowPrelude: (_b, r) => split('q', r, [n, oh, ow]) + `  const qy = q1 * ${sh} - ${ph};\n  const qx = q2 * ${sw} - ${pw};\n`,
     elem: (out, _b, _r, k) => {
       let s = split(`${out}t`, k, [c, kh, kw]);
@@ -57,12 +78,27 @@ export const conv2dPacked = (rt: Runtime, x: GpuHandle, xShape: Shape, w: GpuHan
       return s + `  ${out} = ${out}v;\n  }\n`;
     },
   };
-  const Y: OperandSource = { batch: 1, rows: o, depth: taps, params: ['w'], args: [w], elem: (out, _b, r, k) => readFlat(out, 'w', `${r} * ${taps} + ${k}`, w) };
+  const Y: OperandSource = {
+    batch: 1,
+    rows: o,
+    depth: taps,
+    params: ['w'],
+    args: [w],
+    elem: (out, _b, r, k) => readFlat(out, 'w', `${r} * ${taps} + ${k}`, w),
+  };
   const place = split('p', 'j', [n, o, oh, ow]) + `  const ub = 0;\n  const ur = (p0 * ${oh} + p2) * ${ow} + p3;\n  const uc = p1;\n`;
   return gemm(rt, X, Y, n * o * oh * ow, place, epi);
 };
 
-export const conv2dBackwardInputPacked = (rt: Runtime, dy: GpuHandle, dyShape: Shape, w: GpuHandle, wShape: Shape, xShape: Shape, attrs: Conv2dAttrs): GpuHandle | null => {
+export const conv2dBackwardInputPacked = (
+  rt: Runtime,
+  dy: GpuHandle,
+  dyShape: Shape,
+  w: GpuHandle,
+  wShape: Shape,
+  xShape: Shape,
+  attrs: Conv2dAttrs,
+): GpuHandle | null => {
   const [n, c, h, wd] = xShape;
   const [, , oh, ow] = dyShape;
   const [o, , kh, kw] = wShape;
@@ -70,7 +106,11 @@ export const conv2dBackwardInputPacked = (rt: Runtime, dy: GpuHandle, dyShape: S
   const [ph, pw] = attrs.pad;
   const depth = o * kh * kw;
   const X: OperandSource = {
-    batch: 1, rows: n * h * wd, depth, params: ['dy'], args: [dy],
+    batch: 1,
+    rows: n * h * wd,
+    depth,
+    params: ['dy'],
+    args: [dy],
     rowPrelude: (_b, r) => split('q', r, [n, h, wd]),
     elem: (out, _b, _r, k) => {
       let s = split(`${out}t`, k, [o, kh, kw]);
@@ -83,14 +123,26 @@ export const conv2dBackwardInputPacked = (rt: Runtime, dy: GpuHandle, dyShape: S
   };
   // w [O, C, KH, KW] read as channel rows over (o, ky, kx)
   const Y: OperandSource = {
-    batch: 1, rows: c, depth, params: ['w'], args: [w],
+    batch: 1,
+    rows: c,
+    depth,
+    params: ['w'],
+    args: [w],
     elem: (out, _b, r, k) => split(`${out}t`, k, [o, kh * kw]) + readFlat(out, 'w', `(${out}t0 * ${c} + ${r}) * ${kh * kw} + ${out}t1`, w),
   };
   const place = split('p', 'j', [n, c, h, wd]) + `  const ub = 0;\n  const ur = (p0 * ${h} + p2) * ${wd} + p3;\n  const uc = p1;\n`;
   return gemm(rt, X, Y, n * c * h * wd, place);
 };
 
-export const conv2dBackwardFilterPacked = (rt: Runtime, x: GpuHandle, xShape: Shape, dy: GpuHandle, dyShape: Shape, wShape: Shape, attrs: Conv2dAttrs): GpuHandle | null => {
+export const conv2dBackwardFilterPacked = (
+  rt: Runtime,
+  x: GpuHandle,
+  xShape: Shape,
+  dy: GpuHandle,
+  dyShape: Shape,
+  wShape: Shape,
+  attrs: Conv2dAttrs,
+): GpuHandle | null => {
   const [n, c, h, wd] = xShape;
   const [, , oh, ow] = dyShape;
   const [o, , kh, kw] = wShape;
@@ -99,11 +151,19 @@ export const conv2dBackwardFilterPacked = (rt: Runtime, x: GpuHandle, xShape: Sh
   const depth = n * oh * ow;
   const taps = c * kh * kw;
   const X: OperandSource = {
-    batch: 1, rows: o, depth, params: ['dy'], args: [dy],
+    batch: 1,
+    rows: o,
+    depth,
+    params: ['dy'],
+    args: [dy],
     elem: (out, _b, r, k) => split(`${out}t`, k, [n, oh * ow]) + readFlat(out, 'dy', `(${out}t0 * ${o} + ${r}) * ${oh * ow} + ${out}t1`, dy),
   };
   const Y: OperandSource = {
-    batch: 1, rows: taps, depth, params: ['x'], args: [x],
+    batch: 1,
+    rows: taps,
+    depth,
+    params: ['x'],
+    args: [x],
     rowPrelude: (_b, r) => split('q', r, [c, kh, kw]),
     elem: (out, _b, _r, k) => {
       let s = split(`${out}t`, k, [n, oh, ow]);

@@ -11,7 +11,15 @@ import type { GpuHandle, Runtime } from './runtime.js';
 
 export const convOutSize = (inSize: number, k: number, stride: number, pad: number) => Math.floor((inSize + 2 * pad - k) / stride) + 1;
 
-export const conv2d = (rt: Runtime, x: GpuHandle, xShape: Shape, w: GpuHandle, wShape: Shape, attrs: Conv2dAttrs, epilogue?: { bias: GpuHandle; act: ConvActivation }): GpuHandle => {
+export const conv2d = (
+  rt: Runtime,
+  x: GpuHandle,
+  xShape: Shape,
+  w: GpuHandle,
+  wShape: Shape,
+  attrs: Conv2dAttrs,
+  epilogue?: { bias: GpuHandle; act: ConvActivation },
+): GpuHandle => {
   const [n, c, h, wd] = xShape;
   const [o, , kh, kw] = wShape;
   const [sh, sw] = attrs.stride;

@@ -86,7 +86,11 @@ export const createGpujsBackend = (opts: GpujsBackendOptions = {}): GpujsBackend
   else warn(`[gpujs] mode '${mode}': no GL context, GPU.js fell back to ${kernelClass} (runs on the CPU; see kernels/gpujs README section for headless GL)`);
   if (opts.requireGL && !isGL) {
     rt.destroy();
-    throw new EngineError('BackendError', 'gpujs', `a GL kernel class was required but GPU.js gave ${kernelClass} (mode '${mode}'): build headless-gl (npm rebuild gl) and run under xvfb-run -a`);
+    throw new EngineError(
+      'BackendError',
+      'gpujs',
+      `a GL kernel class was required but GPU.js gave ${kernelClass} (mode '${mode}'): build headless-gl (npm rebuild gl) and run under xvfb-run -a`,
+    );
   }
   rt.packedGemm = !isGL || opts.packedGemm === false ? 'off' : opts.packedGemm === 'always' ? 'always' : 'auto';
   rt.onClass = (cls) => {
@@ -174,7 +178,8 @@ export const createGpujsBackendAuto = async (opts: GpujsBackendOptions & { gpujs
   const env = typeof process !== 'undefined' ? process.env?.ELIM_GPUJS_MODE : undefined;
   const want = (opts.gpujsMode ?? env ?? 'auto').toLowerCase();
   const log = opts.log ?? ((m: string) => console.info(m));
-  if (want !== 'auto' && want !== 'webgpu' && want !== 'webgl') throw new EngineError('BackendError', 'gpujs', `unknown gpujs mode '${want}' (ELIM_GPUJS_MODE: auto, webgpu or webgl)`);
+  if (want !== 'auto' && want !== 'webgpu' && want !== 'webgl')
+    throw new EngineError('BackendError', 'gpujs', `unknown gpujs mode '${want}' (ELIM_GPUJS_MODE: auto, webgpu or webgl)`);
   const inNode = typeof process !== 'undefined' && !!process.versions?.node;
   if (want !== 'webgl' && inNode && !opts.requireGL) {
     try {
@@ -186,7 +191,13 @@ export const createGpujsBackendAuto = async (opts: GpujsBackendOptions & { gpujs
       log(`[gpujs] auto: no WebGPU (${err instanceof Error ? err.message : String(err)}); trying GL`);
     }
   } else if (want === 'webgpu') {
-    throw new EngineError('BackendError', 'gpujs', inNode ? 'WebGPU mode cannot be combined with requireGL' : 'the gpujs WebGPU mode runs in Node only (a Dawn device thread); in a browser use the GL modes');
+    throw new EngineError(
+      'BackendError',
+      'gpujs',
+      inNode
+        ? 'WebGPU mode cannot be combined with requireGL'
+        : 'the gpujs WebGPU mode runs in Node only (a Dawn device thread); in a browser use the GL modes',
+    );
   }
   return createGpujsBackend({ ...opts, mode: opts.mode ?? 'gpu' });
 };

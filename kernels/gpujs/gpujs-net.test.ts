@@ -51,8 +51,7 @@ const loss = (p: Params, x: Tensor, onehot: Tensor): Tensor => {
   return T.neg(T.mean(T.sum(T.mul(T.logSoftmax(logits, -1), onehot), 1)));
 };
 
-const step = (p: Params, batch: { x: Tensor; onehot: Tensor }) =>
-  valueAndGrad([p.w1, p.b1, p.w2, p.fc], () => ({ loss: loss(p, batch.x, batch.onehot) }));
+const step = (p: Params, batch: { x: Tensor; onehot: Tensor }) => valueAndGrad([p.w1, p.b1, p.w2, p.fc], () => ({ loss: loss(p, batch.x, batch.onehot) }));
 
 afterAll(() => gpu.destroy());
 

@@ -22,14 +22,30 @@ export const matmul = (rt: Runtime, a: GpuHandle, aShape: Dims3, b: GpuHandle, b
   if (rt.usePacked(batch * m * n * k, PACKED_MIN_MACS)) {
     const plan = planGemm(batch * Math.ceil(m / 4) * Math.ceil(n / 4), k);
     if (packFits(ba, m, plan) && packFits(bb, n, plan) && outFits(batch, m, n, plan.S)) {
-      const X = packOperand(rt, {
-        batch: ba, rows: m, depth: k, params: ['a'], args: [a],
-        elem: (o, bi, r, kk) => readFlat(o, 'a', transA ? `${bi} * ${ar * ac} + ${kk} * ${ac} + ${r}` : `${bi} * ${ar * ac} + ${r} * ${ac} + ${kk}`, a),
-      }, plan);
-      const Y = packOperand(rt, {
-        batch: bb, rows: n, depth: k, params: ['b'], args: [b],
-        elem: (o, bi, r, kk) => readFlat(o, 'b', transB ? `${bi} * ${br * bc} + ${r} * ${bc} + ${kk}` : `${bi} * ${br * bc} + ${kk} * ${bc} + ${r}`, b),
-      }, plan);
+      const X = packOperand(
+        rt,
+        {
+          batch: ba,
+          rows: m,
+          depth: k,
+          params: ['a'],
+          args: [a],
+          elem: (o, bi, r, kk) => readFlat(o, 'a', transA ? `${bi} * ${ar * ac} + ${kk} * ${ac} + ${r}` : `${bi} * ${ar * ac} + ${r} * ${ac} + ${kk}`, a),
+        },
+        plan,
+      );
+      const Y = packOperand(
+        rt,
+        {
+          batch: bb,
+          rows: n,
+          depth: k,
+          params: ['b'],
+          args: [b],
+          elem: (o, bi, r, kk) => readFlat(o, 'b', transB ? `${bi} * ${br * bc} + ${r} * ${bc} + ${kk}` : `${bi} * ${br * bc} + ${kk} * ${bc} + ${r}`, b),
+        },
+        plan,
+      );
       const C = gemmPacked(rt, X, Y, m, n);
       rt.release(X.tex);
       rt.release(Y.tex);

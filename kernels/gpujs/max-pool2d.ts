@@ -33,4 +33,3 @@ export const maxPool2d = (rt: Runtime, x: GpuHandle, xShape: Shape, attrs: Pool2
   s += windowMax('w', x, 'o0', 'o1', 'o2', xShape, attrs) + '  return wm;';
   return rt.run(['x'], s, n * c * oh * ow, [x]);
 };
-

@@ -36,9 +36,14 @@ const rand = (rng: Rng, n: number) => {
 describe.skipIf(!auto.isGL)('packed GEMM at sizes the auto backend routes to it', () => {
   const rng = Rng.fromSeed(5);
   it('matmul 67 x 131 x 45 (odd sizes) and a batched transposed matmul', () => {
-    for (const [as, bs, ta, tb] of [[[1, 67, 131], [1, 131, 45], false, false], [[3, 96, 40], [1, 72, 96], true, true]] as Array<[ref.Shape3, ref.Shape3, boolean, boolean]>) {
-      const a = rand(rng, as[0] * as[1] * as[2]), b = rand(rng, bs[0] * bs[1] * bs[2]);
-      const ha = auto.upload(a), hb = auto.upload(b);
+    for (const [as, bs, ta, tb] of [
+      [[1, 67, 131], [1, 131, 45], false, false],
+      [[3, 96, 40], [1, 72, 96], true, true],
+    ] as Array<[ref.Shape3, ref.Shape3, boolean, boolean]>) {
+      const a = rand(rng, as[0] * as[1] * as[2]),
+        b = rand(rng, bs[0] * bs[1] * bs[2]);
+      const ha = auto.upload(a),
+        hb = auto.upload(b);
       const got = auto.matmul(ha, as, hb, bs, ta, tb);
       expectClose(auto.download(got), ref.refMatmul(Float64Array.from(a), as, Float64Array.from(b), bs, ta, tb), TOL, `matmul ${as} ${bs} ${ta} ${tb}`);
       for (const h of [ha, hb, got]) auto.release(h);
@@ -53,7 +58,10 @@ describe.skipIf(!auto.isGL)('packed GEMM at sizes the auto backend routes to it'
   it.each(convs.map((c, i) => [i, c] as const))('conv %i: forward (+ bias, ReLU), backward-input, backward-filter', (_i, { x: xs, w: ws, a }) => {
     const ys = ref.conv2dOutShape(xs, ws, a);
     const size = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
-    const x = rand(rng, size(xs)), w = rand(rng, size(ws)), dy = rand(rng, size(ys)), bias = rand(rng, ws[0]);
+    const x = rand(rng, size(xs)),
+      w = rand(rng, size(ws)),
+      dy = rand(rng, size(ys)),
+      bias = rand(rng, ws[0]);
     const [hx, hw, hdy, hb] = [x, w, dy, bias].map((d) => auto.upload(d));
     const f = (d: Float32Array) => Float64Array.from(d);
     const outs = [

@@ -182,8 +182,14 @@ export const gemmPacked = (rt: Runtime, X: Packed, Y: Packed, m: number, n: numb
   const [xw, xh] = [X.tex.layout.w, X.tex.layout.h];
   const [yw, yh] = [Y.tex.layout.w, Y.tex.layout.h];
   for (let r = 0; r < T; r++) {
-    s += `  const xs${r} = (${xb} * ${X.rowsPadded} + i * ${T} + ${r}) * ${S} + sc;\n` + subRowAt(`x${r}`, `xs${r}`, X.rpl, kc4) + `  const x${r}v = (x${r}y + 0.5) * ${1 / xh};\n  const x${r}u = (x${r}x + 0.5) * ${1 / xw};\n`;
-    s += `  const ys${r} = (${yb} * ${Y.rowsPadded} + bj * ${T} + ${r}) * ${S} + sc;\n` + subRowAt(`y${r}`, `ys${r}`, Y.rpl, kc4) + `  const y${r}v = (y${r}y + 0.5) * ${1 / yh};\n  const y${r}u = (y${r}x + 0.5) * ${1 / yw};\n`;
+    s +=
+      `  const xs${r} = (${xb} * ${X.rowsPadded} + i * ${T} + ${r}) * ${S} + sc;\n` +
+      subRowAt(`x${r}`, `xs${r}`, X.rpl, kc4) +
+      `  const x${r}v = (x${r}y + 0.5) * ${1 / xh};\n  const x${r}u = (x${r}x + 0.5) * ${1 / xw};\n`;
+    s +=
+      `  const ys${r} = (${yb} * ${Y.rowsPadded} + bj * ${T} + ${r}) * ${S} + sc;\n` +
+      subRowAt(`y${r}`, `ys${r}`, Y.rpl, kc4) +
+      `  const y${r}v = (y${r}y + 0.5) * ${1 / yh};\n  const y${r}u = (y${r}x + 0.5) * ${1 / yw};\n`;
   }
   for (let r = 0; r < T; r++) for (let c = 0; c < T; c++) s += `  let c${r}${c} = 0.0;\n`;
   s += `  for (let kk = 0; kk < ${kc4}; kk++) {\n  const du = kk * ${1 / xw};\n  const dv = kk * ${1 / yw};\n`;

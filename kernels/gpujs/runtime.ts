@@ -111,14 +111,26 @@ ${body}
    * never downloaded, only read by other kernels).
    */
   runRaw(
-    params: readonly string[], body: string, out: readonly [number, number], args: readonly unknown[], returnType: 'Number' | 'Array(4)',
+    params: readonly string[],
+    body: string,
+    out: readonly [number, number],
+    args: readonly unknown[],
+    returnType: 'Number' | 'Array(4)',
     nativeFunctions: ReadonlyArray<{ name: string; source: string }> = [],
   ): GpuHandle {
     const src = `function (${params.join(', ')}) {\n${body}\n}`;
     const key = `raw${out[0]}x${out[1]}|${src}|${nativeFunctions.map((f) => f.source).join('|')}|${args.map(argKey).join(',')}`;
     let k = this.cache.get(key);
     if (!k) {
-      const settings = { output: [out[0], out[1]], pipeline: true, immutable: true, tactic: 'precision', precision: 'single', returnType, nativeFunctions: [...nativeFunctions] };
+      const settings = {
+        output: [out[0], out[1]],
+        pipeline: true,
+        immutable: true,
+        tactic: 'precision',
+        precision: 'single',
+        returnType,
+        nativeFunctions: [...nativeFunctions],
+      };
       k = this.gpu.createKernel(src, settings as never);
       this.cache.set(key, k);
     }
@@ -134,14 +146,26 @@ ${body}
    * each with its Array(4) value. Returns the main result, then one handle per output in order.
    */
   runMultiRaw(
-    params: readonly string[], body: string, out: readonly [number, number], args: readonly unknown[],
-    outputs: readonly ((v: number[]) => number[])[], nativeFunctions: ReadonlyArray<{ name: string; source: string }> = [],
+    params: readonly string[],
+    body: string,
+    out: readonly [number, number],
+    args: readonly unknown[],
+    outputs: readonly ((v: number[]) => number[])[],
+    nativeFunctions: ReadonlyArray<{ name: string; source: string }> = [],
   ): GpuHandle[] {
     const src = `function (${params.join(', ')}) {\n${body}\n}`;
     const key = `map${out[0]}x${out[1]}|${outputs.map((f) => f.name).join(',')}|${src}|${nativeFunctions.map((f) => f.source).join('|')}|${args.map(argKey).join(',')}`;
     let k = this.cache.get(key);
     if (!k) {
-      const settings = { output: [out[0], out[1]], pipeline: true, immutable: true, tactic: 'precision', precision: 'single', returnType: 'Array(4)', nativeFunctions: [...nativeFunctions] };
+      const settings = {
+        output: [out[0], out[1]],
+        pipeline: true,
+        immutable: true,
+        tactic: 'precision',
+        precision: 'single',
+        returnType: 'Array(4)',
+        nativeFunctions: [...nativeFunctions],
+      };
       const map = Object.fromEntries(outputs.map((f, i) => [`o${i}`, f]));
       k = (this.gpu as unknown as { createKernelMap: (m: object, s: string, o: object) => IKernelRunShortcut }).createKernelMap(map, src, settings);
       this.cache.set(key, k);
@@ -167,7 +191,7 @@ ${body}
     const d = hd.data as { toArray?: () => unknown };
     const rows = (typeof d.toArray === 'function' ? d.toArray() : d) as ArrayLike<number> | ArrayLike<ArrayLike<number>>;
     const { w } = hd.layout;
-    if (typeof (rows as ArrayLike<number>)[0] === 'number') out.set((rows as ArrayLike<number>) as Float32Array, 0);
+    if (typeof (rows as ArrayLike<number>)[0] === 'number') out.set(rows as ArrayLike<number> as Float32Array, 0);
     else {
       const rr = rows as ArrayLike<ArrayLike<number>>;
       for (let y = 0, off = 0; off < hd.size; y++, off += w) {

@@ -32,7 +32,11 @@ const scaleRows = (rt: Runtime, K: GpuHandle, a: GpuHandle, t: SinkhornAttrs): G
 const colStep = (rt: Runtime, K: GpuHandle, u: GpuHandle, b: GpuHandle, t: SinkhornAttrs): GpuHandle => {
   const { n, m } = t;
   let s = `  const p = ${idiv('j', m)};\n  const jj = j - p * ${m};\n  let acc = 0.0;\n`;
-  s += `  for (let i = 0; i < ${n}; i++) {\n` + readFlat('kv', 'k', `(p * ${n} + i) * ${m} + jj`, K) + readFlat('uv', 'u', `p * ${n} + i`, u) + '  acc += kv * uv;\n  }\n';
+  s +=
+    `  for (let i = 0; i < ${n}; i++) {\n` +
+    readFlat('kv', 'k', `(p * ${n} + i) * ${m} + jj`, K) +
+    readFlat('uv', 'u', `p * ${n} + i`, u) +
+    '  acc += kv * uv;\n  }\n';
   s += readFlat('bv', 'b', 'j', b) + `  return bv / (acc + ${num(t.guard)});`;
   return rt.run(['k', 'u', 'b'], s, t.count * m, [K, u, b]);
 };
@@ -49,18 +53,24 @@ const rowStep = (rt: Runtime, Kt: GpuHandle, w: GpuHandle, a: GpuHandle, t: Sink
 /** Statements: `change` = max_i |u - uOld| / (max_i |u| or 1) of problem p. */
 const changeOf = (u: GpuHandle, uOld: GpuHandle, n: number): string =>
   `  let diff = 0.0;\n  let umax = 0.0;\n  for (let i = 0; i < ${n}; i++) {\n` +
-  readFlat('un', 'uN', `p * ${n} + i`, u) + readFlat('uo', 'uP', `p * ${n} + i`, uOld) +
+  readFlat('un', 'uN', `p * ${n} + i`, u) +
+  readFlat('uo', 'uP', `p * ${n} + i`, uOld) +
   '  diff = Math.max(diff, Math.abs(un - uo));\n  umax = Math.max(umax, Math.abs(un));\n  }\n  let den = umax;\n  if (den == 0.0) { den = 1.0; }\n  const change = diff / den;\n';
 
 /** [P, 2] = (T, change of the last step): the stats when every problem ran T iterations. */
 const finalStats = (rt: Runtime, u: GpuHandle, uOld: GpuHandle, t: SinkhornAttrs): GpuHandle => {
-  const s = `  const p = ${idiv('j', 2)};\n  const c = j - p * 2;\n` + changeOf(u, uOld, t.n) + `  if (c == 0.0) { return ${num(t.iterations)}; }\n  return change;`;
+  const s =
+    `  const p = ${idiv('j', 2)};\n  const c = j - p * 2;\n` + changeOf(u, uOld, t.n) + `  if (c == 0.0) { return ${num(t.iterations)}; }\n  return change;`;
   return rt.run(['uN', 'uP'], s, t.count * 2, [u, uOld]);
 };
 
 /** state [P, 3] = (iterations, change, active) after a step from uOld to u (early stop). */
 const stateStep = (rt: Runtime, state: GpuHandle, u: GpuHandle, uOld: GpuHandle, t: SinkhornAttrs): GpuHandle => {
-  let s = `  const p = ${idiv('j', 3)};\n  const c = j - p * 3;\n` + readFlat('act', 'st', 'p * 3 + 2', state) + readFlat('old', 'st', 'j', state) + changeOf(u, uOld, t.n);
+  let s =
+    `  const p = ${idiv('j', 3)};\n  const c = j - p * 3;\n` +
+    readFlat('act', 'st', 'p * 3 + 2', state) +
+    readFlat('old', 'st', 'j', state) +
+    changeOf(u, uOld, t.n);
   s += `  if (c == 0.0) { return old + act; }\n  if (c == 1.0) { if (act > 0.0) { return change; } return old; }\n`;
   s += `  if (act > 0.0 && !(change <= ${num(t.tolerance)})) { return 1.0; }\n  return 0.0;`;
   return rt.run(['st', 'uN', 'uP'], s, t.count * 3, [state, u, uOld]);

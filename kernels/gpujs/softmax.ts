@@ -11,7 +11,8 @@ export const softmax = (rt: Runtime, x: GpuHandle, rows: number, cols: number): 
   const m = reduce(rt, 'max', x, [rows, cols], [1]);
   try {
     let s = '  const r = j;\n' + readFlat('mx', 'm', 'r', m); // one thread per row
-    s += `  let acc = 0.0;\n  for (let c = 0; c < ${cols}; c++) {\n` + readFlat('v', 'x', `r * ${cols} + c`, x) + '  acc += Math.exp(v - mx);\n  }\n  return acc;';
+    s +=
+      `  let acc = 0.0;\n  for (let c = 0; c < ${cols}; c++) {\n` + readFlat('v', 'x', `r * ${cols} + c`, x) + '  acc += Math.exp(v - mx);\n  }\n  return acc;';
     const z = rt.run(['x', 'm'], s, rows, [x, m]);
     try {
       let t = `  const r = ${cols === 1 ? 'j' : `Math.floor((j + 0.5) / ${cols})`};\n` + readFlat('mx', 'm', 'r', m) + readFlat('zz', 'z', 'r', z);

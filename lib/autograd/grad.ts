@@ -35,7 +35,8 @@ const topoOrder = (root: Tensor): Tensor[] => {
  */
 export const grad = (output: Tensor, wrt: readonly Tensor[], seed?: Tensor): Tensor[] =>
   noGrad(() => {
-    if (!seed && output.size !== 1) throw new EngineError('ShapeError', 'grad', `output must be a scalar without a seed cotangent, got ${fmtShape(output.shape)}`);
+    if (!seed && output.size !== 1)
+      throw new EngineError('ShapeError', 'grad', `output must be a scalar without a seed cotangent, got ${fmtShape(output.shape)}`);
     const grads = new Map<number, Tensor>();
     grads.set(output.id, seed ?? onesLike(output));
     for (const t of topoOrder(output)) {
@@ -48,7 +49,11 @@ export const grad = (output: Tensor, wrt: readonly Tensor[], seed?: Tensor): Ten
         const gi = inputGrads[i];
         if (!gi || !inp.tracksGrad) return;
         if (gi.shape.length !== inp.shape.length || gi.shape.some((d, k) => d !== inp.shape[k])) {
-          throw new EngineError('ShapeError', 'grad', `rule for '${t.node!.op}' gave input ${i} a gradient of shape ${fmtShape(gi.shape)}, expected ${fmtShape(inp.shape)}`);
+          throw new EngineError(
+            'ShapeError',
+            'grad',
+            `rule for '${t.node!.op}' gave input ${i} a gradient of shape ${fmtShape(gi.shape)}, expected ${fmtShape(inp.shape)}`,
+          );
         }
         const prev = grads.get(inp.id);
         grads.set(inp.id, prev ? add(prev, gi) : gi);
@@ -63,10 +68,7 @@ const zerosFor = (w: Tensor): Tensor => onesLike(w, 0);
  * Runs f inside a scope, differentiates its scalar result with respect to `params`, and
  * returns the value and gradients (everything else f created is released).
  */
-export const valueAndGrad = <A extends { loss: Tensor }>(
-  params: readonly Tensor[],
-  f: () => A,
-): { out: A; grads: Tensor[] } =>
+export const valueAndGrad = <A extends { loss: Tensor }>(params: readonly Tensor[], f: () => A): { out: A; grads: Tensor[] } =>
   scope(() => {
     const out = f();
     const grads = grad(out.loss, params);

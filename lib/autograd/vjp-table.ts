@@ -31,10 +31,7 @@ export const VJP_TABLE: Record<string, VjpRule> = {
   add: (g, n) => [unbroadcast(g, inp(n, A).shape), unbroadcast(g, inp(n, B).shape)],
   sub: (g, n) => [unbroadcast(g, inp(n, A).shape), unbroadcast(ops.neg(g), inp(n, B).shape)],
   mul: (g, n) => [unbroadcast(ops.mul(g, inp(n, B)), inp(n, A).shape), unbroadcast(ops.mul(g, inp(n, A)), inp(n, B).shape)],
-  div: (g, n, y) => [
-    unbroadcast(ops.div(g, inp(n, B)), inp(n, A).shape),
-    unbroadcast(ops.neg(ops.div(ops.mul(g, y), inp(n, B))), inp(n, B).shape),
-  ],
+  div: (g, n, y) => [unbroadcast(ops.div(g, inp(n, B)), inp(n, A).shape), unbroadcast(ops.neg(ops.div(ops.mul(g, y), inp(n, B))), inp(n, B).shape)],
   pow: (g, n, y) => {
     const [a, b] = n.inputs;
     // d/da = b a^(b-1); d/db = y log a (only where a > 0; elsewhere 0 rather than NaN)
@@ -105,10 +102,7 @@ export const VJP_TABLE: Record<string, VjpRule> = {
   conv2d: (g, n) => {
     const [x, w] = n.inputs;
     const attrs = attr<Conv2dAttrs>(n, 'attrs');
-    return [
-      x.tracksGrad ? ops.conv2dBackwardInput(g, w, x.shape, attrs) : null,
-      w.tracksGrad ? ops.conv2dBackwardFilter(x, g, w.shape, attrs) : null,
-    ];
+    return [x.tracksGrad ? ops.conv2dBackwardInput(g, w, x.shape, attrs) : null, w.tracksGrad ? ops.conv2dBackwardFilter(x, g, w.shape, attrs) : null];
   },
   // through the activation first (y > 0 exactly where the pre-activation is: step(y) is relu's mask)
   conv2dBiasAct: (g, n, y) => {
@@ -133,7 +127,6 @@ export const VJP_TABLE: Record<string, VjpRule> = {
 
 /** A matmul operand that was broadcast over the batch gets its cotangent summed over it. */
 const sumToBatch = (g: Tensor, shape: Shape): Tensor => (sizeOf(g.shape) === sizeOf(shape) ? ops.reshape(g, shape) : unbroadcast(g, shape));
-
 
 /** Binary max/min send the cotangent to the winning side (split evenly on ties). */
 function minMaxBinary(g: Tensor, n: TapeNode, y: Tensor): Tensor[] {

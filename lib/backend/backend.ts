@@ -18,14 +18,33 @@ export interface DataHandle {
 }
 
 export type UnaryOp =
-  | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'gelu' | 'tanh' | 'sigmoid'
-  | 'square' | 'reciprocal' | 'sign'
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'abs'
+  | 'relu'
+  | 'gelu'
+  | 'tanh'
+  | 'sigmoid'
+  | 'square'
+  | 'reciprocal'
+  | 'sign'
   | 'step' // 1 where x > 0 else 0 (ReLU's derivative)
   | 'geluGrad'; // d gelu(x) / dx (tanh approximation, as gelu)
 
 export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min'
-  | 'eq' | 'gt' | 'ge' | 'lt' // comparisons give 1 or 0
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'max'
+  | 'min'
+  | 'eq'
+  | 'gt'
+  | 'ge'
+  | 'lt' // comparisons give 1 or 0
   | 'reluGrad'; // a * step(b): ReLU's gradient a passed where b > 0 (one pass instead of step, then mul)
 
 export type ReduceOp = 'sum' | 'max' | 'min';
@@ -118,7 +137,14 @@ export interface Backend {
    * Batched matmul: a is [Ba, M, K] (or [Ba, K, M] when transA), b is [Bb, K, N] (or [Bb, N, K]
    * when transB); Ba and Bb are equal or one of them is 1 (broadcast). Result [max(Ba,Bb), M, N].
    */
-  matmul(a: DataHandle, aShape: readonly [number, number, number], b: DataHandle, bShape: readonly [number, number, number], transA: boolean, transB: boolean): DataHandle;
+  matmul(
+    a: DataHandle,
+    aShape: readonly [number, number, number],
+    b: DataHandle,
+    bShape: readonly [number, number, number],
+    transA: boolean,
+    transB: boolean,
+  ): DataHandle;
 
   permute(x: DataHandle, shape: Shape, perm: readonly number[]): DataHandle;
   /** Copy of the box [begin, begin + size) of x. */

@@ -13,6 +13,7 @@ export const useBackend = (b: Backend): Backend => {
 };
 
 export const currentBackend = (): Backend => {
-  if (!current) throw new EngineError('BackendError', 'currentBackend', 'no backend installed: call useBackend(...) (e.g. with selectBackend() from kernels/select.js)');
+  if (!current)
+    throw new EngineError('BackendError', 'currentBackend', 'no backend installed: call useBackend(...) (e.g. with selectBackend() from kernels/select.js)');
   return current;
 };

@@ -80,7 +80,14 @@ describe('training checkpoints', () => {
     const rng = Rng.fromSeed(42);
     rng.uniform();
     const { files, io } = memoryIO();
-    const saved = await saveCheckpoint(io, 'run/ckpt.safetensors', { step: 7, params, state, optimizer: { ...os, step: 7 }, rng: { dropout: rng.state() }, metadata: { config: '{"x":1}' } })();
+    const saved = await saveCheckpoint(io, 'run/ckpt.safetensors', {
+      step: 7,
+      params,
+      state,
+      optimizer: { ...os, step: 7 },
+      rng: { dropout: rng.state() },
+      metadata: { config: '{"x":1}' },
+    })();
     expect(E.isRight(saved)).toBe(true);
     expect([...files.keys()]).toEqual(['run/ckpt.safetensors']);
     const loaded = await loadCheckpoint(io, 'run/ckpt.safetensors', templateOf(params, state, os))();
@@ -102,7 +109,12 @@ describe('training checkpoints', () => {
     const ok = memoryIO();
     await saveCheckpoint(ok.io, 'c', { step: 1, params, state })();
     const before = ok.files.get('c');
-    const crashing: FileIO = { ...ok.io, rename: async () => { throw new Error('SIGKILL'); } };
+    const crashing: FileIO = {
+      ...ok.io,
+      rename: async () => {
+        throw new Error('SIGKILL');
+      },
+    };
     const r = await saveCheckpoint(crashing, 'c', { step: 2, params, state })();
     expect(left(r)).toMatchObject({ _tag: 'IoError', op: 'rename' });
     expect(ok.files.get('c')).toBe(before);
@@ -120,13 +132,24 @@ describe('training checkpoints', () => {
     extra.delete('backbone.features.0.weight');
     const e = left(decodeCheckpoint(bytes, { ...tpl, params: extra }));
     if (e._tag !== 'MismatchError') throw new Error(e._tag);
-    const tags = (t: Mismatch['_tag']) => e.mismatches.filter((m) => m._tag === t).map((m) => m.name).sort();
+    const tags = (t: Mismatch['_tag']) =>
+      e.mismatches
+        .filter((m) => m._tag === t)
+        .map((m) => m.name)
+        .sort();
     expect(tags('Missing')).toEqual(['params/extra.weight']);
     expect(tags('Unexpected')).toEqual(['params/backbone.features.0.weight']);
     expect(tags('DTypeMismatch')).toEqual(['params/backbone.features.0.bias']);
     // latent 64 -> 8 changes the second regressor Linear and its BatchNorm: all reported
     expect(tags('ShapeMismatch')).toEqual(
-      ['params/regressor.3.bias', 'params/regressor.3.weight', 'params/regressor.4.bias', 'params/regressor.4.weight', 'state/regressor.4.running_mean', 'state/regressor.4.running_var'].sort(),
+      [
+        'params/regressor.3.bias',
+        'params/regressor.3.weight',
+        'params/regressor.4.bias',
+        'params/regressor.4.weight',
+        'state/regressor.4.running_mean',
+        'state/regressor.4.running_var',
+      ].sort(),
     );
     expect(describeCheckpointError(e)).toContain('9 problems');
   });

@@ -41,7 +41,8 @@ export interface CheckpointTemplate {
   readonly optimizer?: ReadonlyMap<string, Expected>;
 }
 
-export const expectedOf = (tree: ReadonlyMap<string, Tensor>): Map<string, Expected> => new Map([...tree].map(([n, t]) => [n, { shape: t.shape, dtype: t.dtype }]));
+export const expectedOf = (tree: ReadonlyMap<string, Tensor>): Map<string, Expected> =>
+  new Map([...tree].map(([n, t]) => [n, { shape: t.shape, dtype: t.dtype }]));
 
 /** A template from live trees (shapes and dtypes only are used). */
 export const templateOf = (params: ParamTree, state: StateTree, optimizer?: OptimizerState): CheckpointTemplate => ({
@@ -105,12 +106,21 @@ const intField = (meta: Record<string, string>, key: string): E.Either<Checkpoin
  * Tensors are created on `backend` (default: the current one) as long-lived leaves
  * (parameters with requiresGrad).
  */
-export const decodeCheckpoint = (bytes: Uint8Array, template: CheckpointTemplate, o: { readonly backend?: Backend } = {}): E.Either<CheckpointError, TrainingCheckpoint> =>
+export const decodeCheckpoint = (
+  bytes: Uint8Array,
+  template: CheckpointTemplate,
+  o: { readonly backend?: Backend } = {},
+): E.Either<CheckpointError, TrainingCheckpoint> =>
   pipe(
     decodeSafetensors(bytes),
     E.chain(({ tensors, metadata }) => {
-      if (metadata['elim.format'] !== CHECKPOINT_FORMAT) return E.left(formatError(`metadata elim.format is ${JSON.stringify(metadata['elim.format'])}, expected ${CHECKPOINT_FORMAT}`));
-      const expected = new Map([...prefixed('params/', template.params), ...prefixed('state/', template.state), ...(template.optimizer ? prefixed('optim/', template.optimizer) : [])]);
+      if (metadata['elim.format'] !== CHECKPOINT_FORMAT)
+        return E.left(formatError(`metadata elim.format is ${JSON.stringify(metadata['elim.format'])}, expected ${CHECKPOINT_FORMAT}`));
+      const expected = new Map([
+        ...prefixed('params/', template.params),
+        ...prefixed('state/', template.state),
+        ...(template.optimizer ? prefixed('optim/', template.optimizer) : []),
+      ]);
       const bad = mismatches(expected, tensors, { ignoreUnexpected: (n) => !template.optimizer && n.startsWith('optim/') });
       if (bad.length) return E.left<CheckpointError>({ _tag: 'MismatchError', mismatches: bad });
       const nonFinite = nonFiniteTensors(tensors);
@@ -124,9 +134,16 @@ export const decodeCheckpoint = (bytes: Uint8Array, template: CheckpointTemplate
           } catch {
             return E.left(formatError('metadata elim.rng is not JSON'));
           }
-          const user = Object.fromEntries(Object.entries(metadata).filter(([k]) => k.startsWith('user.')).map(([k, v]) => [k.slice(5), v]));
+          const user = Object.fromEntries(
+            Object.entries(metadata)
+              .filter(([k]) => k.startsWith('user.'))
+              .map(([k, v]) => [k.slice(5), v]),
+          );
           const optimizer: E.Either<CheckpointError, OptimizerState | undefined> = template.optimizer
-            ? pipe(intField(metadata, 'elim.optim.step'), E.map((s) => ({ step: s, slots: toTensors(section(tensors, 'optim/'), asState, o.backend) })))
+            ? pipe(
+                intField(metadata, 'elim.optim.step'),
+                E.map((s) => ({ step: s, slots: toTensors(section(tensors, 'optim/'), asState, o.backend) })),
+              )
             : E.right(undefined);
           return pipe(
             optimizer,
@@ -157,7 +174,12 @@ export const saveCheckpoint = (fs: FileIO, path: string, c: TrainingCheckpoint):
   );
 };
 
-export const loadCheckpoint = (fs: FileIO, path: string, template: CheckpointTemplate, o: { readonly backend?: Backend } = {}): TE.TaskEither<CheckpointError, TrainingCheckpoint> =>
+export const loadCheckpoint = (
+  fs: FileIO,
+  path: string,
+  template: CheckpointTemplate,
+  o: { readonly backend?: Backend } = {},
+): TE.TaskEither<CheckpointError, TrainingCheckpoint> =>
   pipe(
     io('read', path, () => fs.readFile(path)),
     TE.chainEitherK((bytes) => decodeCheckpoint(bytes, template, o)),

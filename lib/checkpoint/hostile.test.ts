@@ -26,9 +26,16 @@ const withHeader = (bytes: Uint8Array, edit: (h: Record<string, { data_offsets: 
 
 describe('hostile safetensors', () => {
   it('tensors whose data_offsets overlap are refused (the format forbids aliasing)', () => {
-    const good = encodeSafetensors(new Map([['a', { shape: [2], data: Float32Array.from([1, 2]) }], ['b', { shape: [2], data: Float32Array.from([3, 4]) }]]));
+    const good = encodeSafetensors(
+      new Map([
+        ['a', { shape: [2], data: Float32Array.from([1, 2]) }],
+        ['b', { shape: [2], data: Float32Array.from([3, 4]) }],
+      ]),
+    );
     expect(E.isRight(decodeSafetensors(good))).toBe(true);
-    const bad = withHeader(good, (h) => { h.b.data_offsets = [4, 12]; });
+    const bad = withHeader(good, (h) => {
+      h.b.data_offsets = [4, 12];
+    });
     const r = decodeSafetensors(bad);
     expect(E.isLeft(r) && describeCheckpointError(r.left)).toMatch(/b: data_offsets \[4, 12\] overlap a \[0, 8\]/);
   });
@@ -42,12 +49,18 @@ describe('hostile safetensors', () => {
 
 describe('hostile checkpoints', () => {
   it('NaN or Inf weights are refused with the tensor named, not loaded into a model that predicts NaN', () => {
-    const params = new Map([['w', asParameter(T.tensor(Float32Array.from([1, NaN, Infinity, 2]), [4]))], ['b', asParameter(T.tensor(Float32Array.from([0]), [1]))]]);
+    const params = new Map([
+      ['w', asParameter(T.tensor(Float32Array.from([1, NaN, Infinity, 2]), [4]))],
+      ['b', asParameter(T.tensor(Float32Array.from([0]), [1]))],
+    ]);
     const bytes = encodeCheckpoint({ step: 3, params, state: new Map() });
     const r = decodeCheckpoint(bytes, templateOf(params, new Map()));
     expect(E.isLeft(r) && r.left._tag).toBe('FormatError');
     expect(E.isLeft(r) && describeCheckpointError(r.left)).toMatch(/params\/w: 2 value\(s\), first at index 1/);
-    const fine = new Map([['w', asParameter(T.tensor(Float32Array.from([1, 0, -1, 2]), [4]))], ['b', params.get('b')!]]);
+    const fine = new Map([
+      ['w', asParameter(T.tensor(Float32Array.from([1, 0, -1, 2]), [4]))],
+      ['b', params.get('b')!],
+    ]);
     expect(E.isRight(decodeCheckpoint(encodeCheckpoint({ step: 3, params: fine, state: new Map() }), templateOf(fine, new Map())))).toBe(true);
   });
 });

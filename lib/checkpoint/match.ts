@@ -29,7 +29,8 @@ export const mismatches = (
       continue;
     }
     const fi: TensorInfo = { shape: f.shape, dtype: f.dtype };
-    if (f.shape.length !== e.shape.length || f.shape.some((d, i) => d !== e.shape[i])) out.push({ _tag: 'ShapeMismatch', name, expected: infoOf(e), found: fi });
+    if (f.shape.length !== e.shape.length || f.shape.some((d, i) => d !== e.shape[i]))
+      out.push({ _tag: 'ShapeMismatch', name, expected: infoOf(e), found: fi });
     const isFloat = f.dtype.startsWith('F') || f.dtype === 'BF16';
     if ((o.strictDType ?? true) ? f.dtype !== FILE_DTYPE[e.dtype] : !isFloat) out.push({ _tag: 'DTypeMismatch', name, expected: infoOf(e), found: fi });
   }

@@ -21,7 +21,10 @@ import { describeCheckpointError } from './errors.js';
 const backend = useBackend(createCpuBackend());
 
 const al = nn.createAl64({ ...nn.AL64_TINY, width: 0.125, batch: 6 });
-const model = nn.named([['encoder', al.encoder], ['projector', al.projector]]);
+const model = nn.named([
+  ['encoder', al.encoder],
+  ['projector', al.projector],
+]);
 const optimizer = adam({
   lr: 2e-3,
   betas: [0.5, 0.99],
@@ -41,7 +44,10 @@ const run = (s0: TrainState, rngs: { data: Rng; dropout: Rng }, steps: number) =
   for (let i = 0; i < steps; i++) {
     const r = scope(() => {
       const { x, y } = batch(rngs.data);
-      return trainStep(model, optimizer, s, x, (out) => T.mean(T.square(T.sub(out, y))), { rng: rngs.dropout, clip: { maxNorm: 1, which: (n) => n.startsWith('encoder.') } });
+      return trainStep(model, optimizer, s, x, (out) => T.mean(T.square(T.sub(out, y))), {
+        rng: rngs.dropout,
+        clip: { maxNorm: 1, which: (n) => n.startsWith('encoder.') },
+      });
     });
     s = r.next;
     losses.push(r.loss);
@@ -74,7 +80,13 @@ describe('exact resume', () => {
     const b = fresh();
     const first = run(b.s, b.rngs, 3);
     const io = memoryIO();
-    const saved = await saveCheckpoint(io, 'ckpt', { step: 3, params: first.s.params, state: first.s.state, optimizer: first.s.opt, rng: { data: b.rngs.data.state(), dropout: b.rngs.dropout.state() } })();
+    const saved = await saveCheckpoint(io, 'ckpt', {
+      step: 3,
+      params: first.s.params,
+      state: first.s.state,
+      optimizer: first.s.opt,
+      rng: { data: b.rngs.data.state(), dropout: b.rngs.dropout.state() },
+    })();
     expect(E.isRight(saved)).toBe(true);
     // "kill" the run: drop everything it held
     for (const t of [...first.s.params.values(), ...first.s.state.values(), ...first.s.opt.slots.values()]) t.dispose();

@@ -93,7 +93,14 @@ const readValues = (dv: DataView, dtype: SafeDType, n: number): TypedArray => {
   if (dtype === 'F32' || dtype === 'F16' || dtype === 'BF16') {
     const out = new Float32Array(n);
     if (dtype === 'F32' && LITTLE_ENDIAN) out.set(new Float32Array(dv.buffer.slice(dv.byteOffset, dv.byteOffset + n * 4)));
-    else for (let i = 0; i < n; i++) out[i] = dtype === 'F32' ? dv.getFloat32(i * 4, true) : dtype === 'F16' ? half(dv.getUint16(i * 2, true)) : new Float32Array(new Uint32Array([dv.getUint16(i * 2, true) << 16]).buffer)[0];
+    else
+      for (let i = 0; i < n; i++)
+        out[i] =
+          dtype === 'F32'
+            ? dv.getFloat32(i * 4, true)
+            : dtype === 'F16'
+              ? half(dv.getUint16(i * 2, true))
+              : new Float32Array(new Uint32Array([dv.getUint16(i * 2, true) << 16]).buffer)[0];
     return out;
   }
   const out = new Float64Array(n);
@@ -115,7 +122,8 @@ const readValues = (dv: DataView, dtype: SafeDType, n: number): TypedArray => {
 };
 
 /** The header length a file's first 8 bytes announce (so a reader can fetch just the header). */
-export const headerLength = (first8: Uint8Array): number => (first8.byteLength < 8 ? -1 : Number(new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true)));
+export const headerLength = (first8: Uint8Array): number =>
+  first8.byteLength < 8 ? -1 : Number(new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true));
 
 const parseHeader = (bytes: Uint8Array, fileBytes: number): E.Either<CheckpointError, { header: Record<string, unknown>; n: number }> => {
   if (bytes.byteLength < 8) return E.left(formatError(`file of ${bytes.byteLength} bytes has no header length`));
@@ -132,7 +140,9 @@ const parseHeader = (bytes: Uint8Array, fileBytes: number): E.Either<CheckpointE
 };
 
 const metadataOf = (entry: unknown): Record<string, string> | undefined =>
-  entry === null || typeof entry !== 'object' || Array.isArray(entry) || Object.values(entry).some((v) => typeof v !== 'string') ? undefined : (entry as Record<string, string>);
+  entry === null || typeof entry !== 'object' || Array.isArray(entry) || Object.values(entry).some((v) => typeof v !== 'string')
+    ? undefined
+    : (entry as Record<string, string>);
 
 /**
  * Just the `__metadata__` of a file, from its first `8 + headerLength` bytes (`fileBytes` is the
@@ -170,7 +180,13 @@ export const decodeSafetensors = (bytes: Uint8Array): E.Either<CheckpointError, 
     }
     const shape = e.shape;
     const offs = e.data_offsets;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0) || !Array.isArray(offs) || offs.length !== 2 || !offs.every((d) => Number.isInteger(d))) {
+    if (
+      !Array.isArray(shape) ||
+      !shape.every((d) => Number.isInteger(d) && d >= 0) ||
+      !Array.isArray(offs) ||
+      offs.length !== 2 ||
+      !offs.every((d) => Number.isInteger(d))
+    ) {
       problems.push(`${name}: malformed shape or data_offsets`);
       continue;
     }
@@ -186,6 +202,9 @@ export const decodeSafetensors = (bytes: Uint8Array): E.Either<CheckpointError, 
   // The format forbids tensors sharing bytes: two names over one span would alias silently.
   const sorted = spans.filter((x) => x.end > x.begin).sort((x, y) => x.begin - y.begin);
   for (let i = 1; i < sorted.length; i++)
-    if (sorted[i].begin < sorted[i - 1].end) problems.push(`${sorted[i].name}: data_offsets [${sorted[i].begin}, ${sorted[i].end}] overlap ${sorted[i - 1].name} [${sorted[i - 1].begin}, ${sorted[i - 1].end}]`);
+    if (sorted[i].begin < sorted[i - 1].end)
+      problems.push(
+        `${sorted[i].name}: data_offsets [${sorted[i].begin}, ${sorted[i].end}] overlap ${sorted[i - 1].name} [${sorted[i - 1].begin}, ${sorted[i - 1].end}]`,
+      );
   return problems.length ? E.left(formatError(problems.join('; '))) : E.right({ tensors, metadata });
 };

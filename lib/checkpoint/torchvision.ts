@@ -52,7 +52,11 @@ export interface ImportOptions {
  * Reads a torchvision/timm safetensors file into params and state for the part of `module`
  * under `prefix` (the rest of the module, e.g. the regressor, is not expected in the file).
  */
-export const importTorchvision = (bytes: Uint8Array, module: Module, o: ImportOptions = {}): E.Either<CheckpointError, { params: Map<string, Tensor>; state: Map<string, Tensor> }> => {
+export const importTorchvision = (
+  bytes: Uint8Array,
+  module: Module,
+  o: ImportOptions = {},
+): E.Either<CheckpointError, { params: Map<string, Tensor>; state: Map<string, Tensor> }> => {
   const prefix = o.prefix ?? '';
   const dtype = o.dtype ?? 'float32';
   const ignore = o.ignore ?? TORCHVISION_IGNORE.counters;
@@ -66,10 +70,12 @@ export const importTorchvision = (bytes: Uint8Array, module: Module, o: ImportOp
       const bad = mismatches(expected, tensors, { strictDType: false, ignoreUnexpected: ignore });
       if (bad.length) return E.left<CheckpointError>({ _tag: 'MismatchError', mismatches: bad });
       const make = (specs: Module['params'], leaf: (t: Tensor) => Tensor) =>
-        new Map(specs.map((s) => {
-          const t = tensors.get(s.name.slice(prefix.length))!;
-          return [s.name, leaf(T.tensor(t.data, t.shape, { dtype, backend: o.backend }))] as const;
-        }));
+        new Map(
+          specs.map((s) => {
+            const t = tensors.get(s.name.slice(prefix.length))!;
+            return [s.name, leaf(T.tensor(t.data, t.shape, { dtype, backend: o.backend }))] as const;
+          }),
+        );
       return E.right({ params: make(params, asParameter), state: make(state, asState) });
     }),
   );

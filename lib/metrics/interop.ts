@@ -31,7 +31,9 @@ export const vaPairs = (field: string, x: unknown): E.Either<InteropError, { val
   for (let i = 0; i < x.length; i++) {
     const r = x[i];
     if (!Array.isArray(r) || r.length !== 2) return E.left(interopError(`${field}[${i}]`, `must be a [valence, arousal] pair, got ${JSON.stringify(r)}`));
-    for (let k = 0; k < 2; k++) if (typeof r[k] !== 'number' || !Number.isFinite(r[k])) return E.left(interopError(`${field}[${i}][${k}]`, `must be a finite number, got ${JSON.stringify(r[k])}`));
+    for (let k = 0; k < 2; k++)
+      if (typeof r[k] !== 'number' || !Number.isFinite(r[k]))
+        return E.left(interopError(`${field}[${i}][${k}]`, `must be a finite number, got ${JSON.stringify(r[k])}`));
     valence[i] = r[0];
     arousal[i] = r[1];
   }
@@ -44,7 +46,8 @@ const twoSeries = (input: unknown, t: string, p: string) => {
   if (E.isLeft(y)) return y;
   const q = vaPairs(p, input[p]);
   if (E.isLeft(q)) return q;
-  if (q.right.valence.length !== y.right.valence.length) return E.left(interopError(p, `has ${q.right.valence.length} pairs, ${t} has ${y.right.valence.length}`));
+  if (q.right.valence.length !== y.right.valence.length)
+    return E.left(interopError(p, `has ${q.right.valence.length} pairs, ${t} has ${y.right.valence.length}`));
   return E.right({ input, y: y.right, q: q.right });
 };
 
@@ -62,12 +65,15 @@ export const runLossJson = (input: unknown): E.Either<InteropError, unknown> => 
   if (E.isLeft(s)) return s;
   const { y, q } = s.right;
   const std = s.right.input.std;
-  if (std !== undefined && std !== 'population' && std !== 'unbiased') return E.left(interopError('std', `must be 'population' or 'unbiased', got ${JSON.stringify(std)}`));
+  if (std !== undefined && std !== 'population' && std !== 'unbiased')
+    return E.left(interopError('std', `must be 'population' or 'unbiased', got ${JSON.stringify(std)}`));
   const eps = s.right.input.eps;
-  if (eps !== undefined && !(typeof eps === 'number' && eps >= 0 && Number.isFinite(eps))) return E.left(interopError('eps', `must be a finite number >= 0, got ${JSON.stringify(eps)}`));
+  if (eps !== undefined && !(typeof eps === 'number' && eps >= 0 && Number.isFinite(eps)))
+    return E.left(interopError('eps', `must be a finite number >= 0, got ${JSON.stringify(eps)}`));
   const n = y.valence.length;
   if (n < 2) return E.left(interopError('labels', 'needs at least 2 samples for correlations'));
-  const flat = (c: { valence: Float64Array; arousal: Float64Array }) => Float64Array.from({ length: 2 * n }, (_, k) => (k % 2 === 0 ? c.valence[k >> 1] : c.arousal[k >> 1]));
+  const flat = (c: { valence: Float64Array; arousal: Float64Array }) =>
+    Float64Array.from({ length: 2 * n }, (_, k) => (k % 2 === 0 ? c.valence[k >> 1] : c.arousal[k >> 1]));
   const r = vaLossReference(flat(q), flat(y), { std: std as 'population' | 'unbiased' | undefined, eps: eps as number | undefined });
   const grad = Array.from({ length: n }, (_, i) => [r.grad[2 * i], r.grad[2 * i + 1]]);
   return E.right({ total: r.total, mseValence: r.mseValence, mseArousal: r.mseArousal, pccLoss: r.pccLoss, cccLoss: r.cccLoss, grad });

@@ -26,7 +26,19 @@ describe('metrics validation', () => {
 
 describe('runMetricsJson / runLossJson', () => {
   it('metrics from [[v, a], ...] pairs', () => {
-    const r = runMetricsJson({ yTrue: [[0.1, 0.2], [0.5, -0.4], [-0.3, 0]], yPred: [[0.2, 0.1], [0.4, -0.2], [-0.1, 0.1]], sagrZero: 'release' });
+    const r = runMetricsJson({
+      yTrue: [
+        [0.1, 0.2],
+        [0.5, -0.4],
+        [-0.3, 0],
+      ],
+      yPred: [
+        [0.2, 0.1],
+        [0.4, -0.2],
+        [-0.1, 0.1],
+      ],
+      sagrZero: 'release',
+    });
     expect(E.isRight(r)).toBe(true);
     const v = (r as E.Right<{ valence: Record<string, number>; arousal: Record<string, number> }>).right;
     expect(Object.keys(v.valence).sort()).toEqual(['ccc', 'pcc', 'rmse', 'sagr']);
@@ -34,7 +46,19 @@ describe('runMetricsJson / runLossJson', () => {
   });
 
   it('loss terms and d total / d scores', () => {
-    const r = runLossJson({ labels: [[0.1, 0.2], [0.5, -0.4], [-0.3, 0]], scores: [[0.2, 0.1], [0.4, -0.2], [-0.1, 0.1]], std: 'unbiased' });
+    const r = runLossJson({
+      labels: [
+        [0.1, 0.2],
+        [0.5, -0.4],
+        [-0.3, 0],
+      ],
+      scores: [
+        [0.2, 0.1],
+        [0.4, -0.2],
+        [-0.1, 0.1],
+      ],
+      std: 'unbiased',
+    });
     expect(E.isRight(r)).toBe(true);
     const v = (r as E.Right<{ total: number; grad: number[][] }>).right;
     expect(v.grad).toHaveLength(3);
@@ -42,12 +66,36 @@ describe('runMetricsJson / runLossJson', () => {
   });
 
   it.each([
-    [runMetricsJson, { yTrue: [[0, 1]], yPred: [[0, 1], [1, 1]] }, 'yPred'],
+    [
+      runMetricsJson,
+      {
+        yTrue: [[0, 1]],
+        yPred: [
+          [0, 1],
+          [1, 1],
+        ],
+      },
+      'yPred',
+    ],
     [runMetricsJson, { yTrue: [[0, 1]], yPred: [[0, 'x']] }, 'yPred[0][1]'],
     [runMetricsJson, { yTrue: [[0]], yPred: [[0, 1]] }, 'yTrue[0]'],
     [runMetricsJson, { yTrue: [], yPred: [] }, 'yTrue'],
     [runMetricsJson, { yTrue: [[0, 1]], yPred: [[0, 1]], sagrZero: 'maybe' }, 'sagrZero'],
-    [runLossJson, { labels: [[0, 1], [1, 0]], scores: [[0, 1], [1, 0]], std: 'biased' }, 'std'],
+    [
+      runLossJson,
+      {
+        labels: [
+          [0, 1],
+          [1, 0],
+        ],
+        scores: [
+          [0, 1],
+          [1, 0],
+        ],
+        std: 'biased',
+      },
+      'std',
+    ],
     [runLossJson, { labels: [[0, 1]], scores: [[0, 1]] }, 'labels'],
     [runLossJson, 'nope', 'input'],
   ] as const)('malformed input names the field (%#)', (f, input, field) => {

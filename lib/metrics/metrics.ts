@@ -115,7 +115,10 @@ export const axisMetrics = (y: ArrayLike<number>, p: ArrayLike<number>, zero: Sa
 export const checkSeries = (field: string, y: ArrayLike<unknown>, p: ArrayLike<unknown>): E.Either<MetricsError, { y: Float64Array; p: Float64Array }> => {
   if (y.length === 0) return E.left(emptyInput(`${field}.yTrue`));
   if (p.length !== y.length) return E.left(lengthMismatch(`${field}.yPred`, y.length, p.length));
-  for (const [name, xs] of [['yTrue', y], ['yPred', p]] as const) {
+  for (const [name, xs] of [
+    ['yTrue', y],
+    ['yPred', p],
+  ] as const) {
     for (let i = 0; i < xs.length; i++) {
       const v = xs[i];
       if (typeof v !== 'number' || !Number.isFinite(v)) return E.left(nonFiniteValue(`${field}.${name}`, i, v));
@@ -125,7 +128,11 @@ export const checkSeries = (field: string, y: ArrayLike<unknown>, p: ArrayLike<u
 };
 
 export const checkSagrZero = (z: unknown): E.Either<MetricsError, SagrZero> =>
-  z === undefined ? E.right('sign') : z === 'sign' || z === 'release' || z === 'nonneg' ? E.right(z) : E.left(badMetricParameter('sagrZero', `must be 'sign', 'release' or 'nonneg', got ${JSON.stringify(z)}`));
+  z === undefined
+    ? E.right('sign')
+    : z === 'sign' || z === 'release' || z === 'nonneg'
+      ? E.right(z)
+      : E.left(badMetricParameter('sagrZero', `must be 'sign', 'release' or 'nonneg', got ${JSON.stringify(z)}`));
 
 /** Validated metrics of one axis. */
 export const metricsE = (field: string, y: ArrayLike<number>, p: ArrayLike<number>, zero?: SagrZero): E.Either<MetricsError, AxisMetrics> =>

@@ -46,12 +46,29 @@ export const al64Backbone = (o: Al64Options = {}): Backbone => {
   const [c1, c2, c3, c4] = [32, 64, 128, 128].map((c) => scaled(c, o.width ?? 1));
   const pool = () => maxPool2d({ kernel: 2 });
   const features = sequential([
-    conv2d(inC, c1, 5, { padding: 2 }), relu(), pool(),
-    conv2d(c1, c2, 3, { padding: 1 }), relu(), pool(),
-    conv2d(c2, c3, 3, { padding: 1 }), relu(),
-    conv2d(c3, c4, 3, { padding: 1 }), relu(), pool(),
+    conv2d(inC, c1, 5, { padding: 2 }),
+    relu(),
+    pool(),
+    conv2d(c1, c2, 3, { padding: 1 }),
+    relu(),
+    pool(),
+    conv2d(c2, c3, 3, { padding: 1 }),
+    relu(),
+    conv2d(c3, c4, 3, { padding: 1 }),
+    relu(),
+    pool(),
   ]);
-  return { module: named([['features', features], ['flatten', flatten()]], 'AL64Features'), featureDim: c4 * (size / 8) ** 2, inputShape: [inC, size, size] };
+  return {
+    module: named(
+      [
+        ['features', features],
+        ['flatten', flatten()],
+      ],
+      'AL64Features',
+    ),
+    featureDim: c4 * (size / 8) ** 2,
+    inputShape: [inC, size, size],
+  };
 };
 
 export const createAl64 = (opts: Al64Options = {}): Al64 => {

@@ -35,11 +35,19 @@ export const alexnetFeatures = (o: AlexNetOptions = {}): Backbone => {
   const [c1, c2, c3, c4, c5] = [64, 192, 384, 256, 256].map((c) => scaled(c, o.width ?? 1));
   const pool = () => maxPool2d({ kernel: 3, stride: 2 });
   const features = sequential([
-    conv2d(inC, c1, 11, { stride: 4, padding: 2 }), relu(), pool(),
-    conv2d(c1, c2, 5, { padding: 2 }), relu(), pool(),
-    conv2d(c2, c3, 3, { padding: 1 }), relu(),
-    conv2d(c3, c4, 3, { padding: 1 }), relu(),
-    conv2d(c4, c5, 3, { padding: 1 }), relu(), pool(),
+    conv2d(inC, c1, 11, { stride: 4, padding: 2 }),
+    relu(),
+    pool(),
+    conv2d(c1, c2, 5, { padding: 2 }),
+    relu(),
+    pool(),
+    conv2d(c2, c3, 3, { padding: 1 }),
+    relu(),
+    conv2d(c3, c4, 3, { padding: 1 }),
+    relu(),
+    conv2d(c4, c5, 3, { padding: 1 }),
+    relu(),
+    pool(),
   ]);
   // conv1 then three 3/2 max-pools; the other convolutions keep the size
   const p3 = (n: number) => windowOutSize(n, 3, 2, 0);

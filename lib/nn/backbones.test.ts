@@ -21,9 +21,18 @@ describe('parameter counts at the paper sizes (from shapes)', () => {
     const names = (m: nn.Module) => m.params.map((p) => p.name).concat(m.state.map((p) => p.name));
     expect(names(nn.alexnetFeatures().module)).toEqual(expect.arrayContaining(['features.0.weight', 'features.3.bias', 'features.10.weight']));
     expect(names(nn.resnet18({ numClasses: 1000 }).module)).toEqual(
-      expect.arrayContaining(['conv1.weight', 'bn1.running_mean', 'layer1.0.conv1.weight', 'layer2.0.downsample.0.weight', 'layer2.0.downsample.1.running_var', 'fc.weight']),
+      expect.arrayContaining([
+        'conv1.weight',
+        'bn1.running_mean',
+        'layer1.0.conv1.weight',
+        'layer2.0.downsample.0.weight',
+        'layer2.0.downsample.1.running_var',
+        'fc.weight',
+      ]),
     );
-    expect(names(nn.mlpMixer(nn.MIXER_B16).module)).toEqual(expect.arrayContaining(['stem.proj.weight', 'blocks.11.mlp_tokens.fc1.weight', 'blocks.0.mlp_channels.fc2.bias', 'norm.weight', 'head.weight']));
+    expect(names(nn.mlpMixer(nn.MIXER_B16).module)).toEqual(
+      expect.arrayContaining(['stem.proj.weight', 'blocks.11.mlp_tokens.fc1.weight', 'blocks.0.mlp_channels.fc2.bias', 'norm.weight', 'head.weight']),
+    );
   });
   it('AL64 full: flatten 8192 and the listed layer sizes', () => {
     const al = nn.createAl64();

@@ -41,8 +41,16 @@ export const batchNorm = (rank: 2 | 4, channels: number, o: BatchNormOptions = {
   return {
     kind,
     ...(rank === 4 ? { evalAffine } : {}),
-    params: affine ? [{ name: 'weight', shape: [channels], init: constant(1) }, { name: 'bias', shape: [channels], init: constant(0) }] : [],
-    state: [{ name: 'running_mean', shape: [channels], init: constant(0) }, { name: 'running_var', shape: [channels], init: constant(1) }],
+    params: affine
+      ? [
+          { name: 'weight', shape: [channels], init: constant(1) },
+          { name: 'bias', shape: [channels], init: constant(0) },
+        ]
+      : [],
+    state: [
+      { name: 'running_mean', shape: [channels], init: constant(0) },
+      { name: 'running_var', shape: [channels], init: constant(1) },
+    ],
     apply: (p, state, x, ctx) => {
       if (x.rank !== rank || x.shape[1] !== channels) throw shapeError(kind, `expects [N, ${channels}${rank === 4 ? ', H, W' : ''}]`, x.shape);
       const cs = channelShape(rank, channels);

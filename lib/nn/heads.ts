@@ -36,4 +36,10 @@ export const projector = (latent: number, o: ProjectorOptions = {}): Module => {
 
 /** backbone then regressor, names `backbone.*` and `regressor.*`. */
 export const encoder = (b: Backbone, o: RegressorOptions = {}): Module =>
-  named([['backbone', b.module], ['regressor', regressor(b.featureDim, o)]], 'Encoder');
+  named(
+    [
+      ['backbone', b.module],
+      ['regressor', regressor(b.featureDim, o)],
+    ],
+    'Encoder',
+  );

@@ -16,7 +16,6 @@ import { gradCheck } from '../../property-tests/gradcheck.js';
 
 useBackend(createCpuBackend());
 
-
 /** The gradient of a module's output in its input and every parameter (float64, params from seed 3), checked by the shared central-difference checker. */
 const checkModuleGrad = (m: Module, x: Tensor, ctx: ApplyCtx = { training: true, updateStats: false }, tol = 1e-6): number => {
   const { params, state } = initModule(m, Rng.fromSeed(3), { dtype: 'float64' });
@@ -31,7 +30,10 @@ const none = new Map();
 describe('Conv2d', () => {
   it('cross-correlates with stride and padding, plus a per-channel bias', () => {
     const m = conv2d(1, 1, 2, { padding: 1, stride: 2 });
-    const p = new Map([['weight', f64([1, 2, 3, 4], [1, 1, 2, 2])], ['bias', f64([10], [1])]]);
+    const p = new Map([
+      ['weight', f64([1, 2, 3, 4], [1, 1, 2, 2])],
+      ['bias', f64([10], [1])],
+    ]);
     // x = [[1,2,3],[4,5,6],[7,8,9]] zero-padded to 5x5; windows at (0,0),(0,2),(2,0),(2,2) of the padded grid
     const y = m.apply(p, none, f64([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 1, 3, 3]), { training: false }).y;
     expect(y.shape).toEqual([1, 1, 2, 2]);
@@ -93,7 +95,8 @@ describe('multi-head attention', () => {
     const kv = rand([1, 3, 4], 6);
     const { y, weights } = multiHeadAttention(params, o, q, kv, kv);
     const arr = (n: string) => Array.from(params.get(n)!.toArray());
-    const lin = (rows: number[][], n: string) => rows.map((r) => arr(`${n}.bias`).map((b, j) => b + r.reduce((s, v, k) => s + v * arr(`${n}.weight`)[j * 4 + k], 0)));
+    const lin = (rows: number[][], n: string) =>
+      rows.map((r) => arr(`${n}.bias`).map((b, j) => b + r.reduce((s, v, k) => s + v * arr(`${n}.weight`)[j * 4 + k], 0)));
     const rowsOf = (t: typeof q) => Array.from({ length: t.shape[1] }, (_, i) => Array.from(t.toArray()).slice(i * 4, i * 4 + 4));
     const Q = lin(rowsOf(q), 'q_proj');
     const K = lin(rowsOf(kv), 'k_proj');

@@ -59,7 +59,10 @@ describe('BatchNorm', () => {
     const mean0 = 10 / 3;
     const var0 = ((1 - mean0) ** 2 + (3 - mean0) ** 2 + (6 - mean0) ** 2) / 3;
     const y0 = [1, 3, 6].map((v) => (v - mean0) / Math.sqrt(var0 + 1e-5));
-    close([0, 2, 4].map((i) => r.y.toArray()[i]), y0);
+    close(
+      [0, 2, 4].map((i) => r.y.toArray()[i]),
+      y0,
+    );
     close(r.state.get('running_mean')!.toArray(), [0.1 * mean0, 0.1 * (17 / 3)]);
     expect(r.state.get('running_var')!.toArray()[0]).toBeCloseTo(0.9 + 0.1 * var0 * 1.5, 12);
     // inputs state untouched (pure)
@@ -86,7 +89,14 @@ describe('BatchNorm', () => {
     ]);
     const r = m.apply(params, state, x, { training: false });
     const e = 1e-5;
-    close(r.y.toArray(), [0, 1 + 0 / Math.sqrt(1 + e), (2 * 2) / Math.sqrt(4 + e), 1 + 3 / Math.sqrt(1 + e), (2 * 5) / Math.sqrt(4 + e), 1 + 8 / Math.sqrt(1 + e)]);
+    close(r.y.toArray(), [
+      0,
+      1 + 0 / Math.sqrt(1 + e),
+      (2 * 2) / Math.sqrt(4 + e),
+      1 + 3 / Math.sqrt(1 + e),
+      (2 * 5) / Math.sqrt(4 + e),
+      1 + 8 / Math.sqrt(1 + e),
+    ]);
     expect(r.state).toBe(state);
   });
   it('2d normalises over N, H, W per channel', () => {
@@ -150,7 +160,11 @@ describe('activations', () => {
   });
   it('Dropout passes a gradient check (the same mask each evaluation)', () => {
     const m = dropout(0.3);
-    const x64 = T.tensor(Float64Array.from({ length: 12 }, (_, i) => Math.cos(i)), [3, 4], { dtype: 'float64' });
+    const x64 = T.tensor(
+      Float64Array.from({ length: 12 }, (_, i) => Math.cos(i)),
+      [3, 4],
+      { dtype: 'float64' },
+    );
     gradCheck((xi) => m.apply(new Map(), new Map(), xi, { training: true, rng: Rng.fromSeed(4) }).y, [x64], { tol: 1e-6 });
   });
 });

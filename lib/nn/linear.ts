@@ -12,7 +12,7 @@ export interface LinearOptions {
 
 export const linearParams = (inF: number, outF: number, o: LinearOptions = {}): TensorSpec[] => [
   { name: 'weight', shape: [outF, inF], init: weightInit(o.init ?? 'torch', inF, outF) },
-  ...(o.bias ?? true ? [{ name: 'bias', shape: [outF], init: o.init === 'xavier' ? { kind: 'const' as const, value: 0 } : torchDefault(inF) }] : []),
+  ...((o.bias ?? true) ? [{ name: 'bias', shape: [outF], init: o.init === 'xavier' ? { kind: 'const' as const, value: 0 } : torchDefault(inF) }] : []),
 ];
 
 /** x [..., in] -> [..., out]; leading axes are flattened into one batch for a single 2-d matmul. */

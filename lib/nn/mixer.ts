@@ -29,12 +29,24 @@ export interface MixerOptions {
 export const MIXER_B16: MixerOptions = { imageSize: 224, patch: 16, dim: 768, depth: 12, tokensHidden: 384, channelsHidden: 3072, numClasses: 1000 };
 
 const mlp = (inF: number, hidden: number) =>
-  named([['fc1', linear(inF, hidden, { init: 'xavier' })], ['act', gelu()], ['fc2', linear(hidden, inF, { init: 'xavier' })]], 'Mlp');
+  named(
+    [
+      ['fc1', linear(inF, hidden, { init: 'xavier' })],
+      ['act', gelu()],
+      ['fc2', linear(hidden, inF, { init: 'xavier' })],
+    ],
+    'Mlp',
+  );
 
 export const mixerBlock = (tokens: number, dim: number, tokensHidden: number, channelsHidden: number): Module =>
   composite(
     'MixerBlock',
-    [['norm1', layerNorm(dim, 1e-6)], ['mlp_tokens', mlp(tokens, tokensHidden)], ['norm2', layerNorm(dim, 1e-6)], ['mlp_channels', mlp(dim, channelsHidden)]],
+    [
+      ['norm1', layerNorm(dim, 1e-6)],
+      ['mlp_tokens', mlp(tokens, tokensHidden)],
+      ['norm2', layerNorm(dim, 1e-6)],
+      ['mlp_channels', mlp(dim, channelsHidden)],
+    ],
     (run, x) => {
       const t = T.transpose(run('mlp_tokens', T.transpose(run('norm1', x)))); // mix along the token axis
       const h = T.add(x, t);
@@ -51,7 +63,10 @@ export const mlpMixer = (o: MixerOptions = {}): Backbone => {
   const tokens = (size / p) ** 2;
   const children: Array<readonly [string, Module]> = [
     ['stem', named([['proj', conv2d(inC, dim, p, { stride: p })]])],
-    ['blocks', named(Array.from({ length: o.depth ?? 12 }, (_, i) => [String(i), mixerBlock(tokens, dim, o.tokensHidden ?? 384, o.channelsHidden ?? 3072)] as const))],
+    [
+      'blocks',
+      named(Array.from({ length: o.depth ?? 12 }, (_, i) => [String(i), mixerBlock(tokens, dim, o.tokensHidden ?? 384, o.channelsHidden ?? 3072)] as const)),
+    ],
     ['norm', layerNorm(dim, 1e-6)],
   ];
   if (o.numClasses) children.push(['head', linear(dim, o.numClasses)]);

@@ -116,8 +116,7 @@ export const composite = (
 };
 
 /** Children applied in order, named '0', '1', ... (torch.nn.Sequential). */
-export const sequential = (layers: readonly Module[]): Module =>
-  named(layers.map((m, i) => [String(i), m] as const));
+export const sequential = (layers: readonly Module[]): Module => named(layers.map((m, i) => [String(i), m] as const));
 
 /**
  * A convolution child followed by a BatchNorm child, outside training, as one convolution with
@@ -126,7 +125,12 @@ export const sequential = (layers: readonly Module[]): Module =>
  * (training, fusion off, or modules without the hooks): the caller runs the children as written.
  */
 export const foldConvBn = (
-  conv: readonly [string, Module], bn: readonly [string, Module], x: Tensor, ctx: ApplyCtx, tensors: ChildTensors, act: 'none' | 'relu',
+  conv: readonly [string, Module],
+  bn: readonly [string, Module],
+  x: Tensor,
+  ctx: ApplyCtx,
+  tensors: ChildTensors,
+  act: 'none' | 'relu',
 ): Tensor | null => {
   const [cName, c] = conv;
   const [bName, b] = bn;
@@ -160,12 +164,22 @@ export const named = (children: ReadonlyArray<readonly [string, Module]>, kind =
   });
 
 /** Allocates tensors for specs, seeded by rng (one fork per tensor, so adding a tensor does not shift the others). */
-export const initTensors = (specs: readonly TensorSpec[], rng: Rng, o: Omit<CreateOptions, 'requiresGrad'> = {}, leaf: (t: Tensor) => Tensor = asParameter): Map<string, Tensor> =>
+export const initTensors = (
+  specs: readonly TensorSpec[],
+  rng: Rng,
+  o: Omit<CreateOptions, 'requiresGrad'> = {},
+  leaf: (t: Tensor) => Tensor = asParameter,
+): Map<string, Tensor> =>
   new Map(
     specs.map((s) => {
       const r = rng.fork();
       const i = s.init;
-      const t = i.kind === 'const' ? T.full(s.shape, i.value, o) : i.kind === 'uniform' ? T.randomUniform(s.shape, r, -i.bound, i.bound, o) : T.randomNormal(s.shape, r, 0, i.std, o);
+      const t =
+        i.kind === 'const'
+          ? T.full(s.shape, i.value, o)
+          : i.kind === 'uniform'
+            ? T.randomUniform(s.shape, r, -i.bound, i.bound, o)
+            : T.randomNormal(s.shape, r, 0, i.std, o);
       return [s.name, leaf(t)] as const;
     }),
   );

@@ -30,10 +30,19 @@ const conv = (i: number, o: number, k: number, stride: number) => conv2d(i, o, k
 export const basicBlock = (inC: number, outC: number, stride: number): Module => {
   const down = stride !== 1 || inC !== outC;
   const children: Array<readonly [string, Module]> = [
-    ['conv1', conv(inC, outC, 3, stride)], ['bn1', batchNorm2d(outC)],
-    ['conv2', conv(outC, outC, 3, 1)], ['bn2', batchNorm2d(outC)],
+    ['conv1', conv(inC, outC, 3, stride)],
+    ['bn1', batchNorm2d(outC)],
+    ['conv2', conv(outC, outC, 3, 1)],
+    ['bn2', batchNorm2d(outC)],
   ];
-  if (down) children.push(['downsample', named([['0', conv(inC, outC, 1, stride)], ['1', batchNorm2d(outC)]])]);
+  if (down)
+    children.push([
+      'downsample',
+      named([
+        ['0', conv(inC, outC, 1, stride)],
+        ['1', batchNorm2d(outC)],
+      ]),
+    ]);
   // outside training each conv + bn folds into one convolution (foldConvBn), ReLU included
   return composite('BasicBlock', children, (run, x, ctx, tensors) => {
     const h = foldConvBn(children[0], children[1], x, ctx, tensors, 'relu') ?? T.relu(run('bn1', run('conv1', x)));
@@ -48,7 +57,10 @@ export const resnet18 = (o: ResNetOptions = {}): Backbone => {
   const w = o.width ?? 64;
   const blocks = o.blocks ?? [2, 2, 2, 2];
   const children: Array<readonly [string, Module]> = [
-    ['conv1', conv(inC, w, 7, 2)], ['bn1', batchNorm2d(w)], ['relu', relu()], ['maxpool', maxPool2d({ kernel: 3, stride: 2, padding: 1 })],
+    ['conv1', conv(inC, w, 7, 2)],
+    ['bn1', batchNorm2d(w)],
+    ['relu', relu()],
+    ['maxpool', maxPool2d({ kernel: 3, stride: 2, padding: 1 })],
   ];
   let c = w;
   blocks.forEach((n, stage) => {

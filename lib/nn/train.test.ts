@@ -12,7 +12,10 @@ const backend = useBackend(createCpuBackend());
 
 /** 100 Adam steps fitting random targets for n fixed random images: the loss must fall a lot. */
 const fits = (b: nn.Backbone, n = 4, lr = 3e-3) => {
-  const model = nn.named([['backbone', b.module], ['head', nn.linear(b.featureDim, 2)]]);
+  const model = nn.named([
+    ['backbone', b.module],
+    ['head', nn.linear(b.featureDim, 2)],
+  ]);
   const { params, state } = nn.initModule(model, Rng.fromSeed(1));
   const opt = adam({ lr });
   const x = T.randomNormal([n, ...b.inputShape], Rng.fromSeed(2));
@@ -37,10 +40,14 @@ const fits = (b: nn.Backbone, n = 4, lr = 3e-3) => {
 describe('each backbone trains on a tiny problem (100 steps, CPU)', () => {
   it('AlexNet features (63x63x1, width 1/16)', () => void fits(nn.alexnetFeatures({ inputSize: 63, inChannels: 1, width: 1 / 16 })));
   it('ResNet18 (16x16, width 2)', () => void fits(nn.resnet18({ inputSize: 16, width: 2 })));
-  it('MLP-Mixer (16x16, patch 4, dim 16, depth 2)', () => void fits(nn.mlpMixer({ imageSize: 16, patch: 4, dim: 16, depth: 2, tokensHidden: 8, channelsHidden: 32 })));
+  it('MLP-Mixer (16x16, patch 4, dim 16, depth 2)', () =>
+    void fits(nn.mlpMixer({ imageSize: 16, patch: 4, dim: 16, depth: 2, tokensHidden: 8, channelsHidden: 32 })));
   it('AL64 tiny encoder + projector', () => {
     const al = nn.createAl64({ ...nn.AL64_TINY, dropout: 0 });
-    const model = nn.named([['encoder', al.encoder], ['projector', al.projector]]);
+    const model = nn.named([
+      ['encoder', al.encoder],
+      ['projector', al.projector],
+    ]);
     fits({ module: model, featureDim: 2, inputShape: al.backbone.inputShape }, 4, 2e-3);
   });
 });

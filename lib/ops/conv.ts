@@ -19,7 +19,8 @@ export interface Conv2dOptions {
 /** A number or a pair as a pair of non-negative (or >= min) integers. */
 export const toPair = (op: string, name: string, v: Pair, min: number): [number, number] => {
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (!p.every((d) => Number.isInteger(d) && d >= min)) throw new EngineError('ArgumentError', op, `${name} must be integers >= ${min}, got ${JSON.stringify(v)}`);
+  if (!p.every((d) => Number.isInteger(d) && d >= min))
+    throw new EngineError('ArgumentError', op, `${name} must be integers >= ${min}, got ${JSON.stringify(v)}`);
   return p;
 };
 
@@ -29,7 +30,8 @@ export const conv2dAttrs = (o: Conv2dOptions = {}): Conv2dAttrs => ({
 });
 
 const outShapeOf = (xShape: Shape, wShape: Shape, a: Conv2dAttrs): number[] => [
-  xShape[0], wShape[0],
+  xShape[0],
+  wShape[0],
   windowOutSize(xShape[2], wShape[2], a.stride[0], a.pad[0]),
   windowOutSize(xShape[3], wShape[3], a.stride[1], a.pad[1]),
 ];
@@ -64,7 +66,8 @@ export interface Conv2dBiasActOptions extends Conv2dOptions {
  */
 export const conv2dBiasAct = (x: Tensor, w: Tensor, b: Tensor, o: Conv2dBiasActOptions = {}): Tensor => {
   const act = o.activation ?? 'none';
-  if (act !== 'none' && act !== 'relu') throw new EngineError('ArgumentError', 'conv2dBiasAct', `activation must be 'none' or 'relu', got ${JSON.stringify(act)}`);
+  if (act !== 'none' && act !== 'relu')
+    throw new EngineError('ArgumentError', 'conv2dBiasAct', `activation must be 'none' or 'relu', got ${JSON.stringify(act)}`);
   sameBackendAndDtype('conv2dBiasAct', x, b);
   if (b.rank !== 1 || w.rank !== 4 || b.shape[0] !== w.shape[0]) throw shapeError('conv2dBiasAct', 'bias must be [O] for w [O, C, KH, KW]', w.shape, b.shape);
   const fused = x.backend.conv2dBiasAct;

@@ -23,7 +23,8 @@ const backendFor = (o?: CreateOptions, dtype: DType = 'float32') => {
 /** A tensor from flat row-major values (copied). Non-finite values are allowed here; ops that need finite input check. */
 export const tensor = (values: ArrayLike<number>, shape: Shape, o?: CreateOptions): Tensor => {
   checkShape('tensor', shape);
-  if (values.length !== sizeOf(shape)) throw new EngineError('ShapeError', 'tensor', `${values.length} values do not fill shape ${fmtShape(shape)} (${sizeOf(shape)} needed)`);
+  if (values.length !== sizeOf(shape))
+    throw new EngineError('ShapeError', 'tensor', `${values.length} values do not fill shape ${fmtShape(shape)} (${sizeOf(shape)} needed)`);
   const dtype = o?.dtype ?? (values instanceof Float64Array ? 'float64' : 'float32');
   const b = backendFor(o, dtype);
   const data: TypedArray = dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);

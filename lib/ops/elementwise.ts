@@ -11,14 +11,16 @@ export type TensorLike = Tensor | number;
 /** A number becomes a scalar tensor on x's backend and dtype. */
 export const lift = (v: TensorLike, like: Tensor): Tensor => (typeof v === 'number' ? full([], v, { dtype: like.dtype, backend: like.backend }) : v);
 
-const binaryOp = (op: BinaryOp, differentiable: boolean) => (a: TensorLike, b: TensorLike): Tensor => {
-  const ta = typeof a === 'number' ? lift(a, b as Tensor) : a;
-  const tb = lift(b, ta);
-  sameBackendAndDtype(op, ta, tb);
-  const outShape = broadcastShapes(op, ta.shape, tb.shape);
-  const out = new Tensor(ta.backend, ta.backend.binary(op, ta.handle, ta.shape, tb.handle, tb.shape, outShape), outShape);
-  return differentiable ? record(out, op, [ta, tb]) : out;
-};
+const binaryOp =
+  (op: BinaryOp, differentiable: boolean) =>
+  (a: TensorLike, b: TensorLike): Tensor => {
+    const ta = typeof a === 'number' ? lift(a, b as Tensor) : a;
+    const tb = lift(b, ta);
+    sameBackendAndDtype(op, ta, tb);
+    const outShape = broadcastShapes(op, ta.shape, tb.shape);
+    const out = new Tensor(ta.backend, ta.backend.binary(op, ta.handle, ta.shape, tb.handle, tb.shape, outShape), outShape);
+    return differentiable ? record(out, op, [ta, tb]) : out;
+  };
 
 export const add = binaryOp('add', true);
 export const sub = binaryOp('sub', true);
@@ -36,10 +38,12 @@ export const lt = binaryOp('lt', false);
 /** g * step(x): ReLU's gradient in one pass (used by the gradient rules, not itself differentiated). */
 export const reluGrad = binaryOp('reluGrad', false);
 
-const unaryOp = (op: UnaryOp, differentiable = true) => (x: Tensor): Tensor => {
-  const out = new Tensor(x.backend, x.backend.unary(op, x.handle), x.shape);
-  return differentiable ? record(out, op, [x]) : out;
-};
+const unaryOp =
+  (op: UnaryOp, differentiable = true) =>
+  (x: Tensor): Tensor => {
+    const out = new Tensor(x.backend, x.backend.unary(op, x.handle), x.shape);
+    return differentiable ? record(out, op, [x]) : out;
+  };
 
 export const neg = unaryOp('neg');
 export const exp = unaryOp('exp');

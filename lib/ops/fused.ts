@@ -9,4 +9,9 @@ import { scope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export const fused = (op: string, inputs: readonly Tensor[], saved: Record<string, unknown>, compute: () => Tensor): Tensor =>
-  record(noGrad(() => scope(compute)), op, inputs, saved);
+  record(
+    noGrad(() => scope(compute)),
+    op,
+    inputs,
+    saved,
+  );

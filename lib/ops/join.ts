@@ -19,7 +19,11 @@ export const concat = (xs: readonly Tensor[], axis: number): Tensor => {
   }
   const sizes = xs.map((x) => x.shape[ax]);
   const outShape = first.shape.map((d, i) => (i === ax ? sizes.reduce((a, b) => a + b, 0) : d));
-  const h = first.backend.concat(xs.map((x) => x.handle), xs.map((x) => x.shape), ax);
+  const h = first.backend.concat(
+    xs.map((x) => x.handle),
+    xs.map((x) => x.shape),
+    ax,
+  );
   return record(new Tensor(first.backend, h, outShape), 'concat', xs, { axis: ax, sizes });
 };
 
@@ -30,7 +34,10 @@ export const stack = (xs: readonly Tensor[], axis = 0): Tensor => {
   const ax = axis < 0 ? axis + r + 1 : axis;
   if (!Number.isInteger(ax) || ax < 0 || ax > r) throw new EngineError('ArgumentError', 'stack', `axis ${axis} out of range for rank ${r} inputs`);
   for (const x of xs) if (!sameShape(x.shape, xs[0].shape)) throw shapeError('stack', 'all inputs must have the same shape', xs[0].shape, x.shape);
-  return concat(xs.map((x) => unsqueeze(x, ax)), ax);
+  return concat(
+    xs.map((x) => unsqueeze(x, ax)),
+    ax,
+  );
 };
 
 /** x broadcast (NumPy rules) to exactly `shape`. Gradient: summed back over the broadcast axes. */

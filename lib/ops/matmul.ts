@@ -19,7 +19,8 @@ export const matmul = (a: Tensor, b: Tensor, o: MatmulOptions = {}): Tensor => {
   const [br, bc] = b.shape.slice(-2);
   const [m, k] = transA ? [ac, ar] : [ar, ac];
   const [k2, n] = transB ? [bc, br] : [br, bc];
-  if (k !== k2) throw shapeError('matmul', `inner dimensions differ (${k} vs ${k2}${transA ? ', a transposed' : ''}${transB ? ', b transposed' : ''})`, a.shape, b.shape);
+  if (k !== k2)
+    throw shapeError('matmul', `inner dimensions differ (${k} vs ${k2}${transA ? ', a transposed' : ''}${transB ? ', b transposed' : ''})`, a.shape, b.shape);
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
   const batch = broadcastShapes('matmul', batchA, batchB);

@@ -18,7 +18,8 @@ export const normalize = (x: Tensor, mean: Tensor, variance: Tensor, eps: number
   checkEps('normalize', eps);
   sameBackendAndDtype('normalize', x, mean, variance);
   for (const s of [mean, variance]) {
-    if (!sameShape(broadcastShapes('normalize', x.shape, s.shape), x.shape)) throw shapeError('normalize', 'statistics must broadcast into x', x.shape, s.shape);
+    if (!sameShape(broadcastShapes('normalize', x.shape, s.shape), x.shape))
+      throw shapeError('normalize', 'statistics must broadcast into x', x.shape, s.shape);
   }
   return div(sub(x, mean), sqrt(add(variance, eps)));
 };
@@ -40,7 +41,8 @@ export const batchNormTrain = (x: Tensor, axes: number | readonly number[], eps:
 export const layerNorm = (x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor => {
   if (x.rank < 1) throw shapeError('layerNorm', 'x needs rank >= 1', x.shape, gamma.shape);
   const d = x.shape[x.rank - 1];
-  for (const p of [gamma, beta]) if (p.rank !== 1 || p.shape[0] !== d) throw shapeError('layerNorm', `gamma and beta must be [${d}] (x's last axis)`, x.shape, p.shape);
+  for (const p of [gamma, beta])
+    if (p.rank !== 1 || p.shape[0] !== d) throw shapeError('layerNorm', `gamma and beta must be [${d}] (x's last axis)`, x.shape, p.shape);
   sameBackendAndDtype('layerNorm', x, gamma, beta);
   return add(mul(batchNormTrain(x, [x.rank - 1], eps).y, gamma), beta);
 };

@@ -20,7 +20,12 @@ export const l2Norm = (x: Tensor, axis = -1, keepDims = false, eps = 0): Tensor 
     const n = sqrt(sum(square(x), ax, true));
     return eps > 0 ? maximum(n, eps) : n;
   });
-  return keepDims ? y : reshape(y, x.shape.filter((_, i) => !ax.includes(i)));
+  return keepDims
+    ? y
+    : reshape(
+        y,
+        x.shape.filter((_, i) => !ax.includes(i)),
+      );
 };
 
 /** <a, b> / (max(||a||, eps) max(||b||, eps)) along `axis` (a and b broadcast against each other). */

@@ -8,13 +8,19 @@ import * as T from './index.js';
 
 const f64 = { dtype: 'float64' } as const;
 const arr = (t: T.TensorLike) => Array.from((t as ReturnType<typeof T.tensor>).toArray());
-const near = (got: number[], want: number[], tol = 1e-12) => want.forEach((w, i) => expect(Math.abs(got[i] - w), `at ${i}: ${got[i]} vs ${w}`).toBeLessThanOrEqual(tol));
+const near = (got: number[], want: number[], tol = 1e-12) =>
+  want.forEach((w, i) => expect(Math.abs(got[i] - w), `at ${i}: ${got[i]} vs ${w}`).toBeLessThanOrEqual(tol));
 
 describe('op values', () => {
   beforeAll(() => {
     useBackend(createCpuBackend());
   });
-  const iota = (shape: number[]) => T.tensor(Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i), shape, f64);
+  const iota = (shape: number[]) =>
+    T.tensor(
+      Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i),
+      shape,
+      f64,
+    );
 
   it('slice (size -1 runs to the end) and padInto', () => {
     const s = T.slice(iota([3, 4]), [1, 2], [-1, -1]);
@@ -71,7 +77,12 @@ describe('op values', () => {
     near(arr(T.normalize(x, mean, variance, 0)), arr(y), 1e-12);
   });
   it('layerNorm applies gain and shift per feature', () => {
-    const y = T.layerNorm(T.tensor(Float64Array.from([1, 2, 3, 0, 10, 20]), [2, 3]), T.tensor(Float64Array.from([1, 2, 3]), [3]), T.tensor(Float64Array.from([0, 0, 1]), [3]), 0);
+    const y = T.layerNorm(
+      T.tensor(Float64Array.from([1, 2, 3, 0, 10, 20]), [2, 3]),
+      T.tensor(Float64Array.from([1, 2, 3]), [3]),
+      T.tensor(Float64Array.from([0, 0, 1]), [3]),
+      0,
+    );
     near(arr(y), [-Math.sqrt(1.5), 0, 3 * Math.sqrt(1.5) + 1, -Math.sqrt(1.5), 0, 3 * Math.sqrt(1.5) + 1], 1e-12);
   });
   it('l2Norm and cosineSimilarity', () => {

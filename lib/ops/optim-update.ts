@@ -31,7 +31,8 @@ export const adamUpdate = (p: Tensor, g: Tensor, m: Tensor, v: Tensor, h: AdamHy
   sameBackendAndDtype('adamUpdate', p, m);
   sameBackendAndDtype('adamUpdate', p, v);
   for (const t of [g, m, v]) {
-    if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i])) throw shapeError('adamUpdate', 'gradient and moments must have the parameter\'s shape', p.shape, t.shape);
+    if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i]))
+      throw shapeError('adamUpdate', "gradient and moments must have the parameter's shape", p.shape, t.shape);
   }
   const fusedUpdate = p.backend.adamUpdate;
   if (!fusedUpdate) return adamUpdateComposed(p, g, m, v, h);

@@ -18,13 +18,19 @@ export const pool2dAttrs = (op: string, o: Pool2dOptions): Pool2dAttrs => {
   const kernel = toPair(op, 'kernel', o.kernel, 1);
   const stride = toPair(op, 'stride', o.stride ?? kernel, 1);
   const pad = toPair(op, 'padding', o.padding ?? 0, 0);
-  if (pad[0] * 2 > kernel[0] || pad[1] * 2 > kernel[1]) throw new EngineError('ArgumentError', op, `padding [${pad.join(', ')}] must be at most half the kernel [${kernel.join(', ')}]`);
+  if (pad[0] * 2 > kernel[0] || pad[1] * 2 > kernel[1])
+    throw new EngineError('ArgumentError', op, `padding [${pad.join(', ')}] must be at most half the kernel [${kernel.join(', ')}]`);
   return { kernel, stride, pad };
 };
 
 const pooledShape = (op: string, x: Tensor, a: Pool2dAttrs): number[] => {
   checkNchw(op, x);
-  const s = [x.shape[0], x.shape[1], windowOutSize(x.shape[2], a.kernel[0], a.stride[0], a.pad[0]), windowOutSize(x.shape[3], a.kernel[1], a.stride[1], a.pad[1])];
+  const s = [
+    x.shape[0],
+    x.shape[1],
+    windowOutSize(x.shape[2], a.kernel[0], a.stride[0], a.pad[0]),
+    windowOutSize(x.shape[3], a.kernel[1], a.stride[1], a.pad[1]),
+  ];
   if (s[2] < 1 || s[3] < 1) throw new EngineError('ShapeError', op, `kernel [${a.kernel.join(', ')}] larger than the padded input ${fmtShape(x.shape)}`);
   return s;
 };

@@ -9,12 +9,19 @@ import { reshape } from './shape-ops.js';
 /** Tape names: binary max/min already use 'max'/'min'. */
 const REDUCE_NAME = { sum: 'sum', max: 'reduceMax', min: 'reduceMin' } as const;
 
-const reduceOp = (op: ReduceOp) => (x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor => {
-  const ax = normAxes(op, x.rank, axes);
-  const keptShape = x.shape.map((d, i) => (ax.includes(i) ? 1 : d));
-  const out = record(new Tensor(x.backend, x.backend.reduce(op, x.handle, x.shape, ax), keptShape), REDUCE_NAME[op], [x], { axes: ax });
-  return keepDims ? out : reshape(out, x.shape.filter((_, i) => !ax.includes(i)));
-};
+const reduceOp =
+  (op: ReduceOp) =>
+  (x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor => {
+    const ax = normAxes(op, x.rank, axes);
+    const keptShape = x.shape.map((d, i) => (ax.includes(i) ? 1 : d));
+    const out = record(new Tensor(x.backend, x.backend.reduce(op, x.handle, x.shape, ax), keptShape), REDUCE_NAME[op], [x], { axes: ax });
+    return keepDims
+      ? out
+      : reshape(
+          out,
+          x.shape.filter((_, i) => !ax.includes(i)),
+        );
+  };
 
 export const sum = reduceOp('sum');
 /** Max over axes; the gradient is split evenly among tied maxima. */
@@ -35,4 +42,3 @@ export const variance = (x: Tensor, axes?: number | readonly number[], keepDims 
   const ss = sum(square(centred), ax, keepDims);
   return unbiased ? div(ss, Math.max(n - 1, 1)) : div(ss, n);
 };
-

@@ -11,11 +11,13 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { GradTree } from './optimizer.js';
 
 export const globalNorm = (grads: Iterable<Tensor>): number =>
-  noGrad(() => scope(() => {
-    let total = 0;
-    for (const g of grads) total += T.sum(T.square(g)).item();
-    return Math.sqrt(total);
-  }));
+  noGrad(() =>
+    scope(() => {
+      let total = 0;
+      for (const g of grads) total += T.sum(T.square(g)).item();
+      return Math.sqrt(total);
+    }),
+  );
 
 /** Clips the gradients whose names satisfy `which` (default all); returns the new tree and the norm before clipping. */
 export const clipGradNorm = (grads: GradTree, maxNorm: number, which: (name: string) => boolean = () => true): { grads: Map<string, Tensor>; norm: number } => {
@@ -25,9 +27,11 @@ export const clipGradNorm = (grads: GradTree, maxNorm: number, which: (name: str
   if (!(norm > maxNorm)) return { grads: out, norm };
   const factor = maxNorm / (norm + 1e-6);
   // the scope releases the lifted scalar factors; asState lets the rescaled gradients escape it
-  noGrad(() => scope(() => {
-    for (const [n, g] of chosen) out.set(n, asState(T.mul(g, factor)));
-  }));
+  noGrad(() =>
+    scope(() => {
+      for (const [n, g] of chosen) out.set(n, asState(T.mul(g, factor)));
+    }),
+  );
   for (const [, g] of chosen) g.dispose();
   return { grads: out, norm };
 };

@@ -54,7 +54,7 @@ export type Rule = (p: Tensor, g: Tensor, slots: Readonly<Record<string, Tensor>
 
 const groupOf = (o: CommonOptions, name: string) => o.groups?.find((g) => g.match(name));
 
-export const lrAt = (o: CommonOptions, name: string, step: number): number => (o.lr * (o.schedule ? o.schedule(step) : 1) * (groupOf(o, name)?.lrScale ?? 1));
+export const lrAt = (o: CommonOptions, name: string, step: number): number => o.lr * (o.schedule ? o.schedule(step) : 1) * (groupOf(o, name)?.lrScale ?? 1);
 
 /** Builds an optimiser from a per-parameter rule and the names of its slots. */
 export const makeOptimizer = (kind: string, o: CommonOptions, slotNames: readonly string[], rule: Rule): Optimizer => ({

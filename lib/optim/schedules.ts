@@ -7,7 +7,10 @@ export type Schedule = (step: number) => number;
 export const constantSchedule: Schedule = () => 1;
 
 /** gamma^(number of milestones <= step) (torch MultiStepLR). The ELIM release: [500, 2500, 5000, 7500, 10000], 0.8. */
-export const multiStep = (milestones: readonly number[], gamma: number): Schedule => (step) => gamma ** milestones.filter((m) => m <= step).length;
+export const multiStep =
+  (milestones: readonly number[], gamma: number): Schedule =>
+  (step) =>
+    gamma ** milestones.filter((m) => m <= step).length;
 
 export const RELEASE_MILESTONES = [500, 2500, 5000, 7500, 10000] as const;
 export const releaseSchedule: Schedule = multiStep(RELEASE_MILESTONES, 0.8);

@@ -54,7 +54,14 @@ export const sinkhornBatchedReference = (cost: ArrayLike<number>, a: ArrayLike<n
   const a64 = Float64Array.from(a);
   const b64 = Float64Array.from(b);
   for (let k = 0; k < P; k++) {
-    const p: OtProblem = { n, m, cost: c64.subarray(k * n * m, (k + 1) * n * m), a: a64.subarray(k * n, (k + 1) * n), b: b64.subarray(k * m, (k + 1) * m), dtype: 'float64' };
+    const p: OtProblem = {
+      n,
+      m,
+      cost: c64.subarray(k * n * m, (k + 1) * n * m),
+      a: a64.subarray(k * n, (k + 1) * n),
+      b: b64.subarray(k * m, (k + 1) * m),
+      dtype: 'float64',
+    };
     const r = runScaling(p, o, k);
     if (E.isRight(r)) {
       out.plan.set(r.right.plan, k * n * m);

@@ -38,11 +38,21 @@ export const sinkhornBatchedT = (cost: Tensor, a: Tensor, b: Tensor, o: Resolved
   const shapes = { plan: [count, n, m], u: [count, n], v: [count, m], stats: [count, 2] } as const;
   if (be.sinkhornBatched && count * n * m > 0) {
     const r = be.sinkhornBatched(cost.handle, a.handle, b.handle, attrs);
-    return { plan: new Tensor(be, r.plan, shapes.plan), u: new Tensor(be, r.u, shapes.u), v: new Tensor(be, r.v, shapes.v), stats: new Tensor(be, r.stats, shapes.stats) };
+    return {
+      plan: new Tensor(be, r.plan, shapes.plan),
+      u: new Tensor(be, r.u, shapes.u),
+      v: new Tensor(be, r.v, shapes.v),
+      stats: new Tensor(be, r.stats, shapes.stats),
+    };
   }
   const r = sinkhornBatchedReference(cost.toArray(), a.toArray(), b.toArray(), attrs);
   const like = { dtype: cost.dtype, backend: be };
-  return { plan: tensor(r.plan, shapes.plan, like), u: tensor(r.u, shapes.u, like), v: tensor(r.v, shapes.v, like), stats: tensor(r.stats, shapes.stats, like) };
+  return {
+    plan: tensor(r.plan, shapes.plan, like),
+    u: tensor(r.u, shapes.u, like),
+    v: tensor(r.v, shapes.v, like),
+    stats: tensor(r.stats, shapes.stats, like),
+  };
 };
 
 /** Per problem: iterations run and whether the stop test held (one readback of P x 2 values). */

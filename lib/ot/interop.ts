@@ -26,7 +26,9 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 
 export const numberArray = (field: string, x: unknown): E.Either<InteropError, number[]> => {
   if (!Array.isArray(x)) return E.left(interopError(field, 'must be an array of numbers'));
-  for (let i = 0; i < x.length; i++) if (typeof x[i] !== 'number' || !Number.isFinite(x[i])) return E.left(interopError(`${field}[${i}]`, `must be a finite number, got ${JSON.stringify(x[i])}`));
+  for (let i = 0; i < x.length; i++)
+    if (typeof x[i] !== 'number' || !Number.isFinite(x[i]))
+      return E.left(interopError(`${field}[${i}]`, `must be a finite number, got ${JSON.stringify(x[i])}`));
   return E.right(x as number[]);
 };
 
@@ -38,7 +40,8 @@ const matrix = (field: string, x: unknown): E.Either<InteropError, { data: numbe
     const row = numberArray(`${field}[${i}]`, x[i]);
     if (E.isLeft(row)) return row;
     if (m < 0) m = row.right.length;
-    if (row.right.length !== m || m === 0) return E.left(interopError(`${field}[${i}]`, `has ${row.right.length} entries, expected ${m > 0 ? m : 'at least 1'}`));
+    if (row.right.length !== m || m === 0)
+      return E.left(interopError(`${field}[${i}]`, `has ${row.right.length} entries, expected ${m > 0 ? m : 'at least 1'}`));
     data.push(...row.right);
   }
   return E.right({ data, n: x.length, m });
@@ -48,7 +51,9 @@ const optNumber = (field: string, x: unknown): E.Either<InteropError, number | u
   x === undefined ? E.right(undefined) : typeof x === 'number' ? E.right(x) : E.left(interopError(field, `must be a number, got ${JSON.stringify(x)}`));
 
 const oneOf = <A extends string>(field: string, x: unknown, allowed: readonly A[]): E.Either<InteropError, A | undefined> =>
-  x === undefined || allowed.includes(x as A) ? E.right(x as A | undefined) : E.left(interopError(field, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(x)}`));
+  x === undefined || allowed.includes(x as A)
+    ? E.right(x as A | undefined)
+    : E.left(interopError(field, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(x)}`));
 
 const rows = (x: ArrayLike<number>, n: number, m: number): number[][] => Array.from({ length: n }, (_, i) => Array.from({ length: m }, (_, j) => x[i * m + j]));
 const finiteOrNull = (x: ArrayLike<number>) => Array.from(x, (v) => (Number.isFinite(v) ? v : null));
@@ -78,7 +83,13 @@ const runOne = (prefix: string, input: unknown): E.Either<InteropError, unknown>
   if (E.isLeft(a)) return a;
   const b = input.b === undefined ? E.right(undefined) : numberArray(f('b'), input.b);
   if (E.isLeft(b)) return b;
-  const nums = { lambda: optNumber(f('lambda'), input.lambda), eta: optNumber(f('eta'), input.eta), iterations: optNumber(f('iterations'), input.iterations), tolerance: optNumber(f('tolerance'), input.tolerance), guard: optNumber(f('guard'), input.guard) };
+  const nums = {
+    lambda: optNumber(f('lambda'), input.lambda),
+    eta: optNumber(f('eta'), input.eta),
+    iterations: optNumber(f('iterations'), input.iterations),
+    tolerance: optNumber(f('tolerance'), input.tolerance),
+    guard: optNumber(f('guard'), input.guard),
+  };
   for (const v of Object.values(nums)) if (E.isLeft(v)) return v;
   const get = (k: keyof typeof nums) => (nums[k] as E.Right<number | undefined>).right;
   const mode = oneOf(f('mode'), input.mode, ['scaling', 'log'] as const);
@@ -87,7 +98,14 @@ const runOne = (prefix: string, input: unknown): E.Either<InteropError, unknown>
   if (E.isLeft(dtype)) return dtype;
   const problem = makeProblem({ cost: cost.right.data, n: cost.right.n, m: cost.right.m, a: a.right, b: b.right, dtype: dtype.right });
   if (E.isLeft(problem)) return E.left(fromOt(prefix, problem.left));
-  const out = sinkhorn(problem.right, { mode: mode.right, lambda: get('lambda'), eta: get('eta'), iterations: get('iterations'), tolerance: get('tolerance'), guard: get('guard') });
+  const out = sinkhorn(problem.right, {
+    mode: mode.right,
+    lambda: get('lambda'),
+    eta: get('eta'),
+    iterations: get('iterations'),
+    tolerance: get('tolerance'),
+    guard: get('guard'),
+  });
   return E.isLeft(out) ? E.left(fromOt(prefix, out.left)) : E.right(outputToJson(out.right, problem.right));
 };
 

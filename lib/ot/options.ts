@@ -49,7 +49,9 @@ export const CONVERGED_REPORT_TOL = 1e-9;
 export const resolveLambda = (o: { readonly lambda?: number; readonly eta?: number }): E.Either<OtError, number> => {
   if (o.lambda !== undefined && o.eta !== undefined) return E.left(badParameter('lambda', 'give lambda or eta, not both (eta = 1/lambda)'));
   if (o.eta !== undefined) {
-    return typeof o.eta === 'number' && Number.isFinite(o.eta) && o.eta > 0 ? E.right(1 / o.eta) : E.left(badParameter('eta', `must be a finite number > 0, got ${o.eta}`));
+    return typeof o.eta === 'number' && Number.isFinite(o.eta) && o.eta > 0
+      ? E.right(1 / o.eta)
+      : E.left(badParameter('eta', `must be a finite number > 0, got ${o.eta}`));
   }
   const l = o.lambda ?? DEFAULT_LAMBDA;
   return typeof l === 'number' && Number.isFinite(l) && l > 0 ? E.right(l) : E.left(badParameter('lambda', `must be a finite number > 0, got ${l}`));

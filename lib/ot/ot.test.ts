@@ -53,7 +53,7 @@ describe('OT input validation', () => {
     expect(E.isRight(a) && E.isRight(b) && Array.from(a.right.plan)).toEqual(E.isRight(b) && Array.from(b.right.plan));
   });
 
-  it('unequal totals rescale b to a\'s mass unless asked not to', () => {
+  it("unequal totals rescale b to a's mass unless asked not to", () => {
     const p = makeProblem({ ...ok, b: [2, 2] });
     expect(E.isRight(p) && Array.from(p.right.b)).toEqual([1, 1]);
     const q = makeProblem({ ...ok, b: [2, 2], rescaleB: false });
@@ -70,7 +70,18 @@ describe('OT input validation', () => {
 
 describe('runOtJson', () => {
   it('one problem -> plan, potentials, shift; a list -> a list', () => {
-    const out = runOtJson({ cost: [[0, 1], [1, 0]], a: [1, 1], b: [1, 1], lambda: 5, iterations: 5, mode: 'scaling', dtype: 'float64' });
+    const out = runOtJson({
+      cost: [
+        [0, 1],
+        [1, 0],
+      ],
+      a: [1, 1],
+      b: [1, 1],
+      lambda: 5,
+      iterations: 5,
+      mode: 'scaling',
+      dtype: 'float64',
+    });
     expect(E.isRight(out)).toBe(true);
     const r = (out as E.Right<{ plan: number[][]; shift: number[]; iterations: number; marginalError: { norm: string } }>).right;
     expect(r.plan).toHaveLength(2);
@@ -82,7 +93,15 @@ describe('runOtJson', () => {
   });
 
   it('log mode with huge lambda: u, v may be null, the plan stays finite', () => {
-    const out = runOtJson({ cost: [[0, 2], [2, 0]], lambda: 1e4, iterations: 50, mode: 'log' });
+    const out = runOtJson({
+      cost: [
+        [0, 2],
+        [2, 0],
+      ],
+      lambda: 1e4,
+      iterations: 50,
+      mode: 'log',
+    });
     expect(E.isRight(out)).toBe(true);
     expect(JSON.stringify(out)).not.toContain('NaN');
   });

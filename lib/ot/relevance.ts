@@ -48,7 +48,12 @@ const normalise = (field: string, w: Float64Array, guard: number): E.Either<OtEr
   return E.right(w.map((x) => x * k));
 };
 
-export const relevanceWeights = (x: Points, y: Points, mode: RelevanceMode, o: RelevanceOptions = {}): E.Either<OtError, { a: Float64Array; b: Float64Array }> => {
+export const relevanceWeights = (
+  x: Points,
+  y: Points,
+  mode: RelevanceMode,
+  o: RelevanceOptions = {},
+): E.Either<OtError, { a: Float64Array; b: Float64Array }> => {
   if (mode !== 'mean-dot' && mode !== 'norm') return E.left(badParameter('relevance', `unknown mode '${String(mode)}' (mean-dot | norm)`));
   const xs = checkPoints('x', x);
   if (E.isLeft(xs)) return xs;

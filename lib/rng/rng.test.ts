@@ -3,7 +3,9 @@ import { Rng } from './rng.js';
 
 describe('Rng', () => {
   it('is deterministic under a seed and differs across seeds', () => {
-    const a = Rng.fromSeed(42), b = Rng.fromSeed(42), c = Rng.fromSeed(43);
+    const a = Rng.fromSeed(42),
+      b = Rng.fromSeed(42),
+      c = Rng.fromSeed(43);
     const xs = Array.from({ length: 5 }, () => a.uniform());
     expect(Array.from({ length: 5 }, () => b.uniform())).toEqual(xs);
     expect(Array.from({ length: 5 }, () => c.uniform())).not.toEqual(xs);
@@ -31,7 +33,8 @@ describe('Rng', () => {
 
   it('forks independent streams and chooses distinct indices', () => {
     const r = Rng.fromSeed(3);
-    const f1 = r.fork(), f2 = r.fork();
+    const f1 = r.fork(),
+      f2 = r.fork();
     expect(f1.uniform()).not.toEqual(f2.uniform());
     const picks = Rng.fromSeed(5).choose(10, 4);
     expect(new Set(picks).size).toBe(4);

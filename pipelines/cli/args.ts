@@ -64,7 +64,13 @@ export const coerce = (spec: OptionSpec, raw: unknown, where: string): E.Either<
       return bad(`must be one of ${spec.choices?.join(', ')}; got '${String(raw)}'`);
     case 'list':
       if (Array.isArray(raw) && raw.every((x) => typeof x === 'string' || typeof x === 'number')) return E.right(raw.map(String));
-      if (typeof raw === 'string') return E.right(raw.split(',').map((s) => s.trim()).filter(Boolean));
+      if (typeof raw === 'string')
+        return E.right(
+          raw
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
       if (typeof raw === 'number') return E.right([String(raw)]);
       return bad(`expects a comma-separated list, got '${String(raw)}'`);
     case 'string':
@@ -138,7 +144,12 @@ export const parseArgv = (spec: CommandSpec, argv: readonly string[]): E.Either<
  * defaults <- config file <- explicit flags. Config keys may be camelCase or kebab-case; an
  * unknown key is an error (a typo in a config must not silently do nothing).
  */
-export const resolveOptions = (spec: CommandSpec, parsed: ParsedArgs, config: Record<string, unknown> = {}, configName = 'config'): E.Either<CliError, ParsedOptions> => {
+export const resolveOptions = (
+  spec: CommandSpec,
+  parsed: ParsedArgs,
+  config: Record<string, unknown> = {},
+  configName = 'config',
+): E.Either<CliError, ParsedOptions> => {
   const out: ParsedOptions = {};
   for (const o of spec.options) if (o.default !== undefined) out[camel(o.name)] = o.default;
   const byName = new Map(spec.options.map((o) => [camel(o.name), o]));

@@ -11,6 +11,9 @@ export const installBackend = async (request: 'auto' | 'cpu' | 'gpujs', events: 
   useBackend(b);
   const renderer = (b as { renderer?: string | null }).renderer; // GL renderer or WebGPU adapter (gpujs)
   events.emit({ event: 'backend', requested: chosen, name: b.name, kernelClass: b.kernelClass, ...(renderer ? { renderer } : {}) });
-  if (b.name === 'gpujs' && !/GL|WebGPU/i.test(b.kernelClass)) events.warn(`GPU.js has no GL context here and runs as ${b.kernelClass} on the CPU (slow); run under xvfb-run -a with the gl module built, or use --backend cpu`);
+  if (b.name === 'gpujs' && !/GL|WebGPU/i.test(b.kernelClass))
+    events.warn(
+      `GPU.js has no GL context here and runs as ${b.kernelClass} on the CPU (slow); run under xvfb-run -a with the gl module built, or use --backend cpu`,
+    );
   return b;
 };

@@ -14,12 +14,44 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const bin = path.join(root, 'bin', 'elim.js');
 const tmp = mkdtempSync(path.join(tmpdir(), 'elim-cli-'));
 
-const TINY = ['--backend', 'cpu', '--input-size', '16', '--width', '0.25', '--hidden', '16', '--latent', '8', '--synth-identities', '8', '--synth-held-out', '2', '--synth-frames', '8', '--identities-per-batch', '3', '--images-per-identity', '4', '--no-plots', '--log-every', '1'];
+const TINY = [
+  '--backend',
+  'cpu',
+  '--input-size',
+  '16',
+  '--width',
+  '0.25',
+  '--hidden',
+  '16',
+  '--latent',
+  '8',
+  '--synth-identities',
+  '8',
+  '--synth-held-out',
+  '2',
+  '--synth-frames',
+  '8',
+  '--identities-per-batch',
+  '3',
+  '--images-per-identity',
+  '4',
+  '--no-plots',
+  '--log-every',
+  '1',
+];
 
-const elim = (args: string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8', input, env: { ...process.env, ELIM_THREADS: '1' }, timeout: 120_000 });
+const elim = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8', input, env: { ...process.env, ELIM_THREADS: '1' }, timeout: 120_000 });
 
-const events = (dir: string) => readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-const stepLosses = (dir: string) => events(dir).filter((e) => e.event === 'step').map((e) => [e.step as number, e.total as number] as const);
+const events = (dir: string) =>
+  readFileSync(path.join(dir, 'events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const stepLosses = (dir: string) =>
+  events(dir)
+    .filter((e) => e.event === 'step')
+    .map((e) => [e.step as number, e.total as number] as const);
 
 beforeAll(() => {
   if (!existsSync(path.join(root, 'dist', 'pipelines', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
@@ -30,17 +62,23 @@ describe('elim CLI end to end', () => {
     const full = path.join(tmp, 'full');
     const r = elim(['train', ...TINY, '--steps', '8', '--checkpoint-every', '2', '--out', full]);
     expect(r.status, r.stderr).toBe(0);
-    for (const f of ['config.json', 'events.jsonl', 'checkpoint.safetensors', 'metrics.json', 'summary.md', 'predictions-held-out.csv']) expect(existsSync(path.join(full, f)), f).toBe(true);
+    for (const f of ['config.json', 'events.jsonl', 'checkpoint.safetensors', 'metrics.json', 'summary.md', 'predictions-held-out.csv'])
+      expect(existsSync(path.join(full, f)), f).toBe(true);
     const config = JSON.parse(readFileSync(path.join(full, 'config.json'), 'utf8'));
     expect(config.backend.kernelClass).toMatch(/cpu-ts/);
     expect(config.versions.node).toBe(process.version);
 
     // the same run, killed once its step-4 checkpoint is on disk, then resumed
     const killed = path.join(tmp, 'killed');
-    const child = spawn(process.execPath, [bin, 'train', ...TINY, '--steps', '8', '--checkpoint-every', '2', '--out', killed], { cwd: tmp, env: { ...process.env, ELIM_THREADS: '1' }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [bin, 'train', ...TINY, '--steps', '8', '--checkpoint-every', '2', '--out', killed], {
+      cwd: tmp,
+      env: { ...process.env, ELIM_THREADS: '1' },
+      stdio: 'ignore',
+    });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     const deadline = Date.now() + 60_000;
-    const hasCheckpoint = () => existsSync(path.join(killed, 'events.jsonl')) && events(killed).some((e) => e.event === 'checkpoint' && (e.step as number) >= 4);
+    const hasCheckpoint = () =>
+      existsSync(path.join(killed, 'events.jsonl')) && events(killed).some((e) => e.event === 'checkpoint' && (e.step as number) >= 4);
     while (!hasCheckpoint()) {
       if (Date.now() > deadline) throw new Error('no step-4 checkpoint within 60 s');
       await new Promise((r2) => setTimeout(r2, 20));
@@ -56,7 +94,10 @@ describe('elim CLI end to end', () => {
     // the killed run may have logged a step or two past its checkpoint before SIGKILL landed: the
     // resumed run (events after 'resume') redoes every step from the checkpoint, once each, and
     // its losses equal the uninterrupted run's
-    const resumedSteps = all.slice(at + 1).filter((e) => e.event === 'step').map((e) => [e.step as number, e.total as number] as const);
+    const resumedSteps = all
+      .slice(at + 1)
+      .filter((e) => e.event === 'step')
+      .map((e) => [e.step as number, e.total as number] as const);
     expect(resumedSteps.map(([st]) => st)).toEqual(Array.from({ length: 8 - start }, (_, i) => start + 1 + i));
     for (const [st, loss] of resumedSteps) expect(loss).toBe(want.get(st));
 
@@ -69,7 +110,16 @@ describe('elim CLI end to end', () => {
 
     const synth = elim(['synth', '--out', path.join(tmp, 'synth'), '--identities', '3', '--held-out', '1', '--frames', '3', '--size', '16']);
     expect(synth.status, synth.stderr).toBe(0);
-    const pred = elim(['predict', '--checkpoint', path.join(full, 'checkpoint.safetensors'), '--backend', 'cpu', '--out', path.join(tmp, 'p.csv'), path.join(tmp, 'synth', 'labels.csv')]);
+    const pred = elim([
+      'predict',
+      '--checkpoint',
+      path.join(full, 'checkpoint.safetensors'),
+      '--backend',
+      'cpu',
+      '--out',
+      path.join(tmp, 'p.csv'),
+      path.join(tmp, 'synth', 'labels.csv'),
+    ]);
     expect(pred.status, pred.stderr).toBe(0);
     const rows = readFileSync(path.join(tmp, 'p.csv'), 'utf8').trim().split('\n');
     expect(rows[0]).toBe('path,valence,arousal');
@@ -138,16 +188,37 @@ describe('elim CLI end to end', () => {
   it('compare (issue #15): variants with a method, a regularised baseline, the adversarial reference, test-time matching rows; synth regimes', () => {
     const out = path.join(tmp, 'cmp-15');
     const file = path.join(tmp, 'variants-15.json');
-    writeFileSync(file, JSON.stringify({
-      baseline: { 'weight-decay': 0.001, 'early-stop-fraction': 0.3, 'augment-jitter': 0.2, 'augment-translate': 1 },
-      plain: { method: 'baseline' },
-      adv: { method: 'adversarial', 'adv-weight': 0.5 },
-      paper: {},
-    }));
-    const args = ['compare', ...TINY, '--steps', '4', '--validate-every', '2', '--seeds', '0..1', '--synth-band', 'disc', '--synth-style', 'strong', '--variants', file, '--out', out];
+    writeFileSync(
+      file,
+      JSON.stringify({
+        baseline: { 'weight-decay': 0.001, 'early-stop-fraction': 0.3, 'augment-jitter': 0.2, 'augment-translate': 1 },
+        plain: { method: 'baseline' },
+        adv: { method: 'adversarial', 'adv-weight': 0.5 },
+        paper: {},
+      }),
+    );
+    const args = [
+      'compare',
+      ...TINY,
+      '--steps',
+      '4',
+      '--validate-every',
+      '2',
+      '--seeds',
+      '0..1',
+      '--synth-band',
+      'disc',
+      '--synth-style',
+      'strong',
+      '--variants',
+      file,
+      '--out',
+      out,
+    ];
     const r = elim(args);
     expect(r.status, r.stderr).toBe(0);
-    for (const row of ['baseline+ttm', 'plain', 'plain+ttm', 'adv', 'adv+ttm', 'paper', 'paper+ttm']) expect(r.stdout).toMatch(new RegExp(`\\| ${row.replace('+', '\\+')} +\\|`));
+    for (const row of ['baseline+ttm', 'plain', 'plain+ttm', 'adv', 'adv+ttm', 'paper', 'paper+ttm'])
+      expect(r.stdout).toMatch(new RegExp(`\\| ${row.replace('+', '\\+')} +\\|`));
     const c = JSON.parse(readFileSync(path.join(out, 'compare.json'), 'utf8'));
     expect(c.variants.adv.method).toBe('adversarial');
     expect(c.baselineOptions['early-stop-fraction']).toBe(0.3);
@@ -163,9 +234,35 @@ describe('elim CLI end to end', () => {
     const adv = JSON.parse(readFileSync(path.join(out, 'seed-1', 'adv', 'config.json'), 'utf8'));
     expect(adv.settings.adversary).toEqual({ weight: 0.5, lambda: 1, hidden: 64 });
     // the adversarial run's checkpoint (identity classifier included) loads for prediction with matching
-    const synth = elim(['synth', '--out', path.join(tmp, 'synth-15'), '--identities', '3', '--held-out', '1', '--frames', '4', '--size', '16', '--band', 'disc', '--style', 'strong']);
+    const synth = elim([
+      'synth',
+      '--out',
+      path.join(tmp, 'synth-15'),
+      '--identities',
+      '3',
+      '--held-out',
+      '1',
+      '--frames',
+      '4',
+      '--size',
+      '16',
+      '--band',
+      'disc',
+      '--style',
+      'strong',
+    ]);
     expect(synth.status, synth.stderr).toBe(0);
-    const pred = elim(['predict', '--checkpoint', path.join(out, 'seed-1', 'adv', 'checkpoint.safetensors'), '--backend', 'cpu', '--per-identity', '--out', path.join(tmp, 'p15.csv'), path.join(tmp, 'synth-15', 'labels.csv')]);
+    const pred = elim([
+      'predict',
+      '--checkpoint',
+      path.join(out, 'seed-1', 'adv', 'checkpoint.safetensors'),
+      '--backend',
+      'cpu',
+      '--per-identity',
+      '--out',
+      path.join(tmp, 'p15.csv'),
+      path.join(tmp, 'synth-15', 'labels.csv'),
+    ]);
     expect(pred.status, pred.stderr).toBe(0);
     const rows = readFileSync(path.join(tmp, 'p15.csv'), 'utf8').trim().split('\n');
     expect(rows[0]).toBe('path,identity,valence,arousal');
@@ -173,10 +270,33 @@ describe('elim CLI end to end', () => {
     expect(new Set(rows.slice(1).map((x) => x.split(',')[1]))).toEqual(new Set(['id000', 'id001', 'id002']));
     for (const row of rows.slice(1)) for (const v of row.split(',').slice(2).map(Number)) expect(Math.abs(v)).toBeLessThanOrEqual(1);
     // a missing anchor file and --anchor without --per-identity are errors
-    const noAnchor = elim(['predict', '--checkpoint', path.join(out, 'seed-1', 'adv', 'checkpoint.safetensors'), '--backend', 'cpu', '--per-identity', '--anchor', path.join(tmp, 'none.json'), '--out', path.join(tmp, 'p15b.csv'), path.join(tmp, 'synth-15', 'labels.csv')]);
+    const noAnchor = elim([
+      'predict',
+      '--checkpoint',
+      path.join(out, 'seed-1', 'adv', 'checkpoint.safetensors'),
+      '--backend',
+      'cpu',
+      '--per-identity',
+      '--anchor',
+      path.join(tmp, 'none.json'),
+      '--out',
+      path.join(tmp, 'p15b.csv'),
+      path.join(tmp, 'synth-15', 'labels.csv'),
+    ]);
     expect(noAnchor.status).toBe(1);
     expect(noAnchor.stderr).toMatch(/anchor latents/);
-    expect(elim(['predict', '--checkpoint', path.join(out, 'seed-1', 'adv', 'checkpoint.safetensors'), '--backend', 'cpu', '--anchor', 'x.json', path.join(tmp, 'synth-15', 'labels.csv')]).status).toBe(1);
+    expect(
+      elim([
+        'predict',
+        '--checkpoint',
+        path.join(out, 'seed-1', 'adv', 'checkpoint.safetensors'),
+        '--backend',
+        'cpu',
+        '--anchor',
+        'x.json',
+        path.join(tmp, 'synth-15', 'labels.csv'),
+      ]).status,
+    ).toBe(1);
     // a variant 'baseline' with another method is a usage error
     writeFileSync(file, JSON.stringify({ baseline: { method: 'elim' }, paper: {} }));
     expect(elim(args).status).toBe(2);
@@ -196,8 +316,33 @@ describe('elim CLI end to end', () => {
   it('two threads: the same seed gives identical losses and metrics (the split work is reproducible)', () => {
     // the default model at batch 64: its convolutions are big enough to be split over both threads
     // (the backward filter pass over images included, whose partial sums once depended on timing)
-    const args = ['train', '--backend', 'cpu', '--steps', '4', '--log-every', '1', '--no-plots', '--validate-every', '0', '--checkpoint-every', '0', '--synth-identities', '16', '--synth-held-out', '4', '--synth-frames', '8'];
-    const two = (dir: string) => spawnSync(process.execPath, [bin, ...args, '--out', path.join(tmp, dir)], { cwd: tmp, encoding: 'utf8', env: { ...process.env, ELIM_THREADS: '2' }, timeout: 120_000 });
+    const args = [
+      'train',
+      '--backend',
+      'cpu',
+      '--steps',
+      '4',
+      '--log-every',
+      '1',
+      '--no-plots',
+      '--validate-every',
+      '0',
+      '--checkpoint-every',
+      '0',
+      '--synth-identities',
+      '16',
+      '--synth-held-out',
+      '4',
+      '--synth-frames',
+      '8',
+    ];
+    const two = (dir: string) =>
+      spawnSync(process.execPath, [bin, ...args, '--out', path.join(tmp, dir)], {
+        cwd: tmp,
+        encoding: 'utf8',
+        env: { ...process.env, ELIM_THREADS: '2' },
+        timeout: 120_000,
+      });
     const a = two('t2-a');
     const b = two('t2-b');
     expect(a.status, a.stderr).toBe(0);
@@ -239,10 +384,35 @@ describe('elim CLI end to end', () => {
   }, 120_000);
 
   it('the JSON interop commands answer on stdout, and name the bad field on stderr', () => {
-    const ok = elim(['metrics'], JSON.stringify({ yTrue: [[0.1, 0.2], [0.3, -0.4], [-0.5, 0.6]], yPred: [[0.1, 0.2], [0.3, -0.4], [-0.5, 0.6]] }));
+    const ok = elim(
+      ['metrics'],
+      JSON.stringify({
+        yTrue: [
+          [0.1, 0.2],
+          [0.3, -0.4],
+          [-0.5, 0.6],
+        ],
+        yPred: [
+          [0.1, 0.2],
+          [0.3, -0.4],
+          [-0.5, 0.6],
+        ],
+      }),
+    );
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout).valence.ccc).toBe(1);
-    const bad = elim(['ot'], JSON.stringify({ cost: [[0, 1], [1, 0]], a: [0.5, 0.5], b: [0.5, 'x'], lambda: 5 }));
+    const bad = elim(
+      ['ot'],
+      JSON.stringify({
+        cost: [
+          [0, 1],
+          [1, 0],
+        ],
+        a: [0.5, 0.5],
+        b: [0.5, 'x'],
+        lambda: 5,
+      }),
+    );
     expect(bad.status).not.toBe(0);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toMatch(/b/);

@@ -28,9 +28,11 @@ export const progressLine = (p: ProgressState, width = 24): string => {
   const losses = Object.entries(p.losses ?? {})
     .map(([k, v]) => `${k} ${v.toFixed(4)}`)
     .join(' ');
-  return `${p.label ? `${p.label} ` : ''}[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.step}/${p.totalSteps}` +
+  return (
+    `${p.label ? `${p.label} ` : ''}[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.step}/${p.totalSteps}` +
     `${p.epoch !== undefined ? ` ep ${p.epoch}` : ''} ETA ${fmtDuration(eta)}` +
-    `${p.imagesPerSecond !== undefined ? ` ${p.imagesPerSecond.toFixed(1)} img/s` : ''}${losses ? ` | ${losses}` : ''}`;
+    `${p.imagesPerSecond !== undefined ? ` ${p.imagesPerSecond.toFixed(1)} img/s` : ''}${losses ? ` | ${losses}` : ''}`
+  );
 };
 
 export interface SinkOptions {

@@ -53,7 +53,8 @@ export async function* imageInputsWithIdentity(input: string, identityColumn?: s
     for await (const { line, fields } of csvRows(input)) {
       if (cols === undefined) {
         const h = headerIndex(fields);
-        const p = h.get('path'), id = h.get(identityColumn);
+        const p = h.get('path'),
+          id = h.get(identityColumn);
         if (p === undefined) throw new InputError(`${input}:${line}: no 'path' column`);
         if (id === undefined) throw new InputError(`${input}:${line}: no '${identityColumn}' column (--identity-column)`);
         cols = { path: p, id };

@@ -6,7 +6,10 @@ import { installBackend } from './backend-choice.js';
 import { createEventSink } from './events.js';
 import { loadTrainedModel, type LoadedModel } from '../train/load-model.js';
 
-export const openCheckpoint = async (command: string, o: ParsedOptions): Promise<E.Either<{ code: number; message: string }, { backend: Backend; model: LoadedModel }>> => {
+export const openCheckpoint = async (
+  command: string,
+  o: ParsedOptions,
+): Promise<E.Either<{ code: number; message: string }, { backend: Backend; model: LoadedModel }>> => {
   if (typeof o.checkpoint !== 'string') return E.left({ code: 2, message: `elim ${command}: --checkpoint is required` });
   let backend: Backend;
   try {

@@ -48,7 +48,17 @@ describe('train options', () => {
 });
 
 describe('eval data options over the trained data', () => {
-  const trained: DataSpec = { source: 'generic-csv', path: '/data/a.csv', imagesRoot: '/data/img', domainKey: 'identity', size: 32, seed: 3, synth: { identities: 48, heldOut: 16, frames: 40 }, heldOutFraction: 0.25, badRecords: 'skip' };
+  const trained: DataSpec = {
+    source: 'generic-csv',
+    path: '/data/a.csv',
+    imagesRoot: '/data/img',
+    domainKey: 'identity',
+    size: 32,
+    seed: 3,
+    synth: { identities: 48, heldOut: 16, frames: 40 },
+    heldOutFraction: 0.25,
+    badRecords: 'skip',
+  };
   it('one option given keeps the rest of what the run was trained on', () => {
     const d = dataSpecOver(trained, { dataPath: '/data/b.csv' }, 32, 3);
     expect(d).toEqual(E.right({ ...trained, path: '/data/b.csv' }));

@@ -18,7 +18,31 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const bin = path.join(root, 'bin', 'elim.js');
 const tmp = mkdtempSync(path.join(tmpdir(), 'elim-rel-'));
 const env = { ...process.env, ELIM_THREADS: '1' };
-const TINY = ['--backend', 'cpu', '--input-size', '16', '--width', '0.25', '--hidden', '16', '--latent', '8', '--synth-identities', '6', '--synth-held-out', '2', '--synth-frames', '6', '--identities-per-batch', '3', '--images-per-identity', '4', '--no-plots', '--log-every', '1'];
+const TINY = [
+  '--backend',
+  'cpu',
+  '--input-size',
+  '16',
+  '--width',
+  '0.25',
+  '--hidden',
+  '16',
+  '--latent',
+  '8',
+  '--synth-identities',
+  '6',
+  '--synth-held-out',
+  '2',
+  '--synth-frames',
+  '6',
+  '--identities-per-batch',
+  '3',
+  '--images-per-identity',
+  '4',
+  '--no-plots',
+  '--log-every',
+  '1',
+];
 const elim = (args: string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8', input, env, timeout: 120_000 });
 const base = path.join(tmp, 'base');
 const ckpt = path.join(base, 'checkpoint.safetensors');
@@ -32,7 +56,10 @@ const oneLine = (stderr: string) => {
 const events = (dir: string): Array<Record<string, unknown>> => {
   const f = path.join(dir, 'events.jsonl');
   if (!existsSync(f)) return [];
-  return readFileSync(f, 'utf8').split('\n').filter((l) => l.endsWith('}')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readFileSync(f, 'utf8')
+    .split('\n')
+    .filter((l) => l.endsWith('}'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 };
 
 const waitFor = async (what: string, ok: () => boolean, ms = 60_000) => {
@@ -63,7 +90,11 @@ beforeAll(() => {
 describe('lost work', () => {
   it('SIGTERM stops like Ctrl-C (checkpoint at the stopped step, exit 143); meanwhile a second run into the folder is refused naming the pid', async () => {
     const dir = path.join(tmp, 'term');
-    const child = spawn(process.execPath, [bin, 'train', ...TINY, '--steps', '100000', '--checkpoint-every', '0', '--validate-every', '0', '--out', dir], { cwd: tmp, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'train', ...TINY, '--steps', '100000', '--checkpoint-every', '0', '--validate-every', '0', '--out', dir], {
+      cwd: tmp,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -170,12 +201,16 @@ describe('ordinary mistakes read as one line naming the option', () => {
     [['train', '--backbone', 'alexnet'], /--input-size: alexnet needs at least 63/],
     [['compare', '--seeds', '0,0'], /seed 0 is repeated/],
     [['eval', '--checkpoint', ckpt, '--backend', 'cpu', '--data-path', 'labels.csv'], /--data-path needs --data/],
-  ])('elim %s', (args, message) => {
-    const r = elim(args as string[]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(message);
-    oneLine(r.stderr);
-  }, 130_000);
+  ])(
+    'elim %s',
+    (args, message) => {
+      const r = elim(args as string[]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(message);
+      oneLine(r.stderr);
+    },
+    130_000,
+  );
 
   it('an existing file as the run folder, and elim ot over its iteration cap', () => {
     const file = path.join(tmp, 'plain-file');
@@ -184,7 +219,17 @@ describe('ordinary mistakes read as one line naming the option', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/exists and is not a folder/);
     oneLine(r.stderr);
-    const ot = elim(['ot'], JSON.stringify({ cost: [[0, 1], [1, 0]], lambda: 5, iterations: 1e10 }));
+    const ot = elim(
+      ['ot'],
+      JSON.stringify({
+        cost: [
+          [0, 1],
+          [1, 0],
+        ],
+        lambda: 5,
+        iterations: 1e10,
+      }),
+    );
     expect(ot.status).toBe(2);
     expect(ot.stderr).toMatch(/iterations: at most 1000000/);
   });

@@ -20,7 +20,8 @@ export const parseSeeds = (values: readonly string[]): E.Either<string, number[]
       if (b < a) return E.left(`--seeds range ${vs[0]} is empty (end before start)`);
       return E.right(Array.from({ length: b - a + 1 }, (_, i) => a + i));
     }
-    if (!INT.test(vs[0]) || Number(vs[0]) < 1) return E.left(`--seeds: a single value is a count of seeds and must be an integer >= 1, got '${vs[0]}' (one seed s: --seeds s..s)`);
+    if (!INT.test(vs[0]) || Number(vs[0]) < 1)
+      return E.left(`--seeds: a single value is a count of seeds and must be an integer >= 1, got '${vs[0]}' (one seed s: --seeds s..s)`);
     return E.right(Array.from({ length: Number(vs[0]) }, (_, i) => i));
   }
   const bad = vs.find((v) => !INT.test(v));

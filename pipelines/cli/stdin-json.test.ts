@@ -6,7 +6,14 @@ import { main } from './main.js';
 
 describe('writeJsonStream', () => {
   it('writes exactly what JSON.stringify writes, in bounded chunks', () => {
-    const value = { plan: Array.from({ length: 50 }, (_, i) => Array.from({ length: 50 }, (_, j) => (i * j) / 7)), u: [1, NaN, null, -0], s: 'a"b\n', nested: [{ a: undefined, b: true }], typed: Float32Array.from([1, 2]), none: undefined };
+    const value = {
+      plan: Array.from({ length: 50 }, (_, i) => Array.from({ length: 50 }, (_, j) => (i * j) / 7)),
+      u: [1, NaN, null, -0],
+      s: 'a"b\n',
+      nested: [{ a: undefined, b: true }],
+      typed: Float32Array.from([1, 2]),
+      none: undefined,
+    };
     const chunks: string[] = [];
     writeJsonStream(value, (c) => chunks.push(c), 1000);
     expect(chunks.join('')).toBe(JSON.stringify(value));

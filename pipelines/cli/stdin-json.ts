@@ -11,11 +11,7 @@ export const readStdin = async (): Promise<string> => {
   return Buffer.concat(chunks).toString('utf8');
 };
 
-export const runJsonCommand = async (
-  name: string,
-  f: (input: unknown) => E.Either<{ readonly message: string }, unknown>,
-  text?: string,
-): Promise<number> => {
+export const runJsonCommand = async (name: string, f: (input: unknown) => E.Either<{ readonly message: string }, unknown>, text?: string): Promise<number> => {
   const raw = text ?? (await readStdin());
   let input: unknown;
   try {

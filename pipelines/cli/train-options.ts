@@ -21,26 +21,91 @@ const R = 'run';
 const D = 'data';
 
 export const DATA_OPTIONS: OptionSpec[] = [
-  { name: 'data', kind: 'enum', choices: ['synthetic', 'generic-csv', 'afew-va', 'affectnet', 'aff-wild2'], default: 'synthetic', help: 'data source', group: D },
+  {
+    name: 'data',
+    kind: 'enum',
+    choices: ['synthetic', 'generic-csv', 'afew-va', 'affectnet', 'aff-wild2'],
+    default: 'synthetic',
+    help: 'data source',
+    group: D,
+  },
   { name: 'data-path', kind: 'string', help: 'CSV file or dataset folder (every source but synthetic)', group: D },
-  { name: 'images-root', kind: 'string', help: 'folder image paths in the CSV are relative to (default: the CSV\'s folder)', group: D },
-  { name: 'domain-key', kind: 'enum', choices: ['identity', 'age-group'], default: 'identity', help: 'ELIM domain: identity, or age group (ELIM-Age; needs an age column)', group: D },
+  { name: 'images-root', kind: 'string', help: "folder image paths in the CSV are relative to (default: the CSV's folder)", group: D },
+  {
+    name: 'domain-key',
+    kind: 'enum',
+    choices: ['identity', 'age-group'],
+    default: 'identity',
+    help: 'ELIM domain: identity, or age group (ELIM-Age; needs an age column)',
+    group: D,
+  },
   { name: 'synth-identities', kind: 'int', min: 4, default: 48, help: 'synthetic: identities in all (held-out included)', group: D },
   { name: 'synth-held-out', kind: 'int', min: 1, default: 16, help: 'synthetic: identities never seen in training', group: D },
   { name: 'synth-frames', kind: 'int', min: 2, default: 40, help: 'synthetic: frames per identity', group: D },
-  { name: 'synth-band', kind: 'enum', choices: ['narrow', 'wide', 'disc'], default: 'narrow', help: "synthetic: each identity's personal emotion band (label shift by identity): narrow (strong), wide (weak), disc (none)", group: D },
-  { name: 'synth-style', kind: 'enum', choices: ['none', 'mild', 'strong'], default: 'mild', help: 'synthetic: expressive style by identity (resting offset and gain spread: expressive shift)', group: D },
-  { name: 'held-out-fraction', kind: 'number', min: 0.05, max: 0.8, default: 0.25, help: 'real data: fraction of identities held out for evaluation', group: D },
+  {
+    name: 'synth-band',
+    kind: 'enum',
+    choices: ['narrow', 'wide', 'disc'],
+    default: 'narrow',
+    help: "synthetic: each identity's personal emotion band (label shift by identity): narrow (strong), wide (weak), disc (none)",
+    group: D,
+  },
+  {
+    name: 'synth-style',
+    kind: 'enum',
+    choices: ['none', 'mild', 'strong'],
+    default: 'mild',
+    help: 'synthetic: expressive style by identity (resting offset and gain spread: expressive shift)',
+    group: D,
+  },
+  {
+    name: 'held-out-fraction',
+    kind: 'number',
+    min: 0.05,
+    max: 0.8,
+    default: 0.25,
+    help: 'real data: fraction of identities held out for evaluation',
+    group: D,
+  },
   { name: 'allow-outside-root', kind: 'boolean', default: false, help: 'let image paths in a CSV leave the data root (../, absolute paths)', group: D },
-  { name: 'bad-records', kind: 'enum', choices: ['error', 'skip'], default: 'skip', help: 'a bad record (missing image, bad value) stops the run, or is skipped and counted', group: D },
+  {
+    name: 'bad-records',
+    kind: 'enum',
+    choices: ['error', 'skip'],
+    default: 'skip',
+    help: 'a bad record (missing image, bad value) stops the run, or is skipped and counted',
+    group: D,
+  },
 ];
 
 export const TRAIN_OPTIONS: OptionSpec[] = [
   { name: 'config', kind: 'string', help: 'JSON or YAML file of options (flags override it)', group: R },
-  { name: 'method', kind: 'enum', choices: ['elim', 'baseline', 'adversarial'], default: 'elim', help: 'ELIM, the baseline objective alone, or the identity-adversarial reference (baseline + gradient-reversal identity classifier)', group: R },
+  {
+    name: 'method',
+    kind: 'enum',
+    choices: ['elim', 'baseline', 'adversarial'],
+    default: 'elim',
+    help: 'ELIM, the baseline objective alone, or the identity-adversarial reference (baseline + gradient-reversal identity classifier)',
+    group: R,
+  },
   { name: 'steps', kind: 'int', min: 1, max: LIMITS.steps.max, default: 300, help: 'training iterations', group: R },
-  { name: 'seed', kind: 'int', min: LIMITS.seed.min, max: LIMITS.seed.max, default: 0, help: 'seed of data order, initialisation, dropout, Gumbel noise (and the synthetic data)', group: R },
-  { name: 'backend', kind: 'enum', choices: ['auto', 'cpu', 'gpujs'], default: 'auto', help: 'auto: GPU.js on GL where a GL context exists, else CPU (also ELIM_BACKEND)', group: R },
+  {
+    name: 'seed',
+    kind: 'int',
+    min: LIMITS.seed.min,
+    max: LIMITS.seed.max,
+    default: 0,
+    help: 'seed of data order, initialisation, dropout, Gumbel noise (and the synthetic data)',
+    group: R,
+  },
+  {
+    name: 'backend',
+    kind: 'enum',
+    choices: ['auto', 'cpu', 'gpujs'],
+    default: 'auto',
+    help: 'auto: GPU.js on GL where a GL context exists, else CPU (also ELIM_BACKEND)',
+    group: R,
+  },
   { name: 'out', kind: 'string', default: 'runs/train', help: 'run folder (config, events, checkpoint, metrics, plots)', group: R },
   { name: 'resume', kind: 'boolean', default: false, help: "continue from the run folder's checkpoint", group: R },
   { name: 'validate-every', kind: 'int', min: 0, default: 100, help: 'validate on held-out identities every n steps (0: at the end only)', group: R },
@@ -48,16 +113,38 @@ export const TRAIN_OPTIONS: OptionSpec[] = [
   { name: 'log-every', kind: 'int', min: 1, default: 10, help: 'a step event every n steps', group: R },
   { name: 'plots', kind: 'boolean', default: true, help: 'write PNG plots (loss curves, VA scatter, per-identity errors, t-SNE)', group: R },
 
-  { name: 'backbone', kind: 'enum', choices: ['al64', 'alexnet', 'resnet18', 'mixer'], default: 'al64', help: 'backbone (paper: AlexNet, ResNet18, MLP-Mixer B/16)', group: M },
+  {
+    name: 'backbone',
+    kind: 'enum',
+    choices: ['al64', 'alexnet', 'resnet18', 'mixer'],
+    default: 'al64',
+    help: 'backbone (paper: AlexNet, ResNet18, MLP-Mixer B/16)',
+    group: M,
+  },
   { name: 'input-size', kind: 'int', min: LIMITS.inputSize.min, max: LIMITS.inputSize.max, default: 32, help: 'image side in pixels (paper: 224)', group: M },
-  { name: 'width', kind: 'number', min: LIMITS.width.min, max: LIMITS.width.max, default: 0.25, help: 'backbone channel multiplier (1 = full width)', group: M },
+  {
+    name: 'width',
+    kind: 'number',
+    min: LIMITS.width.min,
+    max: LIMITS.width.max,
+    default: 0.25,
+    help: 'backbone channel multiplier (1 = full width)',
+    group: M,
+  },
   { name: 'hidden', kind: 'int', min: 1, default: 64, help: 'regressor hidden units (AL64: 256)', group: M },
   { name: 'latent', kind: 'int', min: 2, default: 32, help: 'latent size d (appendix: 64; release also 512)', group: M },
   { name: 'dropout', kind: 'number', min: 0, max: 0.95, default: 0.2, help: 'regressor dropout (AL64: 0.5)', group: M },
 
-  { name: 'preset', kind: 'enum', choices: ['paper', 'release'], default: 'paper', help: "paper (defaults) or the release's behaviour (scalar shift, per-identity projector calls, 0.5 L_main with anchor, two-step)", group: L },
+  {
+    name: 'preset',
+    kind: 'enum',
+    choices: ['paper', 'release'],
+    default: 'paper',
+    help: "paper (defaults) or the release's behaviour (scalar shift, per-identity projector calls, 0.5 L_main with anchor, two-step)",
+    group: L,
+  },
   { name: 'domains', kind: 'int', min: 2, help: 'N domains per batch (release 10; default: P)', group: L },
-  { name: 'anchors', kind: 'int', min: 1, default: 1, help: 'domains pooled into the anchor set (1: the paper\'s single anchor)', group: L },
+  { name: 'anchors', kind: 'int', min: 1, default: 1, help: "domains pooled into the anchor set (1: the paper's single anchor)", group: L },
   { name: 'topk', kind: 'int', min: 1, help: 'k samples kept per domain (release 10; default: K)', group: L },
   { name: 'tau', kind: 'number', min: 1e-6, default: 0.5, help: 'Gumbel-softmax temperature', group: L },
   { name: 'sampling', kind: 'enum', choices: ['gumbel', 'max-filling', 'none'], default: 'gumbel', help: 'per-domain sampling (Alg. 3)', group: L },
@@ -66,13 +153,34 @@ export const TRAIN_OPTIONS: OptionSpec[] = [
   { name: 'iterations', kind: 'int', min: 1, default: 5, help: 'Sinkhorn iterations T', group: L },
   { name: 'tolerance', kind: 'number', min: 0, default: 0, help: 'stop Sinkhorn earlier when u changes less than this (0: always T)', group: L },
   { name: 'cost', kind: 'enum', choices: ['cosine', 'sqeuclidean'], default: 'cosine', help: 'OT cost', group: L },
-  { name: 'relevance', kind: 'enum', choices: ['mean-dot', 'norm'], default: 'mean-dot', help: 'relevance weights (release parser default mean-dot)', group: L },
+  {
+    name: 'relevance',
+    kind: 'enum',
+    choices: ['mean-dot', 'norm'],
+    default: 'mean-dot',
+    help: 'relevance weights (release parser default mean-dot)',
+    group: L,
+  },
   { name: 'solver', kind: 'enum', choices: ['scaling', 'log'], default: 'scaling', help: 'Sinkhorn form', group: L },
-  { name: 'shift', kind: 'enum', choices: ['per-sample', 'scalar', 'vector', 'identity-vector'], default: 'per-sample', help: "ID shift: per-sample mu_j, the release's scalar mu_0, or a vector shift in feature space: vector (displacement onto the anchor: barycentric projection), identity-vector (one displacement per target identity)", group: L },
+  {
+    name: 'shift',
+    kind: 'enum',
+    choices: ['per-sample', 'scalar', 'vector', 'identity-vector'],
+    default: 'per-sample',
+    help: "ID shift: per-sample mu_j, the release's scalar mu_0, or a vector shift in feature space: vector (displacement onto the anchor: barycentric projection), identity-vector (one displacement per target identity)",
+    group: L,
+  },
   { name: 'shift-strength', kind: 'number', min: 0, default: 1, help: 'vector shifts: subtract alpha * mu', group: L },
   { name: 'skip-rms', kind: 'boolean', default: false, help: 'no RMS rescaling after the shift', group: L },
   { name: 'detach-shift', kind: 'boolean', default: true, help: 'detach the shift from the gradient (the release)', group: L },
-  { name: 'projector-calls', kind: 'enum', choices: ['joint', 'per-identity'], default: 'joint', help: 'ELIM branch: one projector call over all targets, or one per identity (release)', group: L },
+  {
+    name: 'projector-calls',
+    kind: 'enum',
+    choices: ['joint', 'per-identity'],
+    default: 'joint',
+    help: 'ELIM branch: one projector call over all targets, or one per identity (release)',
+    group: L,
+  },
   { name: 'matching', kind: 'enum', choices: ['sinkhorn', 'attention'], default: 'sinkhorn', help: 'Sinkhorn OT, or ELIM-Attention (appendix 4.3)', group: L },
   { name: 'attention-heads', kind: 'int', min: 1, default: 4, help: 'ELIM-Attention heads', group: L },
   { name: 'main-scale', kind: 'number', min: 0, help: 'weight of L_main (paper 1, release 0.5)', group: L },
@@ -95,9 +203,25 @@ export const TRAIN_OPTIONS: OptionSpec[] = [
   { name: 'identities-per-batch', kind: 'int', min: 2, default: 8, help: 'P: identities per batch', group: O },
   { name: 'images-per-identity', kind: 'int', min: 1, default: 8, help: 'K: images per identity', group: O },
   { name: 'flip', kind: 'boolean', default: true, help: 'random horizontal flips', group: O },
-  { name: 'augment-jitter', kind: 'number', min: 0, max: 0.9, default: 0, help: 'brightness and contrast jitter: factors uniform in [1 - j, 1 + j] (0: off)', group: O },
+  {
+    name: 'augment-jitter',
+    kind: 'number',
+    min: 0,
+    max: 0.9,
+    default: 0,
+    help: 'brightness and contrast jitter: factors uniform in [1 - j, 1 + j] (0: off)',
+    group: O,
+  },
   { name: 'augment-translate', kind: 'int', min: 0, default: 0, help: 'random translation by up to n pixels per axis (0: off)', group: O },
-  { name: 'early-stop-fraction', kind: 'number', min: 0, max: 0.5, default: 0, help: 'early stopping: this fraction of the TRAINING identities is a validation split (never trained on); the parameters of the best validation step (mean CCC) are kept (0: off)', group: O },
+  {
+    name: 'early-stop-fraction',
+    kind: 'number',
+    min: 0,
+    max: 0.5,
+    default: 0,
+    help: 'early stopping: this fraction of the TRAINING identities is a validation split (never trained on); the parameters of the best validation step (mean CCC) are kept (0: off)',
+    group: O,
+  },
   { name: 'adv-weight', kind: 'number', min: 0, default: 0.1, help: 'adversarial: weight of the identity cross-entropy', group: O },
   { name: 'adv-lambda', kind: 'number', min: 0, default: 1, help: "adversarial: gradient-reversal factor at the end of DANN's ramp", group: O },
   { name: 'adv-hidden', kind: 'int', min: 1, default: 64, help: 'adversarial: hidden units of the identity classifier', group: O },
@@ -154,7 +278,8 @@ export const runSpecFrom = (o: ParsedOptions): E.Either<CliError, RunSpec> => {
   const elim = elimConfigFrom(o);
   if (E.isLeft(elim)) return elim;
   const milestones = (o.milestones as string[]).map(Number);
-  if (milestones.some((m) => !Number.isInteger(m) || m < 0)) return E.left(cliError(`--milestones must be non-negative integers, got ${(o.milestones as string[]).join(',')}`));
+  if (milestones.some((m) => !Number.isInteger(m) || m < 0))
+    return E.left(cliError(`--milestones must be non-negative integers, got ${(o.milestones as string[]).join(',')}`));
   const backbone = o.backbone as BackboneName;
   const inputSize = num(o, 'inputSize');
   // one place knows the limits (pipelines/limits.ts): the model, the run's shape, the synthetic draw
@@ -167,7 +292,12 @@ export const runSpecFrom = (o: ParsedOptions): E.Either<CliError, RunSpec> => {
     const synth = checkSynthShape({ identities: num(o, 'synthIdentities'), heldOut: num(o, 'synthHeldOut') }, batch.identities);
     if (E.isLeft(synth)) return E.left(cliError(`--${formatProblem(synth.left)}`));
   }
-  if (o.data === 'synthetic' && (o.dataPath !== undefined || o.imagesRoot !== undefined)) return E.left(cliError(`--${o.dataPath !== undefined ? 'data-path' : 'images-root'} needs --data generic-csv|afew-va|affectnet|aff-wild2 (the default, synthetic, reads no files)`));
+  if (o.data === 'synthetic' && (o.dataPath !== undefined || o.imagesRoot !== undefined))
+    return E.left(
+      cliError(
+        `--${o.dataPath !== undefined ? 'data-path' : 'images-root'} needs --data generic-csv|afew-va|affectnet|aff-wild2 (the default, synthetic, reads no files)`,
+      ),
+    );
   if (o.data !== 'synthetic' && !o.dataPath) return E.left(cliError(`--data ${String(o.data)} needs --data-path`));
   return E.right({
     method: o.method as Method,

@@ -23,15 +23,52 @@ const available = typeof probe !== 'string';
 if (typeof probe === 'string') console.warn(`[webgpu e2e] SKIPPED (not CI): ${probe}`);
 else probe.destroy();
 
-const ARGS = ['--input-size', '16', '--width', '0.25', '--hidden', '16', '--latent', '8', '--synth-identities', '8', '--synth-held-out', '2', '--synth-frames', '8', '--identities-per-batch', '3', '--images-per-identity', '4', '--no-plots', '--log-every', '1', '--steps', '20', '--validate-every', '0', '--checkpoint-every', '0'];
+const ARGS = [
+  '--input-size',
+  '16',
+  '--width',
+  '0.25',
+  '--hidden',
+  '16',
+  '--latent',
+  '8',
+  '--synth-identities',
+  '8',
+  '--synth-held-out',
+  '2',
+  '--synth-frames',
+  '8',
+  '--identities-per-batch',
+  '3',
+  '--images-per-identity',
+  '4',
+  '--no-plots',
+  '--log-every',
+  '1',
+  '--steps',
+  '20',
+  '--validate-every',
+  '0',
+  '--checkpoint-every',
+  '0',
+];
 
 const train = (backend: string, out: string) =>
-  spawnSync(process.execPath, [bin, 'train', '--backend', backend, ...ARGS, '--out', out], { cwd: tmp, encoding: 'utf8', env: { ...process.env, ELIM_THREADS: '1', ELIM_GPUJS_MODE: 'webgpu' }, timeout: 400_000 });
+  spawnSync(process.execPath, [bin, 'train', '--backend', backend, ...ARGS, '--out', out], {
+    cwd: tmp,
+    encoding: 'utf8',
+    env: { ...process.env, ELIM_THREADS: '1', ELIM_GPUJS_MODE: 'webgpu' },
+    timeout: 400_000,
+  });
 
-const events = (dir: string) => readFileSync(path.join(tmp, dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const events = (dir: string) =>
+  readFileSync(path.join(tmp, dir, 'events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe.skipIf(!available)('elim train on the gpujs WebGPU mode', () => {
-  it('20 steps finish on WebGPUKernel with the CPU backend\'s final loss (1e-4 relative)', () => {
+  it("20 steps finish on WebGPUKernel with the CPU backend's final loss (1e-4 relative)", () => {
     if (!existsSync(path.join(root, 'dist', 'pipelines', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
     const g = train('gpujs', 'webgpu');
     expect(g.status, g.stderr).toBe(0);
@@ -39,7 +76,10 @@ describe.skipIf(!available)('elim train on the gpujs WebGPU mode', () => {
     expect(c.status, c.stderr).toBe(0);
     const backendOf = (d: string) => events(d).find((e) => e.event === 'backend');
     expect(backendOf('webgpu')?.kernelClass).toBe('WebGPUKernel');
-    const last = (d: string) => events(d).filter((e) => e.event === 'step').at(-1) as { step: number; total: number };
+    const last = (d: string) =>
+      events(d)
+        .filter((e) => e.event === 'step')
+        .at(-1) as { step: number; total: number };
     const [lg, lc] = [last('webgpu'), last('cpu')];
     expect(lg.step).toBe(20);
     expect(lc.step).toBe(20);

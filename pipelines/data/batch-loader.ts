@@ -42,12 +42,7 @@ interface InFlight {
   readonly done: Promise<RenderFailure[]>;
 }
 
-export async function* loadBatches(
-  pool: DecodePool,
-  records: readonly FaceRecord[],
-  indexBatches: Iterable<number[]>,
-  o: BatchLoaderOptions,
-): BatchStream {
+export async function* loadBatches(pool: DecodePool, records: readonly FaceRecord[], indexBatches: Iterable<number[]>, o: BatchLoaderOptions): BatchStream {
   const size = o.augment.size ?? 64;
   const per = 3 * size * size;
   const skips = new SkipCounter();
@@ -96,12 +91,17 @@ const assemble = (head: InFlight, keep: number[], records: readonly FaceRecord[]
   let x = head.x;
   if (keep.length !== head.indices.length) {
     // Compact in place: surviving slots move down; the view is shortened.
-    keep.forEach((slot, k) => { if (slot !== k) x.copyWithin(k * per, slot * per, (slot + 1) * per); });
+    keep.forEach((slot, k) => {
+      if (slot !== k) x.copyWithin(k * per, slot * per, (slot + 1) * per);
+    });
     x = x.subarray(0, keep.length * per);
   }
   const indices = keep.map((s) => head.indices[s]);
   const y = new Float32Array(indices.length * 2);
-  indices.forEach((ri, k) => { y[2 * k] = records[ri].valence; y[2 * k + 1] = records[ri].arousal; });
+  indices.forEach((ri, k) => {
+    y[2 * k] = records[ri].valence;
+    y[2 * k + 1] = records[ri].arousal;
+  });
   return { x, shape: [indices.length, 3, size, size], y, identities: indices.map((ri) => records[ri].identity), indices };
 };
 

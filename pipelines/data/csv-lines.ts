@@ -19,12 +19,16 @@ export const splitCsvLine = (text: string, sep = ','): string[] => {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"' && field.length === 0) quoted = true;
-    else if (c === sep) { out.push(field); field = ''; }
-    else field += c;
+    else if (c === sep) {
+      out.push(field);
+      field = '';
+    } else field += c;
   }
   out.push(field);
   return out;
@@ -53,12 +57,10 @@ export async function* csvRows(file: string, sep = ','): AsyncGenerator<CsvRow> 
 }
 
 /** Column name -> index, header names trimmed and compared case-insensitively. */
-export const headerIndex = (fields: readonly string[]): Map<string, number> =>
-  new Map(fields.map((f, i) => [f.trim().toLowerCase(), i] as const));
+export const headerIndex = (fields: readonly string[]): Map<string, number> => new Map(fields.map((f, i) => [f.trim().toLowerCase(), i] as const));
 
 /** The names in `required` the header lacks. */
-export const missingColumns = (header: Map<string, number>, required: readonly string[]): string[] =>
-  required.filter((c) => !header.has(c.toLowerCase()));
+export const missingColumns = (header: Map<string, number>, required: readonly string[]): string[] => required.filter((c) => !header.has(c.toLowerCase()));
 
 /** Column names (trimmed, case-insensitive) the header holds more than once: which copy is meant is unknowable. */
 export const duplicateColumns = (fields: readonly string[]): string[] => {

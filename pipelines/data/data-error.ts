@@ -42,8 +42,7 @@ export const dataError = (tag: DataErrorTag, file: string, message: string, line
   line === undefined ? { _tag: tag, file, message } : { _tag: tag, file, line, message };
 
 /** `file:line: message [Tag]`, the form printed by the CLI. */
-export const formatDataError = (e: DataError): string =>
-  `${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message} [${e._tag}]`;
+export const formatDataError = (e: DataError): string => `${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message} [${e._tag}]`;
 
 /** A mutable tally kept by one loader run; `summary()` freezes it. */
 export class SkipCounter {

@@ -38,7 +38,10 @@ export interface FaceRecord {
 
 /** Box around points, grown by `margin` (a fraction of the larger side) on every side and made square. */
 export const boxAround = (points: ReadonlyArray<readonly [number, number]>, margin: number): Box => {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
   for (const [x, y] of points) {
     if (x < x0) x0 = x;
     if (x > x1) x1 = x;
@@ -47,6 +50,7 @@ export const boxAround = (points: ReadonlyArray<readonly [number, number]>, marg
   }
   // Square boxes keep faces undistorted when resized to a square network input.
   const side = Math.max(x1 - x0, y1 - y0) * (1 + 2 * margin);
-  const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+  const cx = (x0 + x1) / 2,
+    cy = (y0 + y1) / 2;
   return { x: cx - side / 2, y: cy - side / 2, width: side, height: side };
 };

@@ -45,10 +45,18 @@ const bombPng = (w: number, h: number): Uint8Array => {
   new DataView(ihdr.buffer).setUint32(0, w);
   new DataView(ihdr.buffer).setUint32(4, h);
   ihdr.set([8, 6, 0, 0, 0], 8);
-  const parts = [Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(0))), chunk('IEND', new Uint8Array(0))];
+  const parts = [
+    Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(0))),
+    chunk('IEND', new Uint8Array(0)),
+  ];
   const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 };
 
@@ -144,7 +152,10 @@ describe('the decoder checks the header and the box before decoding', () => {
   });
 
   it('a face box far larger than its image is refused (its resampling cost grows with its area)', async () => {
-    const r = await decode([rec(path.join(dir, 'root', 'a', '1.png'), { x: 0, y: 0, width: 1e7, height: 1e7 }), rec(path.join(dir, 'root', 'a', '1.png'), { x: 1, y: 1, width: 6, height: 6 })]);
+    const r = await decode([
+      rec(path.join(dir, 'root', 'a', '1.png'), { x: 0, y: 0, width: 1e7, height: 1e7 }),
+      rec(path.join(dir, 'root', 'a', '1.png'), { x: 1, y: 1, width: 6, height: 6 }),
+    ]);
     expect(r.kept).toBe(1);
     expect(r.summary?.examples[0]).toMatchObject({ _tag: 'OutOfRange' });
   });
@@ -162,7 +173,16 @@ describe('empty splits', () => {
     const { loadRunData } = await import('../train/load-data.js');
     const csv = path.join(dir, 'root', 'one-identity.csv');
     await writeAt(csv, 'path,valence,arousal\na/1.png,0.1,0.2\na/1.png,-0.1,0.3\n');
-    const spec = { source: 'generic-csv', path: csv, domainKey: 'identity', size: 8, seed: 0, synth: { identities: 4, heldOut: 1, frames: 2 }, heldOutFraction: 0.25, badRecords: 'skip' } as const;
+    const spec = {
+      source: 'generic-csv',
+      path: csv,
+      domainKey: 'identity',
+      size: 8,
+      seed: 0,
+      synth: { identities: 4, heldOut: 1, frames: 2 },
+      heldOutFraction: 0.25,
+      badRecords: 'skip',
+    } as const;
     const both = await loadRunData(spec);
     expect(E.isLeft(both) && both.left).toMatchObject({ _tag: 'EmptySplit', file: csv });
     expect(E.isLeft(both) && both.left.message).toMatch(/the train split has no images/);

@@ -45,7 +45,13 @@ describe('identitySampler', () => {
 });
 
 describe('splits', () => {
-  const recs: FaceRecord[] = Array.from({ length: 200 }, (_, i) => ({ source: `${i}.png`, valence: 0, arousal: 0, identity: `p${i % 20}`, clip: `p${i % 20}-c${i % 40}` }));
+  const recs: FaceRecord[] = Array.from({ length: 200 }, (_, i) => ({
+    source: `${i}.png`,
+    valence: 0,
+    arousal: 0,
+    identity: `p${i % 20}`,
+    clip: `p${i % 20}-c${i % 40}`,
+  }));
   it('never shares an identity (or a clip) between parts', () => {
     const s = splitByIdentity(recs, { train: 0.6, validation: 0.2, test: 0.2 }, Rng.fromSeed(3));
     const names = (xs: FaceRecord[]) => new Set(xs.map((r) => r.identity));
@@ -57,6 +63,10 @@ describe('splits', () => {
     const c = splitByClip(recs, { train: 0.5, validation: 0, test: 0.5 }, Rng.fromSeed(3));
     const clips = new Set(c.train.map((r) => r.clip));
     expect(c.test.some((r) => clips.has(r.clip))).toBe(false);
-    expect(splitByIdentity([...recs].reverse(), { train: 0.6, validation: 0.2, test: 0.2 }, Rng.fromSeed(3)).test.map((r) => r.identity).sort()).toEqual(s.test.map((r) => r.identity).sort());
+    expect(
+      splitByIdentity([...recs].reverse(), { train: 0.6, validation: 0.2, test: 0.2 }, Rng.fromSeed(3))
+        .test.map((r) => r.identity)
+        .sort(),
+    ).toEqual(s.test.map((r) => r.identity).sort());
   });
 });

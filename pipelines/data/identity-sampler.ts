@@ -27,12 +27,9 @@ export interface IdentitySampler {
   readonly skippedIdentities: readonly string[];
 }
 
-export const identitySampler = (
-  identities: readonly string[],
-  o: IdentitySamplerOptions,
-  rng: Rng,
-): E.Either<DataError, IdentitySampler> => {
-  const P = o.identitiesPerBatch, K = o.imagesPerIdentity;
+export const identitySampler = (identities: readonly string[], o: IdentitySamplerOptions, rng: Rng): E.Either<DataError, IdentitySampler> => {
+  const P = o.identitiesPerBatch,
+    K = o.imagesPerIdentity;
   if (!(P >= 1 && K >= 1)) return E.left(dataError('OutOfRange', '<sampler>', `P and K must be >= 1, got ${P}, ${K}`));
   const groups = new Map<string, number[]>();
   identities.forEach((id, i) => {
@@ -42,11 +39,20 @@ export const identitySampler = (
   });
   const skipped: string[] = [];
   const keys = [...groups.keys()].sort().filter((k) => {
-    if (o.shortIdentities === 'skip' && groups.get(k)!.length < K) { skipped.push(k); return false; }
+    if (o.shortIdentities === 'skip' && groups.get(k)!.length < K) {
+      skipped.push(k);
+      return false;
+    }
     return true;
   });
   if (keys.length < P)
-    return E.left(dataError('EmptyIdentity', '<sampler>', `${keys.length} usable identities, fewer than P = ${P}${skipped.length ? ` (${skipped.length} with fewer than K = ${K} images skipped)` : ''}`));
+    return E.left(
+      dataError(
+        'EmptyIdentity',
+        '<sampler>',
+        `${keys.length} usable identities, fewer than P = ${P}${skipped.length ? ` (${skipped.length} with fewer than K = ${K} images skipped)` : ''}`,
+      ),
+    );
   const usable = keys.reduce((s, k) => s + groups.get(k)!.length, 0);
 
   let idQueue: string[] = [];

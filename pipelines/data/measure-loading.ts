@@ -26,7 +26,10 @@ const measure = async (label: string, records: readonly FaceRecord[], workers: n
     const rng = Rng.fromSeed(1);
     const order = () => plainBatches(records.length, BATCH, rng).filter((b) => b.length === BATCH);
     let queue: number[][] = [];
-    const next = () => { if (queue.length === 0) queue = order(); return queue.shift()!; };
+    const next = () => {
+      if (queue.length === 0) queue = order();
+      return queue.shift()!;
+    };
     // warm-up: workers load jimp and JIT the transform
     for await (const _ of loadBatches(pool, records, take(2, next), { augment: { size: 64, train: true }, rng })) void _;
     const t0 = performance.now();
@@ -40,7 +43,10 @@ const measure = async (label: string, records: readonly FaceRecord[], workers: n
 };
 
 const main = async () => {
-  const workerCounts = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const workerCounts = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   const counts = workerCounts.length ? workerCounts : [defaultWorkerCount()];
   const dir = await mkdtemp(path.join(tmpdir(), 'elim-measure-'));
   try {

@@ -17,17 +17,16 @@ export interface LoadedRecords {
 }
 
 /** Streams every record into `f` (awaited, so a slow consumer applies back-pressure). */
-export const forEachRecord = (
-  stream: () => RecordStream,
-  f: (r: FaceRecord) => void | Promise<void>,
-): TE.TaskEither<DataError, SkipSummary> => async () => {
-  const it = stream();
-  for (;;) {
-    const step = await it.next();
-    if (step.done) return step.value;
-    await f(step.value);
-  }
-};
+export const forEachRecord =
+  (stream: () => RecordStream, f: (r: FaceRecord) => void | Promise<void>): TE.TaskEither<DataError, SkipSummary> =>
+  async () => {
+    const it = stream();
+    for (;;) {
+      const step = await it.next();
+      if (step.done) return step.value;
+      await f(step.value);
+    }
+  };
 
 /** All records in memory: for splits and samplers, which need the whole index (records are small; pixels are not loaded). */
 export const collectRecords = (stream: () => RecordStream): TE.TaskEither<DataError, LoadedRecords> => {

@@ -12,9 +12,11 @@ describe('ridge shortcut sanity check on the synthetic benchmark', () => {
     const ds = synthesizeInMemory({ seed: 7 });
     const t0 = performance.now();
     const r = ridgeShortcutCheck(ds, { side: 16, lambda: 1 });
-    console.log(`ridge (16x16 RGB, lambda 1, ${(performance.now() - t0).toFixed(0)} ms) CCC v/a: fitted ${r.fitted.valence.toFixed(3)}/${r.fitted.arousal.toFixed(3)}, ` +
-      `train ids later frames ${r.trainIdentitiesLaterFrames.valence.toFixed(3)}/${r.trainIdentitiesLaterFrames.arousal.toFixed(3)}, ` +
-      `held-out ids ${r.heldOutIdentities.valence.toFixed(3)}/${r.heldOutIdentities.arousal.toFixed(3)}`);
+    console.log(
+      `ridge (16x16 RGB, lambda 1, ${(performance.now() - t0).toFixed(0)} ms) CCC v/a: fitted ${r.fitted.valence.toFixed(3)}/${r.fitted.arousal.toFixed(3)}, ` +
+        `train ids later frames ${r.trainIdentitiesLaterFrames.valence.toFixed(3)}/${r.trainIdentitiesLaterFrames.arousal.toFixed(3)}, ` +
+        `held-out ids ${r.heldOutIdentities.valence.toFixed(3)}/${r.heldOutIdentities.arousal.toFixed(3)}`,
+    );
     const mean = (a: { valence: number; arousal: number }) => (a.valence + a.arousal) / 2;
     expect(mean(r.trainIdentitiesLaterFrames)).toBeGreaterThan(mean(r.heldOutIdentities) + 0.2);
   });

@@ -24,7 +24,9 @@ export { ccc };
 
 /** Box-average each frame's RGB down to `side` x `side`, plus a constant 1 feature (the intercept). */
 const features = (ds: InMemoryDataset, i: number, side: number): Float64Array => {
-  const S = ds.size, f = S / side, base = i * S * S * 4;
+  const S = ds.size,
+    f = S / side,
+    base = i * S * S * 4;
   const out = new Float64Array(side * side * 3 + 1);
   for (let y = 0; y < S; y++)
     for (let x = 0; x < S; x++) {
@@ -38,7 +40,8 @@ const features = (ds: InMemoryDataset, i: number, side: number): Float64Array =>
 /** Solves (X^T X + lambda I) W = X^T Y by Cholesky; W is d x 2. */
 const ridgeFit = (X: Float64Array[], Y: [number, number][], lambda: number): Float64Array[] => {
   const d = X[0].length;
-  const A = new Float64Array(d * d), B = new Float64Array(d * 2);
+  const A = new Float64Array(d * d),
+    B = new Float64Array(d * 2);
   for (let n = 0; n < X.length; n++) {
     const x = X[n];
     for (let i = 0; i < d; i++) {
@@ -49,8 +52,12 @@ const ridgeFit = (X: Float64Array[], Y: [number, number][], lambda: number): Flo
       B[2 * i + 1] += xi * Y[n][1];
     }
   }
-  for (let i = 0; i < d; i++) { for (let j = 0; j < i; j++) A[i * d + j] = A[j * d + i]; A[i * d + i] += lambda; }
-  for (let j = 0; j < d; j++) { // in-place Cholesky, lower triangle
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < i; j++) A[i * d + j] = A[j * d + i];
+    A[i * d + i] += lambda;
+  }
+  for (let j = 0; j < d; j++) {
+    // in-place Cholesky, lower triangle
     let s = A[j * d + j];
     for (let k = 0; k < j; k++) s -= A[j * d + k] ** 2;
     const L = Math.sqrt(s);
@@ -63,15 +70,32 @@ const ridgeFit = (X: Float64Array[], Y: [number, number][], lambda: number): Flo
   }
   return [0, 1].map((c) => {
     const z = new Float64Array(d);
-    for (let i = 0; i < d; i++) { let t = B[2 * i + c]; for (let k = 0; k < i; k++) t -= A[i * d + k] * z[k]; z[i] = t / A[i * d + i]; }
-    for (let i = d - 1; i >= 0; i--) { let t = z[i]; for (let k = i + 1; k < d; k++) t -= A[k * d + i] * z[k]; z[i] = t / A[i * d + i]; }
+    for (let i = 0; i < d; i++) {
+      let t = B[2 * i + c];
+      for (let k = 0; k < i; k++) t -= A[i * d + k] * z[k];
+      z[i] = t / A[i * d + i];
+    }
+    for (let i = d - 1; i >= 0; i--) {
+      let t = z[i];
+      for (let k = i + 1; k < d; k++) t -= A[k * d + i] * z[k];
+      z[i] = t / A[i * d + i];
+    }
     return z;
   });
 };
 
 const score = (W: Float64Array[], X: Float64Array[], Y: [number, number][]): AxisCcc => {
   const pred = X.map((x) => W.map((w) => x.reduce((s, xi, i) => s + xi * w[i], 0)));
-  return { valence: ccc(Y.map((y) => y[0]), pred.map((p) => p[0])), arousal: ccc(Y.map((y) => y[1]), pred.map((p) => p[1])) };
+  return {
+    valence: ccc(
+      Y.map((y) => y[0]),
+      pred.map((p) => p[0]),
+    ),
+    arousal: ccc(
+      Y.map((y) => y[1]),
+      pred.map((p) => p[1]),
+    ),
+  };
 };
 
 /**
@@ -80,8 +104,13 @@ const score = (W: Float64Array[], X: Float64Array[], Y: [number, number][]): Axi
  * alike: identity normalisation in pixel space, the closed-form analogue of test-time identity
  * matching, to see where removing the identity mean can help a read-out that does read expression.
  */
-export const ridgeShortcutCheck = (ds: InMemoryDataset, o: { side?: number; lambda?: number; fitFraction?: number; centreByIdentity?: boolean } = {}): RidgeShortcutReport => {
-  const side = o.side ?? 16, lambda = o.lambda ?? 1, frac = o.fitFraction ?? 0.75;
+export const ridgeShortcutCheck = (
+  ds: InMemoryDataset,
+  o: { side?: number; lambda?: number; fitFraction?: number; centreByIdentity?: boolean } = {},
+): RidgeShortcutReport => {
+  const side = o.side ?? 16,
+    lambda = o.lambda ?? 1,
+    frac = o.fitFraction ?? 0.75;
   const feats = ds.records.map((_, i) => features(ds, i, side));
   if (o.centreByIdentity) {
     const byId = new Map<string, number[]>();
@@ -97,7 +126,14 @@ export const ridgeShortcutCheck = (ds: InMemoryDataset, o: { side?: number; lamb
   const parts = { fit: [] as number[], later: [] as number[], held: [] as number[] };
   ds.records.forEach((r, i) => (train.has(r.identity) ? (r.frame! < cut ? parts.fit : parts.later) : parts.held).push(i));
   const XY = (idx: number[]) => ({ X: idx.map((i) => feats[i]), Y: idx.map((i) => [ds.records[i].valence, ds.records[i].arousal] as [number, number]) });
-  const fit = XY(parts.fit), later = XY(parts.later), held = XY(parts.held);
+  const fit = XY(parts.fit),
+    later = XY(parts.later),
+    held = XY(parts.held);
   const W = ridgeFit(fit.X, fit.Y, lambda);
-  return { fitted: score(W, fit.X, fit.Y), trainIdentitiesLaterFrames: score(W, later.X, later.Y), heldOutIdentities: score(W, held.X, held.Y), features: fit.X[0].length };
+  return {
+    fitted: score(W, fit.X, fit.Y),
+    trainIdentitiesLaterFrames: score(W, later.X, later.Y),
+    heldOutIdentities: score(W, held.X, held.Y),
+    features: fit.X[0].length,
+  };
 };

@@ -43,9 +43,7 @@ export const splitByKey = <T>(items: readonly T[], key: (t: T) => string, f: Spl
   return out;
 };
 
-export const splitByIdentity = (records: readonly FaceRecord[], f: SplitFractions, rng: Rng) =>
-  splitByKey(records, (r) => r.identity, f, rng);
+export const splitByIdentity = (records: readonly FaceRecord[], f: SplitFractions, rng: Rng) => splitByKey(records, (r) => r.identity, f, rng);
 
 /** By clip (falls back to identity where a record has no clip). An identity may span parts if it has several clips. */
-export const splitByClip = (records: readonly FaceRecord[], f: SplitFractions, rng: Rng) =>
-  splitByKey(records, (r) => r.clip ?? r.identity, f, rng);
+export const splitByClip = (records: readonly FaceRecord[], f: SplitFractions, rng: Rng) => splitByKey(records, (r) => r.clip ?? r.identity, f, rng);

@@ -14,7 +14,16 @@ const stat = (p: string): Stats | undefined => {
   }
 };
 
-const kind = (s: Stats) => (s.isDirectory() ? 'a folder' : s.isCharacterDevice() || s.isBlockDevice() ? 'a device' : s.isFIFO() ? 'a FIFO' : s.isSocket() ? 'a socket' : 'not a regular file');
+const kind = (s: Stats) =>
+  s.isDirectory()
+    ? 'a folder'
+    : s.isCharacterDevice() || s.isBlockDevice()
+      ? 'a device'
+      : s.isFIFO()
+        ? 'a FIFO'
+        : s.isSocket()
+          ? 'a socket'
+          : 'not a regular file';
 
 /** Why `target` cannot receive a file (undefined: it can). `option` names the flag, `inputs` the files the command reads. */
 export const outputFileProblem = (target: string, inputs: readonly string[] = [], option = '--out'): string | undefined => {
@@ -25,7 +34,8 @@ export const outputFileProblem = (target: string, inputs: readonly string[] = []
   if (st)
     for (const input of inputs) {
       const i = stat(input);
-      if (i && i.isFile() && i.dev === st.dev && i.ino === st.ino) return `${option} ${target} is also an input (${input}): writing it would destroy it; choose another ${option}`;
+      if (i && i.isFile() && i.dev === st.dev && i.ino === st.ino)
+        return `${option} ${target} is also an input (${input}): writing it would destroy it; choose another ${option}`;
     }
   return undefined;
 };

@@ -114,7 +114,11 @@ describe('event log on a full disk', () => {
 
 describe('stop signals', () => {
   it('SIGTERM and SIGHUP stop like SIGINT, with the shell exit code of each', () => {
-    for (const [sig, code] of [['SIGTERM', 143], ['SIGHUP', 129], ['SIGINT', 130]] as const) {
+    for (const [sig, code] of [
+      ['SIGTERM', 143],
+      ['SIGHUP', 129],
+      ['SIGINT', 130],
+    ] as const) {
       const control: StopControl = { stop: false };
       const uninstall = installStopSignals(control);
       try {

@@ -85,7 +85,8 @@ export const acquireRunLock = (dir: string, option = '--out'): E.Either<string, 
     try {
       unlinkSync(file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return E.left(`${option} ${dir}: cannot remove the stale lock ${file} (${(err as NodeJS.ErrnoException).code})`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        return E.left(`${option} ${dir}: cannot remove the stale lock ${file} (${(err as NodeJS.ErrnoException).code})`);
     }
   }
   return E.left(`${option} ${dir}: another run took the lock ${file} at the same time`);

@@ -2,7 +2,13 @@
 export * from './types.js';
 export { plotLossCurves, renderLossCurves, type LossSeries, type LossPlotOptions } from './plot/loss-curves.js';
 export { plotVaScatter, renderVaScatter, type VA, type VaScatterOptions } from './plot/va-scatter.js';
-export { plotPerIdentityErrors, renderPerIdentityErrors, sortIdentityRows, type IdentityErrorRow, type PerIdentityOptions } from './plot/per-identity-errors.js';
+export {
+  plotPerIdentityErrors,
+  renderPerIdentityErrors,
+  sortIdentityRows,
+  type IdentityErrorRow,
+  type PerIdentityOptions,
+} from './plot/per-identity-errors.js';
 export { plotTsneSideBySide, renderTsneSideBySide, type TsnePanel, type TsnePlotOptions } from './plot/tsne-panels.js';
 export { niceNumber, niceTicks, ticksWithin, logTicks, formatTick, formatLogTick, type Ticks } from './plot/nice-ticks.js';
 export { tsne, type TsneOptions } from './tsne/tsne.js';

@@ -49,31 +49,42 @@ describe.runIf(dir)('report examples', () => {
     const rng = Rng.fromSeed(2);
     const rows = Array.from({ length: 14 }, (_, i) => ({
       identity: `subject_${String(i + 1).padStart(2, '0')}`,
-      rmseV: 0.2 + 0.3 * rng.uniform(), rmseA: 0.15 + 0.3 * rng.uniform(),
-      cccV: 0.8 * rng.uniform() - 0.1, cccA: 0.7 * rng.uniform(), n: 50 + rng.int(400),
+      rmseV: 0.2 + 0.3 * rng.uniform(),
+      rmseA: 0.15 + 0.3 * rng.uniform(),
+      cccV: 0.8 * rng.uniform() - 0.1,
+      cccA: 0.7 * rng.uniform(),
+      n: 50 + rng.int(400),
     }));
     writeFileSync(join(dir!, 'per-identity-errors.png'), await plotPerIdentityErrors(rows));
   });
 
   it('renders t-SNE side by side', async () => {
     const rng = Rng.fromSeed(3);
-    const n = 240, d = 16;
+    const n = 240,
+      d = 16;
     const valence = Array.from({ length: n }, () => rng.uniform() * 2 - 1);
     const ids = Array.from({ length: n }, (_, i) => i % 6);
     const mkX = (idWeight: number) => {
       const x = new Float64Array(n * d);
-      for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) {
-        x[i * d + k] = (k === 0 ? 3 * valence[i] : 0) + idWeight * Math.sin(ids[i] * 1.7 + k) * 2 + 0.3 * rng.normal();
-      }
+      for (let i = 0; i < n; i++)
+        for (let k = 0; k < d; k++) {
+          x[i * d + k] = (k === 0 ? 3 * valence[i] : 0) + idWeight * Math.sin(ids[i] * 1.7 + k) * 2 + 0.3 * rng.normal();
+        }
       return x;
     };
     const toPts = (y: Float64Array) => Array.from({ length: n }, (_, i): [number, number] => [y[2 * i], y[2 * i + 1]]);
     const elim = tsne(mkX(0.2), n, d, { seed: 1, iterations: 400, perplexity: 20 });
     const base = tsne(mkX(1.5), n, d, { seed: 1, iterations: 400, perplexity: 20 });
-    writeFileSync(join(dir!, 'tsne.png'), await plotTsneSideBySide(
-      [{ title: 'ELIM', points: toPts(elim), values: valence }, { title: 'Baseline', points: toPts(base), values: valence }],
-      { title: 't-SNE of features, coloured by valence' },
-    ));
+    writeFileSync(
+      join(dir!, 'tsne.png'),
+      await plotTsneSideBySide(
+        [
+          { title: 'ELIM', points: toPts(elim), values: valence },
+          { title: 'Baseline', points: toPts(base), values: valence },
+        ],
+        { title: 't-SNE of features, coloured by valence' },
+      ),
+    );
   });
 
   it('renders the font sheet', async () => {
@@ -82,7 +93,11 @@ describe.runIf(dir)('report examples', () => {
     let y = 6;
     for (let code = 32; code < 127; code++) {
       line += String.fromCharCode(code);
-      if (line.length === 32 || code === 126) { drawText(c, 6, y, line, { scale: 2 }); y += 24; line = ''; }
+      if (line.length === 32 || code === 126) {
+        drawText(c, 6, y, line, { scale: 2 });
+        y += 24;
+        line = '';
+      }
     }
     drawText(c, 6, y, 'mean ± std -0.123', { scale: 2 });
     writeFileSync(join(dir!, 'font.png'), await encodePng(c));
@@ -102,11 +117,19 @@ describe.runIf(dir)('report examples', () => {
       train: { elim: { valence: ms(0.01), arousal: ms(0.0) }, baseline: { valence: ms(0.02), arousal: ms(0.01) } },
     };
     writeFileSync(join(dir!, 'compare-table.txt'), formatCompareTable(compare));
-    writeFileSync(join(dir!, 'summary.md'), markdownSummary({
-      title: 'ELIM vs baseline (synthetic)', config: { seeds: [1, 2, 3], train: { lr: 1e-3, steps: 500 }, ot: { epsilon: 0.05 } },
-      final: [{ split: 'held-out', valence: { rmse: 0.41, sagr: 0.74, pcc: 0.54, ccc: 0.46 }, arousal: { rmse: 0.42, sagr: 0.73, pcc: 0.53, ccc: 0.45 } }],
-      perIdentity: [{ identity: 's1', rmseV: 0.3, rmseA: 0.35, n: 40, cccV: 0.4, cccA: 0.3 }, { identity: 's2', rmseV: 0.5, rmseA: 0.45, n: 38 }],
-      compare, plots: [{ title: 'Loss curves', file: 'loss-curves.png' }],
-    }));
+    writeFileSync(
+      join(dir!, 'summary.md'),
+      markdownSummary({
+        title: 'ELIM vs baseline (synthetic)',
+        config: { seeds: [1, 2, 3], train: { lr: 1e-3, steps: 500 }, ot: { epsilon: 0.05 } },
+        final: [{ split: 'held-out', valence: { rmse: 0.41, sagr: 0.74, pcc: 0.54, ccc: 0.46 }, arousal: { rmse: 0.42, sagr: 0.73, pcc: 0.53, ccc: 0.45 } }],
+        perIdentity: [
+          { identity: 's1', rmseV: 0.3, rmseA: 0.35, n: 40, cccV: 0.4, cccA: 0.3 },
+          { identity: 's2', rmseV: 0.5, rmseA: 0.45, n: 38 },
+        ],
+        compare,
+        plots: [{ title: 'Loss curves', file: 'loss-curves.png' }],
+      }),
+    );
   });
 });

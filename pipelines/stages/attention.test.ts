@@ -21,13 +21,30 @@ describe('ELIM-Attention', () => {
     const d = 8;
     const { params } = initModule(attentionMatcher(matcherSpec(d, env.config.attention)), Rng.fromSeed(1));
     const r = Rng.fromSeed(2);
-    const z = T.tensor(Array.from({ length: 10 * d }, () => r.normal()), [10, d], { requiresGrad: true });
-    const out = attentionSync({ z, anchor: [0, 1, 2], targets: [[3, 4], [5, 6, 7, 8, 9]], params })(env);
+    const z = T.tensor(
+      Array.from({ length: 10 * d }, () => r.normal()),
+      [10, d],
+      { requiresGrad: true },
+    );
+    const out = attentionSync({
+      z,
+      anchor: [0, 1, 2],
+      targets: [
+        [3, 4],
+        [5, 6, 7, 8, 9],
+      ],
+      params,
+    })(env);
     if (E.isLeft(out)) throw new Error('attention');
     expect(out.right.mu.shape).toEqual([7]);
     const names = [...params.keys()];
     const gs = grad(T.sum(T.square(out.right.mu)), [...params.values(), z]);
-    names.forEach((name, i) => expect(gs[i].toArray().some((v) => v !== 0), name).toBe(true));
+    names.forEach((name, i) =>
+      expect(
+        gs[i].toArray().some((v) => v !== 0),
+        name,
+      ).toBe(true),
+    );
     expect(gs[gs.length - 1].toArray().every((v) => v === 0)).toBe(true); // detached features by default
   });
 });

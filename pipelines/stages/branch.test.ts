@@ -39,7 +39,9 @@ describe('the whole step with the issue-9 options', () => {
     const params = mergeTrees({ encoder: models.encoder.params, projector: models.projector.params });
     return withGrad(params, () => {
       const z = encode(toy.encoder, models.encoder.params, models.encoder.state, batch.x);
-      return elimStepSync({ z, labels: batch.labels, keys: batch.keys, iteration: 100, models: { projector: { module: toy.projector, ...models.projector } } })(env);
+      return elimStepSync({ z, labels: batch.labels, keys: batch.keys, iteration: 100, models: { projector: { module: toy.projector, ...models.projector } } })(
+        env,
+      );
     });
   };
   const cases: Array<[string, ConfigOverrides]> = [

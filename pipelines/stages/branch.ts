@@ -51,7 +51,8 @@ export interface BranchOutput {
   readonly used?: { readonly anchor: readonly number[]; readonly targets: ReadonlyArray<readonly number[]> };
 }
 
-const shiftFor = (input: BranchInput, anchor: number[], targets: number[][]): RE.ReaderEither<Env, ElimError, { shift: ShiftSource; transport?: TransportOutput }> =>
+const shiftFor =
+  (input: BranchInput, anchor: number[], targets: number[][]): RE.ReaderEither<Env, ElimError, { shift: ShiftSource; transport?: TransportOutput }> =>
   (env) => {
     if (env.config.matching === 'attention') {
       if (!input.attention) return E.left(inputMismatch('attention', "matching 'attention' needs the attention parameters (StepModels.attention)"));
@@ -83,14 +84,19 @@ export const elimBranch = (input: BranchInput): RE.ReaderEither<Env, ElimError, 
       return pipe(
         sampleSync({ anchor: outcome.anchor, targets: outcome.targets, labels: input.checked.labelsHost, rng: input.streams.sample }),
         RE.bindTo('sampled'),
-        RE.bind('pooled', ({ sampled }) => RE.asks((env: Env) => poolAnchors(keptIndices(sampled.anchor), sampled.targets.map(keptIndices), env.config.anchors))),
+        RE.bind('pooled', ({ sampled }) =>
+          RE.asks((env: Env) => poolAnchors(keptIndices(sampled.anchor), sampled.targets.map(keptIndices), env.config.anchors)),
+        ),
         RE.let('anchor', ({ pooled }) => pooled.anchor),
         RE.let('targets', ({ pooled }) => pooled.targets),
         RE.bind('matched', ({ anchor, targets }) => shiftFor(input, anchor, targets)),
         RE.bind('normed', ({ targets, matched }) => normalizeSync({ z: input.data.z, targets, shift: matched.shift })),
         RE.bind('projected', ({ anchor, normed }) => projectElim(input, anchor, normed.zTilde, normed.sizes)),
-        RE.bind('predictions', ({ anchor, targets, normed, projected }) => () =>
-          tryStage('project', () => predictionsFrom(input, anchor, targets, normed.sizes, projected.y, projected.withAnchor)),
+        RE.bind(
+          'predictions',
+          ({ anchor, targets, normed, projected }) =>
+            () =>
+              tryStage('project', () => predictionsFrom(input, anchor, targets, normed.sizes, projected.y, projected.withAnchor)),
         ),
         RE.map(({ anchor, targets, matched, projected, predictions }) => ({
           outcome,
@@ -104,7 +110,8 @@ export const elimBranch = (input: BranchInput): RE.ReaderEither<Env, ElimError, 
   );
 
 /** One projector pass over [z~ of every target; z of the anchor (when its term is used)]. */
-const projectElim = (input: BranchInput, anchor: readonly number[], zTilde: Tensor, sizes: readonly number[]) =>
+const projectElim =
+  (input: BranchInput, anchor: readonly number[], zTilde: Tensor, sizes: readonly number[]) =>
   (env: Env): E.Either<ElimError, { y: Tensor; state: StateTree; withAnchor: boolean }> => {
     const withAnchor = env.config.loss.includeAnchor;
     const allSizes = withAnchor ? [...sizes, anchor.length] : sizes;
@@ -115,7 +122,14 @@ const projectElim = (input: BranchInput, anchor: readonly number[], zTilde: Tens
     );
   };
 
-const predictionsFrom = (input: BranchInput, anchor: readonly number[], targets: ReadonlyArray<readonly number[]>, sizes: readonly number[], y: Tensor, withAnchor: boolean): ElimPredictions => {
+const predictionsFrom = (
+  input: BranchInput,
+  anchor: readonly number[],
+  targets: ReadonlyArray<readonly number[]>,
+  sizes: readonly number[],
+  y: Tensor,
+  withAnchor: boolean,
+): ElimPredictions => {
   const labels = input.data.labels;
   const m = sizes.reduce((a, b) => a + b, 0);
   const targetsY = withAnchor ? T.slice(y, [0, 0], [m, 2]) : y;

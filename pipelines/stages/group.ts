@@ -67,7 +67,9 @@ export const groupDomains = (keys: readonly DomainKey[], n: number, singletons: 
   return { _tag: 'Grouped', anchor, targets, domainsInBatch, duplicated: picked.filter((g) => g.duplicated).length };
 };
 
-export const groupSync: SyncStage<GroupInput, GroupOutcome> = ({ keys, rng }) => (env) =>
-  E.right(groupDomains(keys, env.config.domains, env.config.singletons, rng));
+export const groupSync: SyncStage<GroupInput, GroupOutcome> =
+  ({ keys, rng }) =>
+  (env) =>
+    E.right(groupDomains(keys, env.config.domains, env.config.singletons, rng));
 
 export const group: Stage<GroupInput, GroupOutcome> = lift(groupSync);

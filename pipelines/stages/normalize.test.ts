@@ -38,7 +38,10 @@ describe('normalize', () => {
     const r = Rng.fromSeed(4);
     const host = Float32Array.from({ length: 8 * d }, () => r.normal());
     const anchor = [0, 1, 2];
-    const targets = [[3, 4], [5, 6, 7]];
+    const targets = [
+      [3, 4],
+      [5, 6, 7],
+    ];
     const env = testEnv();
     const z = T.tensor(host, [8, d], { requiresGrad: true });
     const tr = solveTransport({ z, zHost: host, anchor, targets }, DEFAULT_CONFIG.transport);
@@ -69,7 +72,11 @@ describe('normalize', () => {
     if (E.isLeft(out)) throw new Error('normalize');
     Array.from(out.right.mu.toArray()).forEach((v, j) => expect(v).toBeCloseTo(tr.right.shift.toArray()[j], 10));
     const [g] = grad(T.sum(out.right.mu), [z]);
-    expect(Array.from(g.toArray()).slice(0, 3 * d).some((v) => v !== 0)).toBe(true); // anchor rows get gradient through C
+    expect(
+      Array.from(g.toArray())
+        .slice(0, 3 * d)
+        .some((v) => v !== 0),
+    ).toBe(true); // anchor rows get gradient through C
   });
 
   it('costTensor matches lib/ot geometry (cosine in [0, 2], sqeuclidean >= 0)', () => {
@@ -87,8 +94,14 @@ describe('normalize: vector shifts (issue #9)', () => {
     const r = Rng.fromSeed(11);
     const host = Float64Array.from({ length: 7 * d }, () => r.normal());
     const anchor = [0, 1, 2];
-    const targets = [[3, 4], [5, 6]];
-    const tr = solveTransport({ z: T.tensor(host, [host.length / d, d], { dtype: 'float64' }), zHost: host, anchor, targets }, { ...DEFAULT_CONFIG.transport, relevance });
+    const targets = [
+      [3, 4],
+      [5, 6],
+    ];
+    const tr = solveTransport(
+      { z: T.tensor(host, [host.length / d, d], { dtype: 'float64' }), zHost: host, anchor, targets },
+      { ...DEFAULT_CONFIG.transport, relevance },
+    );
     if (E.isLeft(tr)) throw new Error('transport');
     return { d, host, anchor, targets, tr: tr.right };
   };
@@ -111,11 +124,14 @@ describe('normalize: vector shifts (issue #9)', () => {
       const S = Array.from(t.plan).reduce((a, b) => a + b, 0);
       const disp = (c: number) => {
         let w = 0;
-        for (let i = 0; i < t.n; i++) for (let jj = 0; jj < t.m; jj++) w += (t.plan[i * t.m + jj] * (host[targets[k][jj] * d + c] - host[anchor[i] * d + c])) / S;
+        for (let i = 0; i < t.n; i++)
+          for (let jj = 0; jj < t.m; jj++) w += (t.plan[i * t.m + jj] * (host[targets[k][jj] * d + c] - host[anchor[i] * d + c])) / S;
         return w;
       };
       // a column without mass (zero relevance weight) falls back to the identity-level displacement
-      const want = Array.from({ length: d }, (_, c) => (s > 1e-30 ? col.reduce((a, x, i) => a + (x * host[anchor[i] * d + c]) / s, 0) : host[targets[k][j] * d + c] - disp(c)));
+      const want = Array.from({ length: d }, (_, c) =>
+        s > 1e-30 ? col.reduce((a, x, i) => a + (x * host[anchor[i] * d + c]) / s, 0) : host[targets[k][j] * d + c] - disp(c),
+      );
       row(zt, d, q).forEach((v, c) => expect(v).toBeCloseTo(want[c], 10));
     });
   });
@@ -150,13 +166,15 @@ describe('normalize: vector shifts (issue #9)', () => {
     };
     const full = run(1).mu.toArray();
     Array.from(run(0.5).mu.toArray()).forEach((v, i) => expect(v).toBeCloseTo(full[i] / 2, 10));
-    Array.from(run(0).zTilde.toArray()).forEach((v, i) => expect(v).toBeCloseTo(host[(targets.flat()[Math.floor(i / d)]) * d + (i % d)], 10));
+    Array.from(run(0).zTilde.toArray()).forEach((v, i) => expect(v).toBeCloseTo(host[targets.flat()[Math.floor(i / d)] * d + (i % d)], 10));
   });
 
   it('differentiable vector shift: at strength 1 the gradient reaches the anchor rows only', () => {
     const { d, host, anchor, targets, tr } = setup('norm'); // every column has mass
     const z = T.tensor(host, [7, d], { dtype: 'float64', requiresGrad: true });
-    const out = normalizeSync({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })(testEnv({ shift: 'vector', detachShift: false, skipRms: true }));
+    const out = normalizeSync({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })(
+      testEnv({ shift: 'vector', detachShift: false, skipRms: true }),
+    );
     if (E.isLeft(out)) throw new Error('normalize');
     expect(out.right.mu.tracksGrad).toBe(true);
     const [g] = grad(T.sum(T.square(out.right.zTilde)), [z]);

@@ -24,8 +24,7 @@ import { costTensor, targetPlan, type TransportOutput } from './transport.js';
 import { engineStage, lift, type Stage, type SyncStage } from './stage.js';
 
 export type ShiftSource =
-  | { readonly _tag: 'Transport'; readonly anchor: readonly number[]; readonly transport: TransportOutput }
-  | { readonly _tag: 'Weights'; readonly mu: Tensor };
+  { readonly _tag: 'Transport'; readonly anchor: readonly number[]; readonly transport: TransportOutput } | { readonly _tag: 'Weights'; readonly mu: Tensor };
 
 export interface NormalizeInput {
   /** Features of the whole batch, [B, d]. */
@@ -82,7 +81,10 @@ export const vectorShift = (
 /** Row k of `shift` repeated for each of target k's samples: the release's scalar shift mu_0. */
 const firstOfEach = (shift: Tensor, sizes: readonly number[]): Tensor => {
   const starts = sizes.map((_, k) => sizes.slice(0, k).reduce((a, b) => a + b, 0));
-  return T.gather(shift, sizes.flatMap((m, k) => Array.from({ length: m }, () => starts[k])));
+  return T.gather(
+    shift,
+    sizes.flatMap((m, k) => Array.from({ length: m }, () => starts[k])),
+  );
 };
 
 /** mu for every target row: [M, 1] (per-sample, scalar) or [M, d] (vector shifts). */

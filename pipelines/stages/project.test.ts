@@ -12,7 +12,10 @@ const setup = (overrides = {}) => {
   const module = projector(4);
   const { params, state } = initModule(module, Rng.fromSeed(1));
   const r = Rng.fromSeed(2);
-  const x = T.tensor(Array.from({ length: 24 }, () => r.normal()), [6, 4]);
+  const x = T.tensor(
+    Array.from({ length: 24 }, () => r.normal()),
+    [6, 4],
+  );
   return { env, model: { module, params, state }, x };
 };
 
@@ -24,7 +27,7 @@ describe('project', () => {
     expect(E.isRight(r) && r.right.state.get('1.running_mean') !== model.state.get('1.running_mean')).toBe(true);
   });
 
-  it("ELIM joint call: one BatchNorm over all rows, running statistics untouched", () => {
+  it('ELIM joint call: one BatchNorm over all rows, running statistics untouched', () => {
     const { env, model, x } = setup();
     const r = projectSync({ model, x, role: 'elim', sizes: [3, 3], rng: Rng.fromSeed(0) })(env);
     if (E.isLeft(r)) throw new Error('project');

@@ -35,15 +35,24 @@ describe('sample', () => {
   it('k larger than every group keeps each whole group', () => {
     const labels = Array.from({ length: 14 }, (_, i) => (i % 5) / 5);
     const out = sampleGroups([g('a', [0, 1, 2]), g('b', [3, 4, 5, 6])], labels, 'gumbel', 50, 0.5, Rng.fromSeed(1));
-    expect(out.map((s) => [...s.positions].sort())).toEqual([[0, 1, 2], [0, 1, 2, 3]]);
+    expect(out.map((s) => [...s.positions].sort())).toEqual([
+      [0, 1, 2],
+      [0, 1, 2, 3],
+    ]);
   });
 
   it('max-filling pads to the largest group by repeating the last sample; none keeps all', () => {
     const labels = new Array(12).fill(0.5);
     const groups = [g('a', [0, 1]), g('b', [2, 3, 4, 5])];
     const filled = sampleGroups(groups, labels, 'max-filling', 10, 0.5, Rng.fromSeed(0));
-    expect(filled.map(keptIndices)).toEqual([[0, 1, 1, 1], [2, 3, 4, 5]]);
-    expect(sampleGroups(groups, labels, 'none', 1, 0.5, Rng.fromSeed(0)).map(keptIndices)).toEqual([[0, 1], [2, 3, 4, 5]]);
+    expect(filled.map(keptIndices)).toEqual([
+      [0, 1, 1, 1],
+      [2, 3, 4, 5],
+    ]);
+    expect(sampleGroups(groups, labels, 'none', 1, 0.5, Rng.fromSeed(0)).map(keptIndices)).toEqual([
+      [0, 1],
+      [2, 3, 4, 5],
+    ]);
   });
 
   it('the stage rejects k < 1 and tau <= 0 as InvalidConfig', () => {

@@ -89,12 +89,14 @@ export const sampleGroups = (groups: readonly Group[], labels: ArrayLike<number>
 /** Batch indices of a sampled group's kept samples. */
 export const keptIndices = (s: SampledGroup): number[] => s.positions.map((p) => s.indices[p]);
 
-export const sampleSync: SyncStage<SampleInput, SampleOutput> = ({ anchor, targets, labels, rng }) => (env) => {
-  const { sampling, topk, tau } = env.config;
-  if (!(Number.isInteger(topk) && topk >= 1)) return E.left(invalidConfig('sample', 'topk', `must be an integer >= 1, got ${topk}`));
-  if (!(tau > 0)) return E.left(invalidConfig('sample', 'tau', `must be > 0, got ${tau}`));
-  const [a, ...ts] = sampleGroups([anchor, ...targets], labels, sampling, topk, tau, rng);
-  return E.right({ anchor: a, targets: ts });
-};
+export const sampleSync: SyncStage<SampleInput, SampleOutput> =
+  ({ anchor, targets, labels, rng }) =>
+  (env) => {
+    const { sampling, topk, tau } = env.config;
+    if (!(Number.isInteger(topk) && topk >= 1)) return E.left(invalidConfig('sample', 'topk', `must be an integer >= 1, got ${topk}`));
+    if (!(tau > 0)) return E.left(invalidConfig('sample', 'tau', `must be > 0, got ${tau}`));
+    const [a, ...ts] = sampleGroups([anchor, ...targets], labels, sampling, topk, tau, rng);
+    return E.right({ anchor: a, targets: ts });
+  };
 
 export const sample: Stage<SampleInput, SampleOutput> = lift(sampleSync);

@@ -25,11 +25,17 @@ export type SyncStage<I, O> = (input: I) => RE.ReaderEither<Env, ElimError, O>;
 export type Stage<I, O> = (input: I) => RTE.ReaderTaskEither<Env, ElimError, O>;
 
 /** The effectful stage from its synchronous core. */
-export const lift = <I, O>(core: SyncStage<I, O>): Stage<I, O> => (input) => RTE.fromReaderEither(core(input));
+export const lift =
+  <I, O>(core: SyncStage<I, O>): Stage<I, O> =>
+  (input) =>
+    RTE.fromReaderEither(core(input));
 
 /** A core whose body is engine math: an EngineError thrown inside becomes a Left for `stage`. */
-export const engineStage = <I, O>(stage: StageName, body: (input: I, env: Env) => O): SyncStage<I, O> =>
-  (input) => (env) => tryStage(stage, () => body(input, env));
+export const engineStage =
+  <I, O>(stage: StageName, body: (input: I, env: Env) => O): SyncStage<I, O> =>
+  (input) =>
+  (env) =>
+    tryStage(stage, () => body(input, env));
 
 /** Runs a synchronous core now (inside valueAndGrad, or a test). */
 export const runSync = <O>(r: RE.ReaderEither<Env, ElimError, O>, env: Env): E.Either<ElimError, O> => r(env);

@@ -14,7 +14,9 @@ const features = (rows: number, dim: number, seed: number) => {
 };
 
 const cosineCost = (z: ArrayLike<number>, d: number, i: number, j: number) => {
-  let dot = 0, ni = 0, nj = 0;
+  let dot = 0,
+    ni = 0,
+    nj = 0;
   for (let k = 0; k < d; k++) {
     dot += z[i * d + k] * z[j * d + k];
     ni += z[i * d + k] ** 2;
@@ -41,7 +43,15 @@ describe('transport', () => {
     testEnv();
     const d = 5;
     const z = features(12, d, 1);
-    const input = inputOf(z, d, [0, 1, 2, 3], [[4, 5, 6], [7, 8, 9, 10, 11]]);
+    const input = inputOf(
+      z,
+      d,
+      [0, 1, 2, 3],
+      [
+        [4, 5, 6],
+        [7, 8, 9, 10, 11],
+      ],
+    );
     const r = right(solveTransport(input, DEFAULT_CONFIG.transport));
     expect(r.plan.shape).toEqual([2, 4, 5]);
     expect([r.n, ...r.sizes]).toEqual([4, 3, 5]);
@@ -64,12 +74,15 @@ describe('transport', () => {
     expect(r.uniformFallbacks).toBe(0);
   });
 
-  it('the backend primitive, and lib/ot\'s reference on a backend without it, give the host solver\'s plans and shift', () => {
+  it("the backend primitive, and lib/ot's reference on a backend without it, give the host solver's plans and shift", () => {
     const env = testEnv();
     const d = 4;
     const z = features(10, d, 2);
     const anchor = [0, 1, 2];
-    const targets = [[3, 4, 5], [6, 7, 8, 9]];
+    const targets = [
+      [3, 4, 5],
+      [6, 7, 8, 9],
+    ];
     const problems = targets.map((t) => right(buildProblem(pts(z, d, anchor), pts(z, d, t), DEFAULT_CONFIG.transport)).problem);
     const host = right(solveBatched(problems));
     const want = host.flatMap((o, k) => Array.from(columnCosts(problems[k], o.plan)));
@@ -107,7 +120,12 @@ describe('transport', () => {
     const sq = transportSync(input)(testEnv({ transport: { cost: 'sqeuclidean' } }));
     expect(E.isRight(sq)).toBe(true);
     // a regularisation where exp(-lambda C) underflows: the log-domain form stays finite
-    const big = inputOf(z.map((v) => v * 30), d, [0, 1, 2], [[3, 4, 5]]);
+    const big = inputOf(
+      z.map((v) => v * 30),
+      d,
+      [0, 1, 2],
+      [[3, 4, 5]],
+    );
     const huge = right(solveTransport(big, makeConfig({ transport: { cost: 'sqeuclidean', lambda: 50, solver: 'log' } }).transport));
     expect(Array.from(huge.shift.toArray()).every(Number.isFinite)).toBe(true);
   });
@@ -115,10 +133,25 @@ describe('transport', () => {
   it('nothing is recorded on the tape: the plan and the shift carry no gradient', () => {
     testEnv();
     const z = features(7, 3, 5);
-    const input = { ...inputOf(z, 3, [0, 1, 2], [[3, 4], [5, 6]]), z: T.tensor(z, [7, 3], { dtype: 'float64', requiresGrad: true }) };
+    const input = {
+      ...inputOf(
+        z,
+        3,
+        [0, 1, 2],
+        [
+          [3, 4],
+          [5, 6],
+        ],
+      ),
+      z: T.tensor(z, [7, 3], { dtype: 'float64', requiresGrad: true }),
+    };
     const r = right(solveTransport(input, DEFAULT_CONFIG.transport));
     expect([r.plan.tracksGrad, r.shift.tracksGrad]).toEqual([false, false]);
   });
 });
 
-const pts = (z: Float64Array, d: number, idx: number[]) => ({ data: Float64Array.from(idx.flatMap((i) => Array.from(z.slice(i * d, (i + 1) * d)))), rows: idx.length, dim: d });
+const pts = (z: Float64Array, d: number, idx: number[]) => ({
+  data: Float64Array.from(idx.flatMap((i) => Array.from(z.slice(i * d, (i + 1) * d)))),
+  rows: idx.length,
+  dim: d,
+});

@@ -100,7 +100,10 @@ export const pairWeights = (x: Points, y: Points, c: TransportConfig): E.Either<
   if (E.isLeft(w) && !fallback) return w;
   const a = E.isRight(w) ? w.right.a : new Float64Array(x.rows).fill(1);
   const b0 = E.isRight(w) ? w.right.b : new Float64Array(y.rows).fill(1);
-  for (const [field, v] of [['a', a], ['b', b0]] as const) {
+  for (const [field, v] of [
+    ['a', a],
+    ['b', b0],
+  ] as const) {
     const bad = firstNonFinite(v); // subnormal features can overflow the normalisation, as makeProblem rejects
     if (bad >= 0) return E.left(nonFinite(field, bad, v[bad]));
   }
@@ -117,7 +120,9 @@ export const buildProblem = (x: Points, y: Points, c: TransportConfig): E.Either
     E.bind('cost', () => costMatrix(c.cost, x, y)),
     E.bind('w', () => pairWeights(x, y, c)),
     E.flatMap(({ cost, w }) =>
-      E.map((problem: OtProblem) => ({ problem, fallback: w.fallback }))(makeProblem({ cost, n: x.rows, m: y.rows, a: w.a, b: w.b, dtype: 'float64', rescaleB: false })),
+      E.map((problem: OtProblem) => ({ problem, fallback: w.fallback }))(
+        makeProblem({ cost, n: x.rows, m: y.rows, a: w.a, b: w.b, dtype: 'float64', rescaleB: false }),
+      ),
     ),
   );
 
@@ -176,14 +181,19 @@ const onHost = (input: TransportInput, outs: readonly SinkhornOutput[], problems
     n,
     sizes,
     shift: T.tensor(shift, [shift.length, 1], like),
-    stats: T.tensor(outs.flatMap((o) => [o.iterations, o.change]), [outs.length, 2], like),
+    stats: T.tensor(
+      outs.flatMap((o) => [o.iterations, o.change]),
+      [outs.length, 2],
+      like,
+    ),
     uniformFallbacks: fallbacks,
   };
 };
 
 export const solveTransport = (input: TransportInput, c: TransportConfig): E.Either<ElimError, TransportOutput> => {
   const { zHost, z, anchor, targets } = input;
-  if (anchor.length === 0 || targets.length === 0 || targets.some((t) => t.length === 0)) return E.left(inputMismatch('transport', 'every domain needs at least one kept sample'));
+  if (anchor.length === 0 || targets.length === 0 || targets.some((t) => t.length === 0))
+    return E.left(inputMismatch('transport', 'every domain needs at least one kept sample'));
   const dim = z.shape[1];
   const x = rowsOf(zHost, dim, anchor);
   const ys = targets.map((t) => rowsOf(zHost, dim, t));
@@ -192,10 +202,24 @@ export const solveTransport = (input: TransportInput, c: TransportConfig): E.Eit
     return pipe(
       A.traverse(E.Applicative)((y: Points) => buildProblem(x, y, c))(ys),
       E.flatMap((built) =>
-        E.map((outs: SinkhornOutput[]) => ({ built, outs }))(solveBatched(built.map((b) => b.problem), { lambda: c.lambda, iterations: c.iterations, tolerance: c.tolerance, mode: 'log' })),
+        E.map((outs: SinkhornOutput[]) => ({ built, outs }))(
+          solveBatched(
+            built.map((b) => b.problem),
+            { lambda: c.lambda, iterations: c.iterations, tolerance: c.tolerance, mode: 'log' },
+          ),
+        ),
       ),
       E.mapLeft(fail),
-      E.flatMap(({ built, outs }) => tryStage('transport', () => onHost(input, outs, built.map((b) => b.problem), built.filter((b) => b.fallback).length))),
+      E.flatMap(({ built, outs }) =>
+        tryStage('transport', () =>
+          onHost(
+            input,
+            outs,
+            built.map((b) => b.problem),
+            built.filter((b) => b.fallback).length,
+          ),
+        ),
+      ),
     );
   }
   return pipe(

@@ -30,7 +30,8 @@ export interface AdversarySettings {
 export const DEFAULT_ADVERSARY: AdversarySettings = { weight: 0.1, lambda: 1, hidden: 64 };
 
 /** The identity classifier: z -> hidden -> one logit per training identity. */
-export const adversaryModule = (latent: number, hidden: number, classes: number): Module => sequential([linear(latent, hidden), relu(), linear(hidden, classes)]);
+export const adversaryModule = (latent: number, hidden: number, classes: number): Module =>
+  sequential([linear(latent, hidden), relu(), linear(hidden, classes)]);
 
 /** DANN's reversal schedule. */
 export const reversalAt = (lambda: number, iteration: number, steps: number): number => {
@@ -60,7 +61,8 @@ export const adversarialPhase = (base: Phase, adv: AdversarySettings, identities
       const b = base.objective(i);
       const classes = i.keys.map((k) => {
         const c = index.get(k);
-        if (c === undefined) throw new EngineError('ArgumentError', 'adversarial', `identity '${k}' is not one of the ${identities.length} training identities`);
+        if (c === undefined)
+          throw new EngineError('ArgumentError', 'adversarial', `identity '${k}' is not one of the ${identities.length} training identities`);
         return c;
       });
       const lam = reversalAt(adv.lambda, i.iteration, steps);

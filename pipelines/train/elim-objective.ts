@@ -32,8 +32,7 @@ export interface AdversaryPlan {
   readonly steps: number;
 }
 
-const outcomeName = (o: StepOutput['outcome']): string =>
-  o._tag === 'Disabled' ? o.reason : o._tag === 'Skipped' ? `skipped:${o.reason}` : 'elim';
+const outcomeName = (o: StepOutput['outcome']): string => (o._tag === 'Disabled' ? o.reason : o._tag === 'Skipped' ? `skipped:${o.reason}` : 'elim');
 
 /** A step failure inside the trainer's autodiff scope is raised as an EngineError naming the stage. */
 const unwrap = (r: E.Either<ElimError, StepOutput>): StepOutput => {
@@ -77,7 +76,8 @@ export const phasesFor = (method: Method, config: ElimConfig, backend: Backend, 
     const base = phase('baseline', baselineStepSync, config, backend, clipNorm);
     return { phases: [adversarialPhase(base, adversary.settings, adversary.identities, adversary.steps, module)], extras: [['adversary', module]] };
   }
-  const extras: Array<readonly [string, Module]> = config.matching === 'attention' ? [['matcher', attentionMatcher(matcherSpec(latent, config.attention))]] : [];
+  const extras: Array<readonly [string, Module]> =
+    config.matching === 'attention' ? [['matcher', attentionMatcher(matcherSpec(latent, config.attention))]] : [];
   const main = phase('elim', elimStepSync, config, backend, clipNorm);
   if (config.steps === 'two-step') return { phases: [main, phase('elimOnly', elimOnlyStepSync, config, backend, 1)], extras };
   return { phases: [main], extras };

@@ -60,12 +60,7 @@ export const predictImages = (
   );
 
 /** Predictions (and latents) for every image of the set, in batches. */
-export const predictSet = (
-  m: TrainedModel,
-  set: ImageSet,
-  backend: Backend,
-  o: PredictOptions = {},
-): { predictions: Float32Array; latents?: Float32Array } => {
+export const predictSet = (m: TrainedModel, set: ImageSet, backend: Backend, o: PredictOptions = {}): { predictions: Float32Array; latents?: Float32Array } => {
   const bs = o.batchSize ?? 128;
   const predictions = new Float32Array(set.count * 2);
   const latents = o.withLatents ? new Float32Array(set.count * m.model.spec.latent) : undefined;
@@ -86,12 +81,7 @@ export const vaMetrics = (labels: Float32Array, preds: Float32Array, idx?: reado
   arousal: axisMetrics(column(labels, 1, idx), column(preds, 1, idx), zero),
 });
 
-export const evaluateSet = (
-  m: TrainedModel,
-  set: ImageSet,
-  backend: Backend,
-  o: PredictOptions = {},
-): Evaluation => {
+export const evaluateSet = (m: TrainedModel, set: ImageSet, backend: Backend, o: PredictOptions = {}): Evaluation => {
   const { predictions, latents } = predictSet(m, set, backend, o);
   const byId = new Map<string, number[]>();
   set.identities.forEach((id, i) => byId.set(id, [...(byId.get(id) ?? []), i]));

@@ -17,13 +17,16 @@ describe('test-time identity matching', () => {
   const anchorData = cloud(40, [0, 0, 0, 0, 0, 0]);
   const anchor = { dim: d, rows: 40, data: anchorData };
   // two new people: the same kind of cloud, each moved by its own offset
-  const offA = [0.8, -0.5, 0.3, 0, 0.6, -0.4], offB = [-0.6, 0.4, 0, 0.7, -0.5, 0.2];
-  const za = cloud(20, offA), zb = cloud(20, offB);
+  const offA = [0.8, -0.5, 0.3, 0, 0.6, -0.4],
+    offB = [-0.6, 0.4, 0, 0.7, -0.5, 0.2];
+  const za = cloud(20, offA),
+    zb = cloud(20, offB);
   const latents = new Float32Array(40 * d);
   latents.set(za, 0);
   latents.set(zb, 20 * d);
   const ids = [...Array(20).fill('A'), ...Array(20).fill('B')];
-  const rowsA = Array.from({ length: 20 }, (_, i) => i), rowsB = rowsA.map((i) => i + 20);
+  const rowsA = Array.from({ length: 20 }, (_, i) => i),
+    rowsB = rowsA.map((i) => i + 20);
 
   const matched = matchToAnchor(latents, ids, anchor, DEFAULT_CONFIG.transport);
   if (E.isLeft(matched)) throw new Error('matching failed');
@@ -37,7 +40,10 @@ describe('test-time identity matching', () => {
   });
 
   it('moves each identity onto the anchor: identity means end closer to the anchor and to each other', () => {
-    const ma = mean(anchorData, Array.from({ length: 40 }, (_, i) => i));
+    const ma = mean(
+      anchorData,
+      Array.from({ length: 40 }, (_, i) => i),
+    );
     for (const rows of [rowsA, rowsB]) expect(dist(mean(z, rows), ma)).toBeLessThan(0.5 * dist(mean(latents, rows), ma));
     expect(dist(mean(z, rowsA), mean(z, rowsB))).toBeLessThan(0.5 * dist(mean(latents, rowsA), mean(latents, rowsB)));
   });

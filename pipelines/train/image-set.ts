@@ -23,7 +23,11 @@ export interface ImageSet {
 }
 
 /** The samples whose identity is in `keep`, in their original order. */
-export const subsetByIdentity = (s: ImageSet, keep: ReadonlySet<string>): ImageSet => subset(s, s.identities.flatMap((id, i) => (keep.has(id) ? [i] : [])));
+export const subsetByIdentity = (s: ImageSet, keep: ReadonlySet<string>): ImageSet =>
+  subset(
+    s,
+    s.identities.flatMap((id, i) => (keep.has(id) ? [i] : [])),
+  );
 
 export const subset = (s: ImageSet, idx: readonly number[]): ImageSet => {
   const per = s.size * s.size * 3;
@@ -89,7 +93,8 @@ export const assembleBatch = (s: ImageSet, idx: readonly number[], aug?: BatchAu
   const y = new Float32Array(idx.length * 2);
   const scale = [0, 1, 2].map((c) => 1 / (255 * IMAGENET_STD[c]));
   const shift = [0, 1, 2].map((c) => IMAGENET_MEAN[c] / IMAGENET_STD[c]);
-  const jit = aug?.jitter ?? 0, tr = aug?.translate ?? 0;
+  const jit = aug?.jitter ?? 0,
+    tr = aug?.translate ?? 0;
   const clampPx = (v: number) => (v < 0 ? 0 : v > S - 1 ? S - 1 : v);
   idx.forEach((j, b) => {
     const flip = aug?.flip && rng ? rng.uniform() < 0.5 : false;
@@ -109,7 +114,8 @@ export const assembleBatch = (s: ImageSet, idx: readonly number[], aug?: BatchAu
       for (let yy = 0; yy < S; yy++)
         for (let xx = 0; xx < S; xx++) {
           const fx = flip ? S - 1 - xx : xx;
-          const sx = dx === 0 ? fx : clampPx(fx - dx), sy = dy === 0 ? yy : clampPx(yy - dy);
+          const sx = dx === 0 ? fx : clampPx(fx - dx),
+            sy = dy === 0 ? yy : clampPx(yy - dy);
           const v = s.rgb[src + (sy * S + sx) * 3 + c];
           const px = bright === 1 && contrast === 1 ? v : Math.max(0, Math.min(255, ((v - meanPx) * contrast + meanPx) * bright));
           x[out + yy * S + xx] = px * scale[c] - shift[c];

@@ -71,13 +71,19 @@ const streamFor = (d: DataSpec): (() => RecordStream) => {
 };
 
 /** Decodes every record once (evaluation transform) into 8-bit RGB at `size`. */
-const decodeAll = async (records: readonly FaceRecord[], size: number, policy: 'error' | 'skip'): Promise<E.Either<DataError, { set: ImageSet; skipped: SkipSummary }>> => {
+const decodeAll = async (
+  records: readonly FaceRecord[],
+  size: number,
+  policy: 'error' | 'skip',
+): Promise<E.Either<DataError, { set: ImageSet; skipped: SkipSummary }>> => {
   const pool = new DecodePool();
   const per = size * size;
   const rgb = new Uint8Array(records.length * per * 3);
   const kept: number[] = [];
   try {
-    const batches = Array.from({ length: Math.ceil(records.length / 64) }, (_, b) => Array.from({ length: Math.min(64, records.length - b * 64) }, (_, i) => b * 64 + i));
+    const batches = Array.from({ length: Math.ceil(records.length / 64) }, (_, b) =>
+      Array.from({ length: Math.min(64, records.length - b * 64) }, (_, i) => b * 64 + i),
+    );
     const stream = loadBatches(pool, records, batches, { augment: { size, resize: size, train: false }, onBadRecord: policy });
     for (;;) {
       const step = await stream.next();
@@ -127,7 +133,15 @@ export const loadRunData = async (d: DataSpec, need: readonly Split[] = ['train'
 
 const loadSplits = async (d: DataSpec): Promise<E.Either<DataError, RunData>> => {
   if (d.source === 'synthetic') {
-    const ds = synthesizeInMemory({ seed: d.seed, identities: d.synth.identities, heldOut: d.synth.heldOut, frames: d.synth.frames, size: synthRenderSize(d.size), band: d.synth.band, style: d.synth.style });
+    const ds = synthesizeInMemory({
+      seed: d.seed,
+      identities: d.synth.identities,
+      heldOut: d.synth.heldOut,
+      frames: d.synth.frames,
+      size: synthRenderSize(d.size),
+      band: d.synth.band,
+      style: d.synth.style,
+    });
     const regime = d.synth.band || d.synth.style ? `, regime band=${ds.options.band} style=${ds.options.style}` : '';
     const all = imageSetFromSynthetic(ds, d.size);
     return E.right({

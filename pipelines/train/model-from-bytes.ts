@@ -55,7 +55,10 @@ export const loadTrainedModelFromBytes = (bytes: Uint8Array, backend: Backend, n
   }
   const hidden = config.settings?.adversary?.hidden ?? 64;
   const classes = config.adversaryClasses ?? 1;
-  if (config.method === 'adversarial' && !(Number.isSafeInteger(hidden) && hidden >= 1 && hidden <= 1 << 16 && Number.isSafeInteger(classes) && classes >= 1 && classes <= 1 << 20)) {
+  if (
+    config.method === 'adversarial' &&
+    !(Number.isSafeInteger(hidden) && hidden >= 1 && hidden <= 1 << 16 && Number.isSafeInteger(classes) && classes >= 1 && classes <= 1 << 20)
+  ) {
     return E.left(`${name}: metadata adversary size (hidden ${hidden}, classes ${classes}) is out of range`);
   }
   const elim = config.elim && typeof config.elim === 'object' ? validateConfig(makeConfig(config.elim)) : E.left(invalidConfig('config', 'elim', 'missing'));
@@ -65,7 +68,9 @@ export const loadTrainedModelFromBytes = (bytes: Uint8Array, backend: Backend, n
   config = { ...config, elim: elim.right };
   // the adversarial method's identity classifier is part of the checkpoint (its size is in the metadata)
   const extras: Array<readonly [string, Module]> =
-    config.method === 'adversarial' ? [['adversary', adversaryModule(spec.latent, hidden, classes)]] : phasesFor(config.method, config.elim, backend, spec.latent, 0).extras;
+    config.method === 'adversarial'
+      ? [['adversary', adversaryModule(spec.latent, hidden, classes)]]
+      : phasesFor(config.method, config.elim, backend, spec.latent, 0).extras;
   const model = buildModel(spec, extras);
   const fresh = initModel(model, Rng.fromSeed(0));
   const template = templateOf(fresh.params, fresh.state);

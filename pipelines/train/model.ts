@@ -48,7 +48,15 @@ const backboneOf = (s: ModelSpec): Backbone => {
     }
     case 'mixer': {
       const m = s.mixer ?? { patch: 8, dim: 64, depth: 2 };
-      return mlpMixer({ imageSize: s.inputSize, patch: m.patch, dim: m.dim, depth: m.depth, tokensHidden: m.dim / 2, channelsHidden: m.dim * 4, numClasses: 0 });
+      return mlpMixer({
+        imageSize: s.inputSize,
+        patch: m.patch,
+        dim: m.dim,
+        depth: m.depth,
+        tokensHidden: m.dim / 2,
+        channelsHidden: m.dim * 4,
+        numClasses: 0,
+      });
     }
     case 'al64':
       return createAl64({ inputSize: s.inputSize, width: s.width, hidden: s.hidden, latent: s.latent, dropout: s.dropout }).backbone;
@@ -94,7 +102,11 @@ export const initModel = (m: Model, rng: Rng): ModelTensors => {
  * The state tree after a training step: the encoder's and projector's new state under their
  * prefixes, other entries (extras) passed through; every old tensor not carried over is disposed.
  */
-export const nextModelState = (old: ReadonlyMap<string, Tensor>, encState: ReadonlyMap<string, Tensor>, projState: ReadonlyMap<string, Tensor>): Map<string, Tensor> => {
+export const nextModelState = (
+  old: ReadonlyMap<string, Tensor>,
+  encState: ReadonlyMap<string, Tensor>,
+  projState: ReadonlyMap<string, Tensor>,
+): Map<string, Tensor> => {
   const next = new Map<string, Tensor>();
   for (const [k, v] of encState) next.set(`encoder.${k}`, v);
   for (const [k, v] of projState) next.set(`projector.${k}`, v);

@@ -50,7 +50,8 @@ const recorder = (): EventSink & { events: Array<Record<string, unknown>> } => {
 describe('augmentation', () => {
   const idx = [0, 5, 9, 14];
   it('flip-only batches draw nothing more (the previous batches bit for bit)', () => {
-    const r1 = Rng.fromSeed(4), r2 = Rng.fromSeed(4);
+    const r1 = Rng.fromSeed(4),
+      r2 = Rng.fromSeed(4);
     const a = assembleBatch(trainSet, idx, { flip: true }, r1);
     const b = assembleBatch(trainSet, idx, { flip: true, jitter: 0, translate: 0 }, r2);
     expect(a.x).toEqual(b.x);
@@ -67,19 +68,22 @@ describe('augmentation', () => {
     for (let i = 0; i < a.x.length; i++) diff += Math.abs(a.x[i] - plain.x[i]);
     expect(diff / a.x.length).toBeGreaterThan(0.01);
     // pixels stay within the normalised range of [0, 255]
-    const lo = -0.485 / 0.229 - 1e-6, hi = (1 - 0.406) / 0.225 + 1e-6;
+    const lo = -0.485 / 0.229 - 1e-6,
+      hi = (1 - 0.406) / 0.225 + 1e-6;
     for (const v of a.x) expect(v >= lo - 0.2 && v <= hi + 0.2).toBe(true);
   });
   it('a translation by one pixel moves the image by one pixel', () => {
     // find a seed whose first draw gives dx = 1, dy = 0 (translate 1: dx, dy in {-1, 0, 1})
     for (let seed = 0; seed < 200; seed++) {
       const r = Rng.fromSeed(seed);
-      const dx = r.int(3) - 1, dy = r.int(3) - 1;
+      const dx = r.int(3) - 1,
+        dy = r.int(3) - 1;
       if (dx !== 1 || dy !== 0) continue;
       const moved = assembleBatch(trainSet, [0], { flip: false, translate: 1 }, Rng.fromSeed(seed)).x;
       const plain = assembleBatch(trainSet, [0], { flip: false }).x;
       const S = 16;
-      for (let c = 0; c < 3; c++) for (let y = 0; y < S; y++) for (let x = 1; x < S; x++) expect(moved[c * S * S + y * S + x]).toBe(plain[c * S * S + y * S + x - 1]);
+      for (let c = 0; c < 3; c++)
+        for (let y = 0; y < S; y++) for (let x = 1; x < S; x++) expect(moved[c * S * S + y * S + x]).toBe(plain[c * S * S + y * S + x - 1]);
       return;
     }
     throw new Error('no seed with dx = 1, dy = 0');
@@ -89,7 +93,8 @@ describe('augmentation', () => {
 describe('early stopping on training identities', () => {
   it('the selection split takes training identities only, disjoint from what is trained on', () => {
     const s = selectionSplit(trainSet, 0.25, 5);
-    const sel = new Set(s.selection.identities), tr = new Set(s.train.identities);
+    const sel = new Set(s.selection.identities),
+      tr = new Set(s.train.identities);
     expect(sel.size).toBe(2);
     for (const id of sel) {
       expect(tr.has(id)).toBe(false);
@@ -103,7 +108,16 @@ describe('early stopping on training identities', () => {
     const s = selectionSplit(trainSet, 0.25, 5);
     const plan = phasesFor('baseline', makeConfig({ elim: false }), backend, 16, 0);
     const ev = recorder();
-    const r = await train({ settings: settings(8, { earlyStop: { fraction: 0.25 } }), phases: plan.phases, extras: plan.extras, backend, train: s.train, selection: s.selection, validation: heldOut, events: ev });
+    const r = await train({
+      settings: settings(8, { earlyStop: { fraction: 0.25 } }),
+      phases: plan.phases,
+      extras: plan.extras,
+      backend,
+      train: s.train,
+      selection: s.selection,
+      validation: heldOut,
+      events: ev,
+    });
     if (E.isLeft(r)) throw new Error(r.left.message);
     const scores = ev.events.filter((e) => e.event === 'selection').map((e) => [e.step as number, e.score as number] as const);
     expect(scores.map(([st]) => st)).toEqual([2, 4, 6, 8]);
@@ -128,17 +142,26 @@ describe('identity-adversarial reference', () => {
   it('the encoder gets -lambda times the identity loss gradient, the adversary its ordinary gradient', () => {
     scope(() => {
       const ids = ['a', 'b', 'c'];
-      const plan = phasesFor('adversarial', makeConfig({ elim: false }), backend, 4, 0, { settings: { weight: 1, lambda: 1, hidden: 5 }, identities: ids, steps: 10 });
+      const plan = phasesFor('adversarial', makeConfig({ elim: false }), backend, 4, 0, {
+        settings: { weight: 1, lambda: 1, hidden: 5 },
+        identities: ids,
+        steps: 10,
+      });
       expect(plan.extras.map(([n]) => n)).toEqual(['adversary']);
       const module = adversaryModule(4, 5, 3);
       const adv = initModule(module, Rng.fromSeed(2), { dtype: 'float64' });
-      const z = T.tensor(Array.from({ length: 24 }, (_, i) => Math.sin(i)), [6, 4], { dtype: 'float64', requiresGrad: true });
+      const z = T.tensor(
+        Array.from({ length: 24 }, (_, i) => Math.sin(i)),
+        [6, 4],
+        { dtype: 'float64', requiresGrad: true },
+      );
       const classes = [0, 1, 2, 0, 1, 2];
       const ws = [...adv.params.values()];
       const ce = (x: ReturnType<typeof T.tensor>) => crossEntropy(module.apply(adv.params, new Map(), x, { training: true, rng: Rng.fromSeed(0) }).y, classes);
       const [gzRev, ...gwRev] = grad(ce(T.gradReverse(z, 0.7)), [z, ...ws]);
       const [gzPlain, ...gwPlain] = grad(ce(z), [z, ...ws]);
-      const rev = Array.from(gzRev.toArray()), plain = Array.from(gzPlain.toArray());
+      const rev = Array.from(gzRev.toArray()),
+        plain = Array.from(gzPlain.toArray());
       expect(plain.some((g) => Math.abs(g) > 1e-6)).toBe(true);
       rev.forEach((g, i) => expect(g).toBeCloseTo(-0.7 * plain[i], 12));
       gwRev.forEach((g, k) => expect(Array.from(g.toArray())).toEqual(Array.from(gwPlain[k].toArray())));
@@ -147,8 +170,19 @@ describe('identity-adversarial reference', () => {
 
   it('trains: the loss stays finite and the identity term is logged', async () => {
     const ids = [...new Set(trainSet.keys)];
-    const plan = phasesFor('adversarial', makeConfig({ elim: false }), backend, 16, 0, { settings: { weight: 0.1, lambda: 1, hidden: 8 }, identities: ids, steps: 4 });
-    const r = await train({ settings: settings(4, { validateEvery: 0 }), phases: plan.phases, extras: plan.extras, backend, train: trainSet, events: createEventSink({ quiet: true }) });
+    const plan = phasesFor('adversarial', makeConfig({ elim: false }), backend, 16, 0, {
+      settings: { weight: 0.1, lambda: 1, hidden: 8 },
+      identities: ids,
+      steps: 4,
+    });
+    const r = await train({
+      settings: settings(4, { validateEvery: 0 }),
+      phases: plan.phases,
+      extras: plan.extras,
+      backend,
+      train: trainSet,
+      events: createEventSink({ quiet: true }),
+    });
     if (E.isLeft(r)) throw new Error(r.left.message);
     expect(r.right.outcomes).toEqual({ adversarial: 4 });
     for (const h of r.right.history) {

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { resumeProblem } from './resume-check.js';
 
 const config = (o: { method?: string; lr?: number; steps?: number; logEvery?: number; lambda?: number } = {}) =>
-  JSON.stringify({ method: o.method ?? 'elim', elim: { transport: { lambda: o.lambda ?? 5 } }, settings: { steps: o.steps ?? 8, logEvery: o.logEvery ?? 1, optimizer: { lr: o.lr ?? 1e-3 } } });
+  JSON.stringify({
+    method: o.method ?? 'elim',
+    elim: { transport: { lambda: o.lambda ?? 5 } },
+    settings: { steps: o.steps ?? 8, logEvery: o.logEvery ?? 1, optimizer: { lr: o.lr ?? 1e-3 } },
+  });
 const mine = { steps: 8, metadata: { seed: '0', config: config() } };
 
 describe('resumeProblem', () => {

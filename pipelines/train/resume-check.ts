@@ -43,7 +43,8 @@ export interface ResumeExpectation {
 export const resumeProblem = (step: number, user: Readonly<Record<string, string>>, want: ResumeExpectation): string | undefined => {
   if (!Number.isSafeInteger(step) || step < 0) return `its step ${step} is not an iteration count`;
   if (step > want.steps) return `it is at step ${step}, beyond this run's --steps ${want.steps} (raise --steps to continue it)`;
-  if (want.metadata.seed !== undefined && user.seed !== want.metadata.seed) return `it was written with --seed ${user.seed ?? '(none)'}, this run has --seed ${want.metadata.seed}`;
+  if (want.metadata.seed !== undefined && user.seed !== want.metadata.seed)
+    return `it was written with --seed ${user.seed ?? '(none)'}, this run has --seed ${want.metadata.seed}`;
   if (want.metadata.config !== undefined) {
     let was: unknown;
     try {
@@ -83,7 +84,11 @@ export const readCheckpointHeader = async (file: string): Promise<E.Either<strin
     const meta = decodeSafetensorsMetadata(prefix, size);
     if (E.isLeft(meta)) return E.left(`${file}: ${describeCheckpointError(meta.left)}`);
     const step = Number(meta.right['elim.step']);
-    const user = Object.fromEntries(Object.entries(meta.right).filter(([k]) => k.startsWith('user.')).map(([k, v]) => [k.slice(5), v]));
+    const user = Object.fromEntries(
+      Object.entries(meta.right)
+        .filter(([k]) => k.startsWith('user.'))
+        .map(([k, v]) => [k.slice(5), v]),
+    );
     return E.right({ step, user });
   } finally {
     await fh.close();

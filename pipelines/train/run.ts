@@ -12,7 +12,16 @@ import type { EventSink } from './events.js';
 import { versions } from '../io/versions.js';
 import { formatDataError } from '../data/data-error.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
-import { markdownSummary, plotLossCurves, plotPerIdentityErrors, plotTsneSideBySide, plotVaScatter, tsne, type FinalMetrics, type PlotLink } from '../report/index.js';
+import {
+  markdownSummary,
+  plotLossCurves,
+  plotPerIdentityErrors,
+  plotTsneSideBySide,
+  plotVaScatter,
+  tsne,
+  type FinalMetrics,
+  type PlotLink,
+} from '../report/index.js';
 import type { RunSpec } from './run-spec.js';
 import { phasesFor } from './elim-objective.js';
 import { formatElimError } from '../errors.js';
@@ -68,7 +77,8 @@ export interface RunOptions {
 
 const final = (split: string, m: VaMetrics): FinalMetrics => ({ split, valence: { ...m.valence }, arousal: { ...m.arousal } });
 
-const identityRows = (ev: Evaluation) => ev.perIdentity.map((r) => ({ identity: r.identity, n: r.n, rmseV: r.valence.rmse, rmseA: r.arousal.rmse, cccV: r.valence.ccc, cccA: r.arousal.ccc }));
+const identityRows = (ev: Evaluation) =>
+  ev.perIdentity.map((r) => ({ identity: r.identity, n: r.n, rmseV: r.valence.rmse, rmseA: r.arousal.rmse, cccV: r.valence.ccc, cccA: r.arousal.ccc }));
 
 const pairs = (xs: Float32Array): [number, number][] => Array.from({ length: xs.length / 2 }, (_, i) => [xs[2 * i], xs[2 * i + 1]]);
 
@@ -89,7 +99,10 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
     // refuse a foreign checkpoint before config.json is rewritten under it
     const header = await readCheckpointHeader(checkpointPath);
     if (E.isLeft(header)) return E.left({ _tag: 'RunError', stage: 'train', message: `cannot resume: ${header.left}` });
-    const refused = resumeProblem(header.right.step, header.right.user, { steps: spec.settings.steps, metadata: { ...metadata, seed: String(spec.settings.seed) } });
+    const refused = resumeProblem(header.right.step, header.right.user, {
+      steps: spec.settings.steps,
+      metadata: { ...metadata, seed: String(spec.settings.seed) },
+    });
     if (refused) return E.left({ _tag: 'RunError', stage: 'train', message: `cannot resume from ${checkpointPath}: ${refused}` });
   }
   const configJson = {
@@ -105,11 +118,19 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
   };
   await writeJsonAtomic(path.join(dir, 'config.json'), configJson);
 
-  const split = spec.settings.earlyStop ? selectionSplit(d.train, spec.settings.earlyStop.fraction, spec.settings.seed) : { train: d.train, selection: undefined };
+  const split = spec.settings.earlyStop
+    ? selectionSplit(d.train, spec.settings.earlyStop.fraction, spec.settings.seed)
+    : { train: d.train, selection: undefined };
   const trainIds = [...new Set(split.train.keys)];
   const adversary = spec.settings.adversary ? { settings: spec.settings.adversary, identities: trainIds, steps: spec.settings.steps } : undefined;
   const plan = phasesFor(spec.method, spec.elim, backend, spec.settings.model.latent, o.clipNorm, adversary);
-  if (split.selection) events.emit({ event: 'early-stopping-split', train: split.train.count, selection: split.selection.count, selectionIdentities: [...new Set(split.selection.identities)] });
+  if (split.selection)
+    events.emit({
+      event: 'early-stopping-split',
+      train: split.train.count,
+      selection: split.selection.count,
+      selectionIdentities: [...new Set(split.selection.identities)],
+    });
   const trained = await train({
     settings: spec.settings,
     phases: plan.phases,
@@ -123,7 +144,9 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
     resume: spec.resume,
     control: o.control,
     // the adversary's class count comes from the data (the training identities), not from an option
-    metadata: adversary ? { ...metadata, config: JSON.stringify({ method: spec.method, elim: spec.elim, settings: spec.settings, adversaryClasses: trainIds.length }) } : metadata,
+    metadata: adversary
+      ? { ...metadata, config: JSON.stringify({ method: spec.method, elim: spec.elim, settings: spec.settings, adversaryClasses: trainIds.length }) }
+      : metadata,
   });
   if (E.isLeft(trained)) return E.left({ _tag: 'RunError', stage: 'train', message: trained.left.message });
   const r = trained.right;
@@ -167,7 +190,13 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
     path.join(dir, 'summary.md'),
     markdownSummary({
       title: `elim-ts run: ${spec.method}, seed ${spec.settings.seed}`,
-      config: { method: spec.method, backend: `${backend.name} (${backend.kernelClass})`, data: d.description, ...spec.settings, elim: spec.method === 'elim' ? spec.elim : undefined },
+      config: {
+        method: spec.method,
+        backend: `${backend.name} (${backend.kernelClass})`,
+        data: d.description,
+        ...spec.settings,
+        elim: spec.method === 'elim' ? spec.elim : undefined,
+      },
       final: [final('training identities', evTrain.overall), final('held-out identities', evHeld.overall)],
       perIdentity: identityRows(evHeld),
       plots,
@@ -183,7 +212,11 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
 
 const predictionsCsv = (set: ImageSet, preds: Float32Array): string =>
   ['source,identity,valence,arousal,pred_valence,pred_arousal']
-    .concat(set.sources.map((s, i) => `${csvField(s)},${csvField(set.identities[i])},${set.labels[2 * i]},${set.labels[2 * i + 1]},${preds[2 * i]},${preds[2 * i + 1]}`))
+    .concat(
+      set.sources.map(
+        (s, i) => `${csvField(s)},${csvField(set.identities[i])},${set.labels[2 * i]},${set.labels[2 * i + 1]},${preds[2 * i]},${preds[2 * i + 1]}`,
+      ),
+    )
     .join('\n') + '\n';
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, a quote, or a line break of either kind. */
@@ -191,16 +224,33 @@ export const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g,
 
 const writeRunPlots = async (dir: string, r: TrainResult, d: RunData, evHeld: Evaluation, method: string): Promise<PlotLink[]> => {
   const keys = [...new Set(r.history.flatMap((h) => Object.keys(h.terms)))].filter((k) => !/warmup$/.test(k));
-  const series = keys.map((name) => ({ name, points: r.history.filter((h) => Number.isFinite(h.terms[name])).map((h) => [h.step, h.terms[name]] as [number, number]) }));
+  const series = keys.map((name) => ({
+    name,
+    points: r.history.filter((h) => Number.isFinite(h.terms[name])).map((h) => [h.step, h.terms[name]] as [number, number]),
+  }));
   const files: Array<[string, string, Promise<Buffer>]> = [
     ['loss-curves.png', 'Loss per term', plotLossCurves(series, { title: `Training loss terms (${method})`, xLabel: 'iteration', yLabel: 'loss', logY: true })],
-    ['va-scatter-held-out.png', 'Predicted vs true VA, held-out identities', plotVaScatter(pairs(d.heldOut.labels), pairs(evHeld.predictions), { title: `Held-out identities (${method})` })],
-    ['per-identity-held-out.png', 'Per-identity errors, held-out identities', plotPerIdentityErrors(identityRows(evHeld), { title: `Per-identity error, held-out (${method})` })],
+    [
+      'va-scatter-held-out.png',
+      'Predicted vs true VA, held-out identities',
+      plotVaScatter(pairs(d.heldOut.labels), pairs(evHeld.predictions), { title: `Held-out identities (${method})` }),
+    ],
+    [
+      'per-identity-held-out.png',
+      'Per-identity errors, held-out identities',
+      plotPerIdentityErrors(identityRows(evHeld), { title: `Per-identity error, held-out (${method})` }),
+    ],
   ];
   if (evHeld.latents) {
     const n = Math.min(d.heldOut.count, 600);
     const emb = tsne(evHeld.latents.subarray(0, n * r.model.spec.latent), n, r.model.spec.latent, { seed: 7, iterations: 500 });
-    files.push(['tsne-held-out.png', 't-SNE of held-out latents, coloured by valence', plotTsneSideBySide([{ title: method, points: pairs2(emb), values: Array.from({ length: n }, (_, i) => d.heldOut.labels[2 * i]) }], { title: 'Latent features (t-SNE), coloured by valence' })]);
+    files.push([
+      'tsne-held-out.png',
+      't-SNE of held-out latents, coloured by valence',
+      plotTsneSideBySide([{ title: method, points: pairs2(emb), values: Array.from({ length: n }, (_, i) => d.heldOut.labels[2 * i]) }], {
+        title: 'Latent features (t-SNE), coloured by valence',
+      }),
+    ]);
   }
   const links: PlotLink[] = [];
   for (const [file, title, png] of files) {

@@ -27,7 +27,17 @@ const losses = async (backend: Backend, method: 'elim' | 'baseline') => {
   const r = await train({
     settings: {
       model: { backbone: 'al64', inputSize: 16, width: 0.125, hidden: 16, latent: 8, dropout: 0 },
-      optimizer: { kind: 'adam', lr: 3e-3, betas: [0.9, 0.999], momentum: 0, weightDecay: 0, projectorLrScale: 1, schedule: 'constant', milestones: [], gamma: 1 },
+      optimizer: {
+        kind: 'adam',
+        lr: 3e-3,
+        betas: [0.9, 0.999],
+        momentum: 0,
+        weightDecay: 0,
+        projectorLrScale: 1,
+        schedule: 'constant',
+        milestones: [],
+        gamma: 1,
+      },
       batch: { identities: 4, perIdentity: 4 },
       steps: 40,
       seed: 2,

@@ -32,7 +32,15 @@ const settings = (steps: number): TrainSettings => ({
 const run = async (method: 'elim' | 'baseline', steps: number, extra: Partial<Parameters<typeof train>[0]> = {}) => {
   const config = makeConfig({ elim: method === 'elim', domains: 4, topk: 3, warmup: { w1: 0, w2: 1 } });
   const plan = phasesFor(method, config, backend, 16, 0);
-  return train({ settings: settings(steps), phases: plan.phases, extras: plan.extras, backend, train: trainSet, events: createEventSink({ quiet: true }), ...extra });
+  return train({
+    settings: settings(steps),
+    phases: plan.phases,
+    extras: plan.extras,
+    backend,
+    train: trainSet,
+    events: createEventSink({ quiet: true }),
+    ...extra,
+  });
 };
 
 describe('trainer', () => {

@@ -126,7 +126,8 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
   if (inp.resume) {
     if (!inp.checkpointPath) return E.left({ _tag: 'CheckpointError', message: 'resume needs a checkpoint path' });
     const loaded = await loadCheckpoint(nodeFileIO, inp.checkpointPath, templateOf(params, state, optState), { backend })();
-    if (E.isLeft(loaded)) return E.left({ _tag: 'CheckpointError', message: `cannot resume from ${inp.checkpointPath}: ${describeCheckpointError(loaded.left)}` });
+    if (E.isLeft(loaded))
+      return E.left({ _tag: 'CheckpointError', message: `cannot resume from ${inp.checkpointPath}: ${describeCheckpointError(loaded.left)}` });
     disposeAll(params);
     disposeAll(state);
     disposeOptimizerState(optState);
@@ -139,7 +140,11 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
   }
 
   // The batch order is a seeded sampler; resuming replays it up to `start` (index arithmetic only).
-  const sampler = identitySampler(inp.train.keys, { identitiesPerBatch: s.batch.identities, imagesPerIdentity: s.batch.perIdentity }, Rng.fromSeed(s.seed).fork().fork());
+  const sampler = identitySampler(
+    inp.train.keys,
+    { identitiesPerBatch: s.batch.identities, imagesPerIdentity: s.batch.perIdentity },
+    Rng.fromSeed(s.seed).fork().fork(),
+  );
   if (E.isLeft(sampler)) return E.left({ _tag: 'DataError', message: sampler.left.message });
   for (let i = 0; i < start; i++) sampler.right.next();
 
@@ -161,8 +166,14 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
   };
 
   // early stopping: the best parameters so far on the selection split, as host copies
-  let best: { step: number; score: number; params: Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }>; state: Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }> } | null = null;
-  const hostCopy = (tree: ReadonlyMap<string, Tensor>) => new Map([...tree].map(([k, t]) => [k, { data: t.toArray() as Float32Array | Float64Array, shape: t.shape }]));
+  let best: {
+    step: number;
+    score: number;
+    params: Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }>;
+    state: Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }>;
+  } | null = null;
+  const hostCopy = (tree: ReadonlyMap<string, Tensor>) =>
+    new Map([...tree].map(([k, t]) => [k, { data: t.toArray() as Float32Array | Float64Array, shape: t.shape }]));
   const select = () => {
     if (!inp.selection) return;
     const ev = evaluateSet({ model, params, state }, inp.selection, backend);
@@ -178,7 +189,15 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
     events.emit({ event: 'validation', step, valence: ev.overall.valence, arousal: ev.overall.arousal });
   };
 
-  events.emit({ event: 'train-start', steps: s.steps, from: start, backend: backend.name, kernelClass: backend.kernelClass, batch: batchSize, phases: inp.phases.map((p) => p.name) });
+  events.emit({
+    event: 'train-start',
+    steps: s.steps,
+    from: start,
+    backend: backend.name,
+    kernelClass: backend.kernelClass,
+    batch: batchSize,
+    phases: inp.phases.map((p) => p.name),
+  });
   let stopped = false;
   try {
     while (step < s.steps) {
@@ -208,7 +227,11 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
         out.loss.dispose();
         if (!Number.isFinite(lossValue)) {
           disposeAll(grads);
-          return E.left({ _tag: 'NumericError', step, message: `loss became ${lossValue} at iteration ${step} (phase ${phase.name}); lower the learning rate` });
+          return E.left({
+            _tag: 'NumericError',
+            step,
+            message: `loss became ${lossValue} at iteration ${step} (phase ${phase.name}); lower the learning rate`,
+          });
         }
         const clipped = phase.encoderClipNorm > 0 ? clipGradNorm(grads, phase.encoderClipNorm, (n) => n.startsWith('encoder.')).grads : grads;
         const next = optimizer.step(params, clipped, optState);
@@ -222,8 +245,17 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
       images += idx.length;
       history.push({ step, terms });
       const elapsed = (performance.now() - t0) / 1000;
-      if (step % s.logEvery === 0 || step === s.steps) events.emit({ event: 'step', step, epoch: Math.floor((step * batchSize) / inp.train.count), imagesPerSecond: images / elapsed, ...terms });
-      events.progress({ step, totalSteps: s.steps, epoch: Math.floor((step * batchSize) / inp.train.count), elapsedSeconds: elapsed, imagesPerSecond: images / elapsed, losses: pickTerms(terms), label: inp.metadata?.label });
+      if (step % s.logEvery === 0 || step === s.steps)
+        events.emit({ event: 'step', step, epoch: Math.floor((step * batchSize) / inp.train.count), imagesPerSecond: images / elapsed, ...terms });
+      events.progress({
+        step,
+        totalSteps: s.steps,
+        epoch: Math.floor((step * batchSize) / inp.train.count),
+        elapsedSeconds: elapsed,
+        imagesPerSecond: images / elapsed,
+        losses: pickTerms(terms),
+        label: inp.metadata?.label,
+      });
       if (s.validateEvery > 0 && step % s.validateEvery === 0 && step < s.steps) {
         select();
         validate();
@@ -247,7 +279,12 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
     events.close();
   }
   select();
-  const kept = best as { step: number; score: number; params: Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }>; state: Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }> } | null;
+  const kept = best as {
+    step: number;
+    score: number;
+    params: Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }>;
+    state: Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }>;
+  } | null;
   if (kept && kept.step !== step) {
     // restore the selected parameters (the optimiser state stays the last one: it is not used again)
     const restore = (tree: Map<string, Tensor>, saved: typeof kept.params, leaf: (t: Tensor) => Tensor) => {
@@ -265,7 +302,19 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
   disposeOptimizerState(optState);
   const seconds = (performance.now() - t0) / 1000;
   events.emit({ event: 'train-end', step, seconds, imagesPerSecond: images / seconds, outcomes });
-  return E.right({ model, params, state, step, stopped, history, validations, outcomes, seconds, imagesPerSecond: images / Math.max(seconds, 1e-9), selected: kept ? { step: kept.step, score: kept.score } : undefined });
+  return E.right({
+    model,
+    params,
+    state,
+    step,
+    stopped,
+    history,
+    validations,
+    outcomes,
+    seconds,
+    imagesPerSecond: images / Math.max(seconds, 1e-9),
+    selected: kept ? { step: kept.step, score: kept.score } : undefined,
+  });
 };
 
 const pickTerms = (t: Record<string, number>) => Object.fromEntries(Object.entries(t).filter(([k]) => /(^|\.)(total|main|va|pcc|ccc)$/.test(k)));

@@ -15,9 +15,15 @@ export const pageBackend = async (request: 'auto' | 'cpu' | 'gpujs', threads: nu
   const backend = request === 'cpu' && threads > 0 ? await createCpuBackendAsync({ threads }) : await selectBackend(request, log);
   useBackend(backend);
   current = { key, backend };
-  probe.backend = { name: backend.name, kernelClass: backend.kernelClass, crossOriginIsolated: globalThis.crossOriginIsolated === true, ...(threads > 0 ? { threads } : {}) };
+  probe.backend = {
+    name: backend.name,
+    kernelClass: backend.kernelClass,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    ...(threads > 0 ? { threads } : {}),
+  };
   const el = document.getElementById('backend');
-  if (el) el.textContent = `backend: ${backend.name} (${backend.kernelClass})${globalThis.crossOriginIsolated ? ', cross-origin isolated' : ', not cross-origin isolated: one thread'}`;
+  if (el)
+    el.textContent = `backend: ${backend.name} (${backend.kernelClass})${globalThis.crossOriginIsolated ? ', cross-origin isolated' : ', not cross-origin isolated: one thread'}`;
   return backend;
 };
 

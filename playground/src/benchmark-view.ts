@@ -48,7 +48,8 @@ export const buildRegimeControls = (onChange: () => void): void => {
   );
   const note = document.createElement('div');
   note.className = 'muted';
-  note.textContent = 'narrow bands: each person feels within a small region of the disc (a strong identity shortcut); disc: everyone covers the whole disc. Style: how differently people show the same feeling.';
+  note.textContent =
+    'narrow bands: each person feels within a small region of the disc (a strong identity shortcut); disc: everyone covers the whole disc. Style: how differently people show the same feeling.';
   box.append(note);
 };
 
@@ -62,7 +63,15 @@ export const drawBenchmark = (): void => {
     return;
   }
   const s = run.right.synth;
-  const ds = synthesizeInMemory({ seed: run.right.seed, identities: s.identities, heldOut: s.heldOut, frames: s.frames, size: 64, band: s.band, style: s.style });
+  const ds = synthesizeInMemory({
+    seed: run.right.seed,
+    identities: s.identities,
+    heldOut: s.heldOut,
+    frames: s.frames,
+    size: 64,
+    band: s.band,
+    style: s.style,
+  });
   sheet.replaceChildren();
   const per = 64 * 64 * 4;
   const colour = new Map(ds.identities.map((id, k) => [id.name, PALETTE[k % PALETTE.length]!]));
@@ -92,7 +101,10 @@ export const drawBenchmark = (): void => {
     return box;
   };
   const discs = document.createElement('div');
-  for (const [title, names] of [['training identities', ds.trainIdentities], ['held-out identities', ds.heldOutIdentities]] as const) {
+  for (const [title, names] of [
+    ['training identities', ds.trainIdentities],
+    ['held-out identities', ds.heldOutIdentities],
+  ] as const) {
     const c = document.createElement('canvas');
     c.className = 'disc';
     discs.append(c);
@@ -102,5 +114,11 @@ export const drawBenchmark = (): void => {
     ds.frames.forEach((f) => set.has(f.identity) && dot(disc, f.va[0], f.va[1], colour.get(f.identity)!, 2));
   }
   sheet.prepend(group('training identities', ds.trainIdentities), group('held-out identities', ds.heldOutIdentities));
-  probe.benchmark = { band: ds.options.band, style: ds.options.style, train: ds.trainIdentities.length, heldOut: ds.heldOutIdentities.length, frames: ds.frames.length };
+  probe.benchmark = {
+    band: ds.options.band,
+    style: ds.options.style,
+    train: ds.trainIdentities.length,
+    heldOut: ds.heldOutIdentities.length,
+    frames: ds.frames.length,
+  };
 };

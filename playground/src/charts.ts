@@ -111,7 +111,8 @@ export interface Disc {
 export const vaDisc = (c: HTMLCanvasElement, title: string): Disc => {
   const { g, w, h } = context(c);
   const radius = Math.min(w, h - 16) / 2 - 14;
-  const cx = w / 2, cy = 16 + (h - 16) / 2;
+  const cx = w / 2,
+    cy = 16 + (h - 16) / 2;
   g.fillStyle = '#222';
   g.fillText(title, 4, 12);
   g.strokeStyle = '#bbb';

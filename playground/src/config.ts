@@ -15,7 +15,9 @@ const spec: CommandSpec = {
   name: 'playground',
   summary: 'train in a page',
   usage: '',
-  options: TRAIN_OPTIONS.filter((o) => !['out', 'resume', 'config', 'data', 'data-path', 'images-root', 'bad-records', 'held-out-fraction', 'domain-key'].includes(o.name)),
+  options: TRAIN_OPTIONS.filter(
+    (o) => !['out', 'resume', 'config', 'data', 'data-path', 'images-root', 'bad-records', 'held-out-fraction', 'domain-key'].includes(o.name),
+  ),
 };
 
 /** The page's own defaults where the CLI's are sized for a terminal run (a smaller benchmark, fewer steps). */
@@ -67,7 +69,13 @@ export const pageRun = (query: URLSearchParams): E.Either<string, PageRun> => {
     elim: elim.right,
     clipNorm: clipNormOf(o),
     seed: o.seed as number,
-    synth: { identities: o.synthIdentities as number, heldOut: o.synthHeldOut as number, frames: o.synthFrames as number, band: o.synthBand as BandName, style: o.synthStyle as StyleName },
+    synth: {
+      identities: o.synthIdentities as number,
+      heldOut: o.synthHeldOut as number,
+      frames: o.synthFrames as number,
+      band: o.synthBand as BandName,
+      style: o.synthStyle as StyleName,
+    },
     backend: o.backend as PageRun['backend'],
     threads,
   });

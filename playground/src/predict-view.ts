@@ -24,7 +24,9 @@ const accept = (r: E.Either<string, LoadedModel>, name: string) => {
   }
   loaded = r.right;
   const s = loaded.model.spec;
-  info(`${name}: ${loaded.method}, ${s.backbone} at ${s.inputSize} px, latent ${s.latent}, trained ${loaded.step} iterations (seed ${loaded.seed}). Now drop images.`);
+  info(
+    `${name}: ${loaded.method}, ${s.backbone} at ${s.inputSize} px, latent ${s.latent}, trained ${loaded.step} iterations (seed ${loaded.seed}). Now drop images.`,
+  );
   probe.predict = { checkpoint: name, method: loaded.method, step: loaded.step, inputSize: s.inputSize };
   results.length = 0;
   draw();

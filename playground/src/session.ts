@@ -83,7 +83,11 @@ export class Session {
   static create(spec: RunSpec, data: PageData, backend: Backend, clipNorm: number): E.Either<string, Session> {
     const s = spec.settings;
     // the trainer's sampler stream: the seed's root, forked twice
-    const sampler = identitySampler(data.train.keys, { identitiesPerBatch: s.batch.identities, imagesPerIdentity: s.batch.perIdentity }, Rng.fromSeed(s.seed).fork().fork());
+    const sampler = identitySampler(
+      data.train.keys,
+      { identitiesPerBatch: s.batch.identities, imagesPerIdentity: s.batch.perIdentity },
+      Rng.fromSeed(s.seed).fork().fork(),
+    );
     if (E.isLeft(sampler)) return E.left(sampler.left.message);
     return E.right(new Session(spec, data, backend, clipNorm, sampler.right));
   }

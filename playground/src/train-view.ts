@@ -28,7 +28,15 @@ const FIELDS: ReadonlyArray<{ name: string; label: string; choices?: readonly st
   { name: 'lambda', label: 'λ' },
 ];
 
-const DEFAULT_SHOWN: Record<string, string> = { backend: 'auto', seed: '0', lr: '0.001', lambda: '5', 'synth-band': 'narrow', 'synth-style': 'mild', ...PAGE_DEFAULTS };
+const DEFAULT_SHOWN: Record<string, string> = {
+  backend: 'auto',
+  seed: '0',
+  lr: '0.001',
+  lambda: '5',
+  'synth-band': 'narrow',
+  'synth-style': 'mild',
+  ...PAGE_DEFAULTS,
+};
 
 export const query = (): URLSearchParams => new URLSearchParams(location.search);
 
@@ -81,17 +89,30 @@ const keep = (name: string, series: Series[]) => {
 const drawCharts = (steps: number) => {
   for (const s of sessions) {
     const keys = [...new Set(s.history.flatMap((h) => Object.keys(h.terms)))].filter((k) => !/warmup$/.test(k));
-    const series = keys.map((k, i) => ({ name: k, color: TERM_COLORS[i % TERM_COLORS.length]!, points: s.history.filter((h) => k in h.terms).map((h) => [h.step, h.terms[k]!] as [number, number]) }));
+    const series = keys.map((k, i) => ({
+      name: k,
+      color: TERM_COLORS[i % TERM_COLORS.length]!,
+      points: s.history.filter((h) => k in h.terms).map((h) => [h.step, h.terms[k]!] as [number, number]),
+    }));
     keep(`loss-${s.method}`, series);
     lineChart(document.getElementById(`chart-loss-${s.method}`) as HTMLCanvasElement, series, { title: `loss terms — ${s.method}`, xMax: steps });
   }
   for (const axis of ['valence', 'arousal'] as const) {
     const series: Series[] = sessions.flatMap((s) => [
       { name: `${s.method} held-out`, color: COLORS[s.method], points: s.validations.map((v) => [v.step, v.heldOut[axis].ccc] as [number, number]) },
-      { name: `${s.method} training`, color: COLORS[s.method], dash: [4, 3], points: s.validations.map((v) => [v.step, v.train[axis].ccc] as [number, number]) },
+      {
+        name: `${s.method} training`,
+        color: COLORS[s.method],
+        dash: [4, 3],
+        points: s.validations.map((v) => [v.step, v.train[axis].ccc] as [number, number]),
+      },
     ]);
     keep(`ccc-${axis}`, series);
-    lineChart(document.getElementById(`chart-ccc-${axis}`) as HTMLCanvasElement, series, { title: `CCC ${axis} (held-out: solid, training: dashed)`, xMax: steps, yRange: [-0.2, 1] });
+    lineChart(document.getElementById(`chart-ccc-${axis}`) as HTMLCanvasElement, series, {
+      title: `CCC ${axis} (held-out: solid, training: dashed)`,
+      xMax: steps,
+      yRange: [-0.2, 1],
+    });
   }
   for (const s of sessions) drawScatter(s.method, s.validations.at(-1));
   for (const s of sessions) drawTsne(s.method, s.validations.at(-1));
@@ -130,7 +151,10 @@ const drawTsne = (method: string, v: Validation | undefined) => {
 };
 
 const drawScatter = (method: string, v: Validation | undefined) => {
-  const disc = vaDisc(document.getElementById(`scatter-${method}`) as HTMLCanvasElement, `held-out predictions — ${method}${v ? ` (iteration ${v.step})` : ''}`);
+  const disc = vaDisc(
+    document.getElementById(`scatter-${method}`) as HTMLCanvasElement,
+    `held-out predictions — ${method}${v ? ` (iteration ${v.step})` : ''}`,
+  );
   if (!v || !lastData) return;
   const labels = lastData.heldOut.labels;
   const pts: Array<[number, number]> = [];
@@ -221,7 +245,9 @@ export const startTraining = async (): Promise<void> => {
     probe.phase = stopRequested ? 'stopped' : 'done';
     const fmt = (s: Session) => {
       const v = s.validations.at(-1);
-      return v ? `${s.method}: held-out CCC valence ${v.heldOut.valence.ccc.toFixed(3)}, arousal ${v.heldOut.arousal.ccc.toFixed(3)}; training ${v.train.valence.ccc.toFixed(3)} / ${v.train.arousal.ccc.toFixed(3)}` : `${s.method}: no iterations`;
+      return v
+        ? `${s.method}: held-out CCC valence ${v.heldOut.valence.ccc.toFixed(3)}, arousal ${v.heldOut.arousal.ccc.toFixed(3)}; training ${v.train.valence.ccc.toFixed(3)} / ${v.train.arousal.ccc.toFixed(3)}`
+        : `${s.method}: no iterations`;
     };
     status.textContent = `${probe.phase} after ${sessions[0]!.step} iterations.\n${sessions.map(fmt).join('\n')}\nELIM outcomes: ${JSON.stringify(sessions[1]!.outcomes)}`;
   } catch (err) {

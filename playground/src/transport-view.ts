@@ -68,7 +68,13 @@ const dataFor = (): E.Either<string, { data: PageData; seed: number; P: number; 
   if (E.isLeft(run)) return run;
   const t = trained();
   const s = run.right.baseline.settings;
-  if (t) return E.right({ data: t.data, seed: t.session.spec.settings.seed, P: t.session.spec.settings.batch.identities, K: t.session.spec.settings.batch.perIdentity });
+  if (t)
+    return E.right({
+      data: t.data,
+      seed: t.session.spec.settings.seed,
+      P: t.session.spec.settings.batch.identities,
+      K: t.session.spec.settings.batch.perIdentity,
+    });
   const key = JSON.stringify(run.right.synth) + run.right.seed + s.model.inputSize;
   if (cache?.key !== key) cache = { key, data: pageData(run.right) };
   return E.right({ data: cache.data, seed: s.seed, P: s.batch.identities, K: s.batch.perIdentity });
@@ -129,7 +135,11 @@ export const drawTransport = (newBatch = false): void => {
   const ids = [...new Set(idx.map((i) => data.train.identities[i]!))];
   const current = (s: HTMLSelectElement, fallback: string) => (!newBatch && ids.includes(s.value) ? s.value : fallback);
   const [aId, bId] = [current(controls.a, ids[0]!), current(controls.b, ids[1] ?? ids[0]!)];
-  for (const [s, v] of [[controls.a, aId], [controls.b, bId]] as const) s.replaceChildren(...ids.map((id) => new Option(id, id, false, id === v)));
+  for (const [s, v] of [
+    [controls.a, aId],
+    [controls.b, bId],
+  ] as const)
+    s.replaceChildren(...ids.map((id) => new Option(id, id, false, id === v)));
   const rows = idx.filter((i) => data.train.identities[i] === aId);
   const cols = idx.filter((i) => data.train.identities[i] === bId);
   const t = trained();
@@ -144,9 +154,10 @@ export const drawTransport = (newBatch = false): void => {
     dim = data.train.size * data.train.size;
     x = pixelFeatures(data, rows);
     y = pixelFeatures(data, cols);
-    source = 'centred grey pixels (train in the Train tab to see the encoder\'s latents)';
+    source = "centred grey pixels (train in the Train tab to see the encoder's latents)";
   }
-  const X = { data: x, rows: rows.length, dim }, Y = { data: y, rows: cols.length, dim };
+  const X = { data: x, rows: rows.length, dim },
+    Y = { data: y, rows: cols.length, dim };
   const lambda = 10 ** Number(controls.lambda.value);
   const iterations = Number(controls.iterations.value);
   const cost = ot.costMatrix('cosine', X, Y);
@@ -171,18 +182,42 @@ export const drawTransport = (newBatch = false): void => {
   drawPlan(data, rows, cols, plan, w.right.a, w.right.b, shift);
   const rowSums = rows.map((_, i) => cols.reduce((acc, _c, j) => acc + plan[i * cols.length + j]!, 0));
   probe.transport = {
-    anchor: aId, target: bId, n: rows.length, m: cols.length, lambda, iterations, features: t ? 'latents' : 'pixels',
-    plan: Array.from(plan), a: Array.from(w.right.a), b: Array.from(w.right.b), shift: Array.from(shift), rowSums,
-    transportCost: out.right.transportCost, marginalError: out.right.marginalError,
+    anchor: aId,
+    target: bId,
+    n: rows.length,
+    m: cols.length,
+    lambda,
+    iterations,
+    features: t ? 'latents' : 'pixels',
+    plan: Array.from(plan),
+    a: Array.from(w.right.a),
+    b: Array.from(w.right.b),
+    shift: Array.from(shift),
+    rowSums,
+    transportCost: out.right.transportCost,
+    marginalError: out.right.marginalError,
   };
   text.textContent = `${aId} (rows) → ${bId} (columns), ${rows.length} x ${cols.length} frames; features: ${source}. λ = ${lambda.toPrecision(3)}, ${out.right.iterations} iterations; transport cost ⟨X, C⟩ = ${out.right.transportCost.toFixed(4)}; marginal error (L1) rows ${out.right.marginalError.rows.toExponential(2)}, columns ${out.right.marginalError.cols.toExponential(2)}.`;
 };
 
-const drawPlan = (d: PageData, rows: number[], cols: number[], plan: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, shift: ArrayLike<number>) => {
+const drawPlan = (
+  d: PageData,
+  rows: number[],
+  cols: number[],
+  plan: ArrayLike<number>,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  shift: ArrayLike<number>,
+) => {
   const { g, w, h } = context(document.getElementById('transport') as HTMLCanvasElement);
-  const n = rows.length, m = cols.length;
-  const bar = 46, th = 40, gap = 4, bottom = 70;
-  const x0 = bar + th + 2 * gap, y0 = bar + th + 2 * gap + 14;
+  const n = rows.length,
+    m = cols.length;
+  const bar = 46,
+    th = 40,
+    gap = 4,
+    bottom = 70;
+  const x0 = bar + th + 2 * gap,
+    y0 = bar + th + 2 * gap + 14;
   const cell = Math.min((w - x0 - 10) / m, (h - y0 - bottom - 10) / n);
   let max = 0;
   for (let k = 0; k < n * m; k++) max = Math.max(max, plan[k]!);

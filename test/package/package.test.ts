@@ -65,7 +65,13 @@ const treeBytes = (dir: string): number => {
 };
 
 const run = (cmd: string, args: string[], cwd: string, timeout = 300_000): string =>
-  execFileSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, ELIM_BACKEND: 'cpu', npm_config_loglevel: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, ELIM_BACKEND: 'cpu', npm_config_loglevel: 'error' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 const figures: Record<string, number | string> = {};
 let work = '';
@@ -79,7 +85,11 @@ beforeAll(() => {
   if (!existsSync(path.join(repo, 'dist/entries/index.js'))) run('npx', ['tsc', '-p', 'tsconfig.build.json'], repo);
   work = mkdtempSync(path.join(tmpdir(), 'elim-pkg-'));
   // pack what `npm pack` would (the build already ran: scripts/test.sh builds first)
-  const packed = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], repo)) as Array<{ filename: string; size: number; files: Array<{ path: string }> }>;
+  const packed = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], repo)) as Array<{
+    filename: string;
+    size: number;
+    files: Array<{ path: string }>;
+  }>;
   const tgz = path.join(work, packed[0]!.filename);
   figures.tarballBytes = packed[0]!.size;
   figures.tarballFiles = packed[0]!.files.length;
@@ -124,8 +134,34 @@ describe('the packed package', () => {
   it('runs `npx elim --help` and `elim train` from the install', () => {
     expect(run('npx', ['--no-install', 'elim', '--help'], project)).toMatch(/usage: elim <command>/);
     const out = path.join(project, 'run');
-    run('npx', ['--no-install', 'elim', 'train', '--steps', '2', '--backend', 'cpu', '--out', out, '--no-plots', '--synth-identities', '12', '--synth-held-out', '4',
-      '--synth-frames', '8', '--identities-per-batch', '4', '--images-per-identity', '4', '--validate-every', '0'], project);
+    run(
+      'npx',
+      [
+        '--no-install',
+        'elim',
+        'train',
+        '--steps',
+        '2',
+        '--backend',
+        'cpu',
+        '--out',
+        out,
+        '--no-plots',
+        '--synth-identities',
+        '12',
+        '--synth-held-out',
+        '4',
+        '--synth-frames',
+        '8',
+        '--identities-per-batch',
+        '4',
+        '--images-per-identity',
+        '4',
+        '--validate-every',
+        '0',
+      ],
+      project,
+    );
     checkpoint = path.join(out, 'checkpoint.safetensors');
     expect(existsSync(checkpoint)).toBe(true);
   }, 120_000);
@@ -147,10 +183,28 @@ describe('the packed package', () => {
   }, 120_000);
 
   it('type-checks a consumer strictly (strict, noUncheckedIndexedAccess, exactOptionalPropertyTypes, skipLibCheck false)', () => {
-    const strict = { strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, skipLibCheck: false, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext' };
+    const strict = {
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      exactOptionalPropertyTypes: true,
+      skipLibCheck: false,
+      noEmit: true,
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+    };
     // browser files: DOM, no Node types at all (the root entry's declarations must not need them)
-    writeFileSync(path.join(project, 'tsconfig.browser.json'), JSON.stringify({ compilerOptions: { ...strict, lib: ['ES2022', 'DOM'], types: [] }, files: ['program.ts', 'browser-main.ts'] }));
-    writeFileSync(path.join(project, 'tsconfig.node.json'), JSON.stringify({ compilerOptions: { ...strict, lib: ['ES2022'], types: ['node'], typeRoots: [path.join(repo, 'node_modules/@types')] }, files: ['program.ts', 'node-main.ts'] }));
+    writeFileSync(
+      path.join(project, 'tsconfig.browser.json'),
+      JSON.stringify({ compilerOptions: { ...strict, lib: ['ES2022', 'DOM'], types: [] }, files: ['program.ts', 'browser-main.ts'] }),
+    );
+    writeFileSync(
+      path.join(project, 'tsconfig.node.json'),
+      JSON.stringify({
+        compilerOptions: { ...strict, lib: ['ES2022'], types: ['node'], typeRoots: [path.join(repo, 'node_modules/@types')] },
+        files: ['program.ts', 'node-main.ts'],
+      }),
+    );
     const tsc = path.join(repo, 'node_modules/typescript/bin/tsc');
     for (const cfg of ['tsconfig.browser.json', 'tsconfig.node.json']) {
       let out = '';
@@ -196,8 +250,17 @@ describe.skipIf(!haveChromium)(`the same program in headless Chromium${haveChrom
     execFileSync('ln', ['-sfn', path.join(repo, 'node_modules/gpu.js'), path.join(project, 'node_modules/gpu.js')]);
     const esbuild = (await import('esbuild')) as typeof import('esbuild');
     const r = await esbuild.build({
-      entryPoints: [path.join(project, 'browser-main.ts')], absWorkingDir: project, bundle: true, platform: 'browser', format: 'esm',
-      splitting: true, minify: true, target: 'es2022', outdir: www(), metafile: true, logLevel: 'warning',
+      entryPoints: [path.join(project, 'browser-main.ts')],
+      absWorkingDir: project,
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      splitting: true,
+      minify: true,
+      target: 'es2022',
+      outdir: www(),
+      metafile: true,
+      logLevel: 'warning',
     });
     const outputs = Object.entries(r.metafile.outputs).map(([f, o]) => ({ f, bytes: o.bytes, gz: gzipSync(readFileSync(path.join(project, f))).length }));
     const gpu = outputs.filter((o) => /gpujs-backend/.test(o.f));
@@ -215,7 +278,16 @@ describe.skipIf(!haveChromium)(`the same program in headless Chromium${haveChrom
     // no --disable-gpu: WebGL2 comes from SwiftShader
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+      args: [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--use-angle=swiftshader',
+        '--enable-unsafe-swiftshader',
+      ],
     });
   }, 120_000);
 
@@ -226,7 +298,14 @@ describe.skipIf(!haveChromium)(`the same program in headless Chromium${haveChrom
     try {
       await page.goto(origin + url);
       await page.waitForFunction(() => (globalThis as unknown as { __elim?: unknown }).__elim !== undefined, null, { timeout: 180_000 });
-      const r = (await page.evaluate(() => (globalThis as unknown as { __elim: unknown }).__elim)) as { ok: boolean; error?: string; result: ProgramResult; crossOriginIsolated: boolean; progress: number[]; logs: string[] };
+      const r = (await page.evaluate(() => (globalThis as unknown as { __elim: unknown }).__elim)) as {
+        ok: boolean;
+        error?: string;
+        result: ProgramResult;
+        crossOriginIsolated: boolean;
+        progress: number[];
+        logs: string[];
+      };
       expect(r.error ?? '', errors.join('; ')).toBe('');
       expect(r.ok).toBe(true);
       return r;

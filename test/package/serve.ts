@@ -17,7 +17,10 @@ export const serve = async (root: string): Promise<{ server: Server; origin: str
     const file = path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
     readFile(file).then(
       (body) => {
-        const headers: Record<string, string> = { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': String(body.length) };
+        const headers: Record<string, string> = {
+          'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+          'content-length': String(body.length),
+        };
         if (m?.[1] === 'iso') Object.assign(headers, { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
         res.writeHead(200, headers).end(body);
       },

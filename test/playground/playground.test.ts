@@ -41,8 +41,13 @@ if (inCI && !haveChromium) throw new Error(`CI=true but ${CHROMIUM} is missing`)
  * names are the same); the GPU.js run is shorter still (SwiftShader WebGL2 trains at ~10 img/s).
  */
 const OPTIONS: Record<string, string> = {
-  'synth-identities': '16', 'synth-held-out': '4', 'synth-frames': '16', 'identities-per-batch': '4',
-  'images-per-identity': '4', 'input-size': '16', seed: '3',
+  'synth-identities': '16',
+  'synth-held-out': '4',
+  'synth-frames': '16',
+  'identities-per-batch': '4',
+  'images-per-identity': '4',
+  'input-size': '16',
+  seed: '3',
 };
 type Kind = 'cpu' | 'cpu1' | 'gpujs';
 const STEPS: Record<Kind, Record<string, string>> = {
@@ -60,11 +65,25 @@ const NODE_THREADS: Record<Kind, string> = { cpu: '2', cpu1: '1', gpujs: '2' };
  */
 const TOL: Record<Kind, number> = { cpu: 1e-4, cpu1: 1e-4, gpujs: 0.01 };
 
-interface Metrics { valence: { ccc: number }; arousal: { ccc: number } }
-interface RunProbe { step: number; images: number; seconds: number; imagesPerSecond: number; steadyImagesPerSecond: number; withValidationImagesPerSecond: number; validations: Array<{ step: number; heldOut: Metrics; train: Metrics }> }
+interface Metrics {
+  valence: { ccc: number };
+  arousal: { ccc: number };
+}
+interface RunProbe {
+  step: number;
+  images: number;
+  seconds: number;
+  imagesPerSecond: number;
+  steadyImagesPerSecond: number;
+  withValidationImagesPerSecond: number;
+  validations: Array<{ step: number; heldOut: Metrics; train: Metrics }>;
+}
 interface Probe {
-  phase: string; error?: string; backend?: { name: string; kernelClass: string; crossOriginIsolated: boolean };
-  runs: Record<string, RunProbe>; charts: Record<string, Array<{ name: string; points: Array<[number, number]> }>>;
+  phase: string;
+  error?: string;
+  backend?: { name: string; kernelClass: string; crossOriginIsolated: boolean };
+  runs: Record<string, RunProbe>;
+  charts: Record<string, Array<{ name: string; points: Array<[number, number]> }>>;
   transport?: { plan: number[]; a: number[]; b: number[]; rowSums: number[]; shift: number[]; features: string; n: number; m: number };
   predict?: { step?: number; error?: string; predictions?: Array<{ name: string; valence: number; arousal: number }> };
   benchmark?: { train: number; heldOut: number };
@@ -105,7 +124,11 @@ beforeAll(async () => {
   if (!haveChromium) return;
   work = mkdtempSync(path.join(tmpdir(), 'elim-playground-'));
   site = path.join(work, 'site');
-  execFileSync('npx', ['vite', 'build', '--config', 'playground/vite.config.ts', '--outDir', site, '--emptyOutDir', '--logLevel', 'error'], { cwd: repo, stdio: 'pipe', timeout: 180_000 });
+  execFileSync('npx', ['vite', 'build', '--config', 'playground/vite.config.ts', '--outDir', site, '--emptyOutDir', '--logLevel', 'error'], {
+    cwd: repo,
+    stdio: 'pipe',
+    timeout: 180_000,
+  });
   const assets = readdirSync(path.join(site, 'assets')).filter((f) => f.endsWith('.js'));
   const gz = (f: string) => gzipSync(readFileSync(path.join(site, 'assets', f))).length;
   const entry = /<script[^>]+src="\.\/assets\/([^"]+\.js)"/.exec(readFileSync(path.join(site, 'index.html'), 'utf8'))?.[1];
@@ -116,8 +139,15 @@ beforeAll(async () => {
   if (!existsSync(path.join(repo, 'dist/entries/index.js'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repo });
   for (const kind of ['cpu', 'cpu1', 'gpujs'] as const) {
     const out = path.join(work, `compare-${kind}`);
-    const args = Object.entries({ ...OPTIONS, ...STEPS[kind] }).filter(([k]) => k !== 'seed').flatMap(([k, v]) => [`--${k}`, v]);
-    execFileSync('node', ['bin/elim.js', 'compare', '--seeds', `${OPTIONS.seed}..${OPTIONS.seed}`, '--backend', 'cpu', '--no-plots', '--out', out, ...args], { cwd: repo, stdio: 'pipe', timeout: 300_000, env: { ...process.env, ELIM_BACKEND: 'cpu', ELIM_THREADS: NODE_THREADS[kind] } });
+    const args = Object.entries({ ...OPTIONS, ...STEPS[kind] })
+      .filter(([k]) => k !== 'seed')
+      .flatMap(([k, v]) => [`--${k}`, v]);
+    execFileSync('node', ['bin/elim.js', 'compare', '--seeds', `${OPTIONS.seed}..${OPTIONS.seed}`, '--backend', 'cpu', '--no-plots', '--out', out, ...args], {
+      cwd: repo,
+      stdio: 'pipe',
+      timeout: 300_000,
+      env: { ...process.env, ELIM_BACKEND: 'cpu', ELIM_THREADS: NODE_THREADS[kind] },
+    });
     const read = (m: string) => JSON.parse(readFileSync(path.join(out, `seed-${OPTIONS.seed}`, m, 'metrics.json'), 'utf8'));
     node[kind] = { baseline: read('baseline'), elim: read('elim') };
   }
@@ -127,7 +157,15 @@ beforeAll(async () => {
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-unsafe-swiftshader'],
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--enable-unsafe-swiftshader',
+    ],
   });
   mkdirSync(shots, { recursive: true });
 }, 400_000);
@@ -145,7 +183,10 @@ const allFinite = (p: Probe, names: string[]) => {
     expect(series, n).toBeDefined();
     const pts = series!.flatMap((s) => s.points);
     expect(pts.length, n).toBeGreaterThan(0);
-    expect(pts.every(([x, y]) => Number.isFinite(x) && Number.isFinite(y)), n).toBe(true);
+    expect(
+      pts.every(([x, y]) => Number.isFinite(x) && Number.isFinite(y)),
+      n,
+    ).toBe(true);
   }
 };
 
@@ -153,7 +194,10 @@ const train = async (page: import('playwright-core').Page, url: string): Promise
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
-  await page.waitForFunction(() => ['done', 'error', 'stopped'].includes((globalThis as unknown as { __playground: Probe }).__playground.phase), null, { timeout: 240_000, polling: 500 });
+  await page.waitForFunction(() => ['done', 'error', 'stopped'].includes((globalThis as unknown as { __playground: Probe }).__playground.phase), null, {
+    timeout: 240_000,
+    polling: 500,
+  });
   const p = (await page.evaluate(() => (globalThis as unknown as { __playground: Probe }).__playground)) as Probe;
   expect(errors).toEqual([]);
   expect(p.error).toBeUndefined();
@@ -214,7 +258,11 @@ describe.skipIf(!haveChromium)('the playground in headless Chromium', () => {
     await page.click('nav [data-tab="predict"]');
     await page.fill('#ckpt-url', 'checkpoint.safetensors');
     await page.click('#ckpt-load');
-    await page.waitForFunction(() => (globalThis as unknown as { __playground: Probe }).__playground.predict?.step !== undefined || (globalThis as unknown as { __playground: Probe }).__playground.predict?.error !== undefined);
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { __playground: Probe }).__playground.predict?.step !== undefined ||
+        (globalThis as unknown as { __playground: Probe }).__playground.predict?.error !== undefined,
+    );
     const { png, x } = await testImage(16);
     await page.setInputFiles('#images', [{ name: 'face.png', mimeType: 'image/png', buffer: png }]);
     await page.waitForFunction(() => ((globalThis as unknown as { __playground: Probe }).__playground.predict?.predictions?.length ?? 0) > 0);
@@ -256,4 +304,3 @@ describe.skipIf(!haveChromium)('the playground in headless Chromium', () => {
     await page.close();
   }, 300_000);
 });
-

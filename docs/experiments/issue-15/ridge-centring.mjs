@@ -7,9 +7,14 @@ for (const [band, style] of JSON.parse(process.argv[2])) {
   const out = [];
   for (const seed of [7, 8, 9]) {
     const ds = synthesizeInMemory({ seed, band, style, size: 64, heldOut: 16 });
-    out.push([ridgeShortcutCheck(ds, { side: 16, lambda: 1 }).heldOutIdentities, ridgeShortcutCheck(ds, { side: 16, lambda: 1, centreByIdentity: true }).heldOutIdentities]);
+    out.push([
+      ridgeShortcutCheck(ds, { side: 16, lambda: 1 }).heldOutIdentities,
+      ridgeShortcutCheck(ds, { side: 16, lambda: 1, centreByIdentity: true }).heldOutIdentities,
+    ]);
   }
   const m = (k, ax) => out.reduce((s, o) => s + o[k][ax], 0) / out.length;
   const d = (ax) => out.map((o) => (o[1][ax] - o[0][ax]).toFixed(2)).join(', ');
-  console.log(`| ${band} + ${style} | ${m(0,'valence').toFixed(2)} / ${m(0,'arousal').toFixed(2)} | ${m(1,'valence').toFixed(2)} / ${m(1,'arousal').toFixed(2)} | ${d('valence')} / ${d('arousal')} |`);
+  console.log(
+    `| ${band} + ${style} | ${m(0, 'valence').toFixed(2)} / ${m(0, 'arousal').toFixed(2)} | ${m(1, 'valence').toFixed(2)} / ${m(1, 'arousal').toFixed(2)} | ${d('valence')} / ${d('arousal')} |`,
+  );
 }

@@ -17,9 +17,21 @@ export function validRange(pw: number, kx: number, sw: number, W: number, OW: nu
 
 /** Writes the rows of channels [c0, c1) of image x[xOff ..] into col (row 0 = channel c0). */
 export function im2col(
-  x: Float32Array, xOff: number, H: number, W: number,
-  KH: number, KW: number, sh: number, sw: number, ph: number, pw: number, OH: number, OW: number,
-  c0: number, c1: number, col: Float32Array,
+  x: Float32Array,
+  xOff: number,
+  H: number,
+  W: number,
+  KH: number,
+  KW: number,
+  sh: number,
+  sw: number,
+  ph: number,
+  pw: number,
+  OH: number,
+  OW: number,
+  c0: number,
+  c1: number,
+  col: Float32Array,
 ): void {
   let r = 0;
   const P = OH * OW;
@@ -58,9 +70,21 @@ export function im2col(
 
 /** Adds the column-gradient rows of channels [c0, c1) into image dx[dxOff ..] (the adjoint of im2col). */
 export function col2imAdd(
-  col: Float32Array, dx: Float32Array, dxOff: number, H: number, W: number,
-  KH: number, KW: number, sh: number, sw: number, ph: number, pw: number, OH: number, OW: number,
-  c0: number, c1: number,
+  col: Float32Array,
+  dx: Float32Array,
+  dxOff: number,
+  H: number,
+  W: number,
+  KH: number,
+  KW: number,
+  sh: number,
+  sw: number,
+  ph: number,
+  pw: number,
+  OH: number,
+  OW: number,
+  c0: number,
+  c1: number,
 ): void {
   let r = 0;
   const P = OH * OW;

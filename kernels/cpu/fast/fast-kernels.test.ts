@@ -8,7 +8,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../lib/rng/rng.js';
 import { refConv2d, refConv2dBackwardFilter, refConv2dBackwardInput, refMatmul, conv2dOutShape } from '../reference/index.js';
-import { fastConv2d, fastConv2dBackwardFilter, fastConv2dBackwardInput, fastMatmul, fastThreads, fastThreadsFailure, setFastParallelMinFlops, setFastThreads, splitRange } from './index.js';
+import {
+  fastConv2d,
+  fastConv2dBackwardFilter,
+  fastConv2dBackwardInput,
+  fastMatmul,
+  fastThreads,
+  fastThreadsFailure,
+  setFastParallelMinFlops,
+  setFastThreads,
+  splitRange,
+} from './index.js';
 import { workerSource } from './pool.js';
 import type { Conv2dAttrs } from '../../../lib/backend/backend.js';
 
@@ -48,7 +58,14 @@ afterAll(() => useThreads(2));
 
 describe('splitRange', () => {
   it('covers [0, n) with aligned, ordered, non-empty parts', () => {
-    for (const [n, parts, align] of [[10, 2, 4], [3, 2, 4], [1, 2, 1], [64, 2, 1], [513, 2, 4], [7, 3, 1]]) {
+    for (const [n, parts, align] of [
+      [10, 2, 4],
+      [3, 2, 4],
+      [1, 2, 1],
+      [64, 2, 1],
+      [513, 2, 4],
+      [7, 3, 1],
+    ]) {
       const r = splitRange(n, parts, align);
       expect(r[0].lo).toBe(0);
       expect(r[r.length - 1].hi).toBe(n);

@@ -63,49 +63,130 @@ export function packPanels(src: Float32Array, off: number, laneStride: number, k
 
 /** C[4x4 at co] += Ap-panel · Bp-panel over kc steps (full tile). */
 export function micro4x4(kc: number, ap: Float64Array, ao: number, bp: Float64Array, bo: number, c: Float32Array, co: number, ldc: number): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0,
+    c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   const end = ao + 4 * kc;
   while (ao < end) {
-    const b0 = bp[bo], b1 = bp[bo + 1], b2 = bp[bo + 2], b3 = bp[bo + 3];
+    const b0 = bp[bo],
+      b1 = bp[bo + 1],
+      b2 = bp[bo + 2],
+      b3 = bp[bo + 3];
     let a = ap[ao];
-    c00 += a * b0; c01 += a * b1; c02 += a * b2; c03 += a * b3;
+    c00 += a * b0;
+    c01 += a * b1;
+    c02 += a * b2;
+    c03 += a * b3;
     a = ap[ao + 1];
-    c10 += a * b0; c11 += a * b1; c12 += a * b2; c13 += a * b3;
+    c10 += a * b0;
+    c11 += a * b1;
+    c12 += a * b2;
+    c13 += a * b3;
     a = ap[ao + 2];
-    c20 += a * b0; c21 += a * b1; c22 += a * b2; c23 += a * b3;
+    c20 += a * b0;
+    c21 += a * b1;
+    c22 += a * b2;
+    c23 += a * b3;
     a = ap[ao + 3];
-    c30 += a * b0; c31 += a * b1; c32 += a * b2; c33 += a * b3;
+    c30 += a * b0;
+    c31 += a * b1;
+    c32 += a * b2;
+    c33 += a * b3;
     ao += 4;
     bo += 4;
   }
-  c[co] += c00; c[co + 1] += c01; c[co + 2] += c02; c[co + 3] += c03;
+  c[co] += c00;
+  c[co + 1] += c01;
+  c[co + 2] += c02;
+  c[co + 3] += c03;
   co += ldc;
-  c[co] += c10; c[co + 1] += c11; c[co + 2] += c12; c[co + 3] += c13;
+  c[co] += c10;
+  c[co + 1] += c11;
+  c[co + 2] += c12;
+  c[co + 3] += c13;
   co += ldc;
-  c[co] += c20; c[co + 1] += c21; c[co + 2] += c22; c[co + 3] += c23;
+  c[co] += c20;
+  c[co + 1] += c21;
+  c[co + 2] += c22;
+  c[co + 3] += c23;
   co += ldc;
-  c[co] += c30; c[co + 1] += c31; c[co + 2] += c32; c[co + 3] += c33;
+  c[co] += c30;
+  c[co + 1] += c31;
+  c[co + 2] += c32;
+  c[co + 3] += c33;
 }
 
 /**
  * As micro4x4 for an edge tile: the full 4x4 product of the zero-padded panels is computed
  * (padding lanes only produce discarded values) and only its top-left mr x nr is added to C.
  */
-export function microEdge(kc: number, ap: Float64Array, ao: number, bp: Float64Array, bo: number, c: Float32Array, co: number, ldc: number, mr: number, nr: number): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+export function microEdge(
+  kc: number,
+  ap: Float64Array,
+  ao: number,
+  bp: Float64Array,
+  bo: number,
+  c: Float32Array,
+  co: number,
+  ldc: number,
+  mr: number,
+  nr: number,
+): void {
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0,
+    c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   const end = ao + 4 * kc;
   while (ao < end) {
-    const b0 = bp[bo], b1 = bp[bo + 1], b2 = bp[bo + 2], b3 = bp[bo + 3];
+    const b0 = bp[bo],
+      b1 = bp[bo + 1],
+      b2 = bp[bo + 2],
+      b3 = bp[bo + 3];
     let a = ap[ao];
-    c00 += a * b0; c01 += a * b1; c02 += a * b2; c03 += a * b3;
+    c00 += a * b0;
+    c01 += a * b1;
+    c02 += a * b2;
+    c03 += a * b3;
     a = ap[ao + 1];
-    c10 += a * b0; c11 += a * b1; c12 += a * b2; c13 += a * b3;
+    c10 += a * b0;
+    c11 += a * b1;
+    c12 += a * b2;
+    c13 += a * b3;
     a = ap[ao + 2];
-    c20 += a * b0; c21 += a * b1; c22 += a * b2; c23 += a * b3;
+    c20 += a * b0;
+    c21 += a * b1;
+    c22 += a * b2;
+    c23 += a * b3;
     a = ap[ao + 3];
-    c30 += a * b0; c31 += a * b1; c32 += a * b2; c33 += a * b3;
+    c30 += a * b0;
+    c31 += a * b1;
+    c32 += a * b2;
+    c33 += a * b3;
     ao += 4;
     bo += 4;
   }
@@ -117,11 +198,22 @@ export function microEdge(kc: number, ap: Float64Array, ao: number, bp: Float64A
 
 /** C[M,N] (ldc) = A·B, or += when `accumulate`. See the file comment for the strides. */
 export function gemm(
-  M: number, N: number, K: number,
-  A: Float32Array, aOff: number, aRs: number, aCs: number,
-  B: Float32Array, bOff: number, bRs: number, bCs: number,
-  C: Float32Array, cOff: number, ldc: number,
-  accumulate: boolean, ws: FastScratch,
+  M: number,
+  N: number,
+  K: number,
+  A: Float32Array,
+  aOff: number,
+  aRs: number,
+  aCs: number,
+  B: Float32Array,
+  bOff: number,
+  bRs: number,
+  bCs: number,
+  C: Float32Array,
+  cOff: number,
+  ldc: number,
+  accumulate: boolean,
+  ws: FastScratch,
 ): void {
   if (M <= 0 || N <= 0) return;
   if (!accumulate) {

@@ -155,7 +155,15 @@ export function fastConv2d(x: Float32Array, xShape: Shape4, w: Float32Array, wSh
 }
 
 /** dy [N,O,OH,OW], w [O,C,KH,KW] -> out = dx [N,C,H,W]. */
-export function fastConv2dBackwardInput(dy: Float32Array, dyShape: Shape4, w: Float32Array, wShape: Shape4, xShape: Shape4, attrs: Conv2dAttrs, out: Float32Array): void {
+export function fastConv2dBackwardInput(
+  dy: Float32Array,
+  dyShape: Shape4,
+  w: Float32Array,
+  wShape: Shape4,
+  xShape: Shape4,
+  attrs: Conv2dAttrs,
+  out: Float32Array,
+): void {
   void dyShape;
   const p = convParams(xShape, wShape, attrs);
   const { chunks, threads: t } = convPlan(p, p[1]);
@@ -170,7 +178,15 @@ export function fastConv2dBackwardInput(dy: Float32Array, dyShape: Shape4, w: Fl
  * path is the fallback where WebAssembly SIMD is missing (the wasm kernel keeps the image split
  * with one partial per chunk, added in order).
  */
-export function fastConv2dBackwardFilter(x: Float32Array, xShape: Shape4, dy: Float32Array, dyShape: Shape4, wShape: Shape4, attrs: Conv2dAttrs, out: Float32Array): void {
+export function fastConv2dBackwardFilter(
+  x: Float32Array,
+  xShape: Shape4,
+  dy: Float32Array,
+  dyShape: Shape4,
+  wShape: Shape4,
+  attrs: Conv2dAttrs,
+  out: Float32Array,
+): void {
   void dyShape;
   const p = convParams(xShape, wShape, attrs);
   const { chunks, threads: t } = convPlan(p, p[4], false);

@@ -20,15 +20,26 @@ export type JobKind = 'matmul' | 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackw
 
 /** arrs = [a, b, out]. */
 export function matmulPart(arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch): void {
-  const a = arrs[0], b = arrs[1], out = arrs[2];
-  const ba = p[0], ar = p[1], ac = p[2], bb = p[3], br = p[4], bc = p[5];
-  const transA = p[6] !== 0, transB = p[7] !== 0, split = p[8];
+  const a = arrs[0],
+    b = arrs[1],
+    out = arrs[2];
+  const ba = p[0],
+    ar = p[1],
+    ac = p[2],
+    bb = p[3],
+    br = p[4],
+    bc = p[5];
+  const transA = p[6] !== 0,
+    transB = p[7] !== 0,
+    split = p[8];
   const M = transA ? ac : ar;
   const K = transA ? ar : ac;
   const N = transB ? br : bc;
   const batch = Math.max(ba, bb);
-  const aRs = transA ? 1 : ac, aCs = transA ? ac : 1;
-  const bRs = transB ? 1 : bc, bCs = transB ? bc : 1;
+  const aRs = transA ? 1 : ac,
+    aCs = transA ? ac : 1;
+  const bRs = transB ? 1 : bc,
+    bCs = transB ? bc : 1;
   const t0 = split === 0 ? lo : 0;
   const t1 = split === 0 ? hi : batch;
   const m0 = split === 1 ? lo : 0;
@@ -56,12 +67,29 @@ export function isPointwise(p: readonly number[]): boolean {
 
 /** arrs = [x, w, out]. */
 export function conv2dPart(arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch): void {
-  const x = arrs[0], w = arrs[1], out = arrs[2];
-  const N = p[0], C = p[1], H = p[2], W = p[3], O = p[4], KH = p[5], KW = p[6];
-  const sh = p[7], sw = p[8], ph = p[9], pw = p[10], OH = p[11], OW = p[12], split = p[13];
-  const P = OH * OW, CKK = C * KH * KW;
-  const n0 = split === 0 ? lo : 0, n1 = split === 0 ? hi : N;
-  const o0 = split === 1 ? lo : 0, o1 = split === 1 ? hi : O;
+  const x = arrs[0],
+    w = arrs[1],
+    out = arrs[2];
+  const N = p[0],
+    C = p[1],
+    H = p[2],
+    W = p[3],
+    O = p[4],
+    KH = p[5],
+    KW = p[6];
+  const sh = p[7],
+    sw = p[8],
+    ph = p[9],
+    pw = p[10],
+    OH = p[11],
+    OW = p[12],
+    split = p[13];
+  const P = OH * OW,
+    CKK = C * KH * KW;
+  const n0 = split === 0 ? lo : 0,
+    n1 = split === 0 ? hi : N;
+  const o0 = split === 1 ? lo : 0,
+    o1 = split === 1 ? hi : O;
   const direct = isPointwise(p);
   const col = direct ? x : scratchCol(ws, CKK * P);
   for (let n = n0; n < n1; n++) {
@@ -73,12 +101,30 @@ export function conv2dPart(arrs: Float32Array[], p: readonly number[], lo: numbe
 
 /** arrs = [dy, w, dx]. */
 export function conv2dBackwardInputPart(arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch): void {
-  const dy = arrs[0], w = arrs[1], dx = arrs[2];
-  const N = p[0], C = p[1], H = p[2], W = p[3], O = p[4], KH = p[5], KW = p[6];
-  const sh = p[7], sw = p[8], ph = p[9], pw = p[10], OH = p[11], OW = p[12], split = p[13];
-  const P = OH * OW, KK = KH * KW, CKK = C * KK;
-  const n0 = split === 0 ? lo : 0, n1 = split === 0 ? hi : N;
-  const c0 = split === 1 ? lo : 0, c1 = split === 1 ? hi : C;
+  const dy = arrs[0],
+    w = arrs[1],
+    dx = arrs[2];
+  const N = p[0],
+    C = p[1],
+    H = p[2],
+    W = p[3],
+    O = p[4],
+    KH = p[5],
+    KW = p[6];
+  const sh = p[7],
+    sw = p[8],
+    ph = p[9],
+    pw = p[10],
+    OH = p[11],
+    OW = p[12],
+    split = p[13];
+  const P = OH * OW,
+    KK = KH * KW,
+    CKK = C * KK;
+  const n0 = split === 0 ? lo : 0,
+    n1 = split === 0 ? hi : N;
+  const c0 = split === 1 ? lo : 0,
+    c1 = split === 1 ? hi : C;
   const rows = (c1 - c0) * KK;
   if (isPointwise(p)) {
     for (let n = n0; n < n1; n++) gemm(rows, P, O, w, c0, 1, CKK, dy, n * O * P, P, 1, dx, (n * C + c0) * H * W, P, false, ws);
@@ -98,12 +144,29 @@ export function conv2dBackwardInputPart(arrs: Float32Array[], p: readonly number
  * so each chunk owns its rows (see fastConv2dBackwardFilter).
  */
 export function conv2dBackwardFilterPart(arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch): void {
-  const x = arrs[0], dy = arrs[1], dw = arrs[2];
-  const N = p[0], C = p[1], H = p[2], W = p[3], O = p[4], KH = p[5], KW = p[6];
-  const sh = p[7], sw = p[8], ph = p[9], pw = p[10], OH = p[11], OW = p[12], split = p[13];
-  const P = OH * OW, CKK = C * KH * KW;
-  const n0 = split === 0 ? lo : 0, n1 = split === 0 ? hi : N;
-  const o0 = split === 1 ? lo : 0, o1 = split === 1 ? hi : O;
+  const x = arrs[0],
+    dy = arrs[1],
+    dw = arrs[2];
+  const N = p[0],
+    C = p[1],
+    H = p[2],
+    W = p[3],
+    O = p[4],
+    KH = p[5],
+    KW = p[6];
+  const sh = p[7],
+    sw = p[8],
+    ph = p[9],
+    pw = p[10],
+    OH = p[11],
+    OW = p[12],
+    split = p[13];
+  const P = OH * OW,
+    CKK = C * KH * KW;
+  const n0 = split === 0 ? lo : 0,
+    n1 = split === 0 ? hi : N;
+  const o0 = split === 1 ? lo : 0,
+    o1 = split === 1 ? hi : O;
   const direct = isPointwise(p);
   const col = direct ? x : scratchCol(ws, CKK * P);
   if (n1 <= n0) {

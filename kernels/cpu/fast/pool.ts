@@ -7,16 +7,28 @@
  */
 import { newScratch, scratchF64, packPanels, micro4x4, microEdge, gemm } from './gemm.js';
 import { validRange, im2col, col2imAdd } from './conv.js';
-import {
-  matmulPart, scratchCol, isPointwise, conv2dPart, conv2dBackwardInputPart, conv2dBackwardFilterPart, runPart, runChunks,
-} from './jobs.js';
+import { matmulPart, scratchCol, isPointwise, conv2dPart, conv2dBackwardInputPart, conv2dBackwardFilterPart, runPart, runChunks } from './jobs.js';
 import { isSharedArray } from '../threads/host.js';
 import { WorkerPool } from '../threads/worker-pool.js';
 
 const KERNEL_FUNCTIONS: ReadonlyArray<(...args: never[]) => unknown> = [
-  newScratch, scratchF64, packPanels, micro4x4, microEdge, gemm,
-  validRange, im2col, col2imAdd,
-  matmulPart, scratchCol, isPointwise, conv2dPart, conv2dBackwardInputPart, conv2dBackwardFilterPart, runPart, runChunks,
+  newScratch,
+  scratchF64,
+  packPanels,
+  micro4x4,
+  microEdge,
+  gemm,
+  validRange,
+  im2col,
+  col2imAdd,
+  matmulPart,
+  scratchCol,
+  isPointwise,
+  conv2dPart,
+  conv2dBackwardInputPart,
+  conv2dBackwardFilterPart,
+  runPart,
+  runChunks,
 ];
 
 interface FastJob {
@@ -48,7 +60,13 @@ const pool = new WorkerPool<object, FastJob>({
     const probe = new Float32Array(new SharedArrayBuffer(12));
     probe[0] = 2;
     probe[1] = 3;
-    const job = { kind: 'matmul', arrs: [probe.subarray(0, 1), probe.subarray(1, 2), probe.subarray(2, 3)], p: [1, 1, 1, 1, 1, 1, 0, 0, 0], bounds: [0, 1], next: new Int32Array(new SharedArrayBuffer(4)) };
+    const job = {
+      kind: 'matmul',
+      arrs: [probe.subarray(0, 1), probe.subarray(1, 2), probe.subarray(2, 3)],
+      p: [1, 1, 1, 1, 1, 1, 0, 0, 0],
+      bounds: [0, 1],
+      next: new Int32Array(new SharedArrayBuffer(4)),
+    };
     return { job, ok: () => probe[2] === 6 };
   },
 });
@@ -77,7 +95,14 @@ export interface Part {
  * chunk from a shared counter until none is left; all arrays must be SharedArrayBuffer-backed.
  * Returns the number of chunks each thread ran.
  */
-export const runChunked = (kind: string, arrs: Float32Array[], p: readonly number[], chunks: readonly Part[], threads: number, ws: ReturnType<typeof newScratch>): number[] => {
+export const runChunked = (
+  kind: string,
+  arrs: Float32Array[],
+  p: readonly number[],
+  chunks: readonly Part[],
+  threads: number,
+  ws: ReturnType<typeof newScratch>,
+): number[] => {
   const bounds = chunks.flatMap((c) => [c.lo, c.hi]);
   const next = pool.next;
   Atomics.store(next, 0, 0);

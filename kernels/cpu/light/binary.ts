@@ -12,9 +12,11 @@ import { coalesce } from './coalesce.js';
 
 type Inner = (o: TypedArray, oi: number, a: TypedArray, ai: number, sa: number, b: TypedArray, bi: number, sb: number, n: number) => void;
 
-const inner = (f: (x: number, y: number) => number): Inner => (o, oi, a, ai, sa, b, bi, sb, n) => {
-  for (let k = 0; k < n; k++, ai += sa, bi += sb) o[oi + k] = f(a[ai], b[bi]);
-};
+const inner =
+  (f: (x: number, y: number) => number): Inner =>
+  (o, oi, a, ai, sa, b, bi, sb, n) => {
+    for (let k = 0; k < n; k++, ai += sa, bi += sb) o[oi + k] = f(a[ai], b[bi]);
+  };
 
 // Written out for the hot ops so that no function call sits in the loop.
 const INNER: Partial<Record<BinaryOp, Inner>> = {

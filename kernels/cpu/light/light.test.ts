@@ -15,16 +15,32 @@ const filled = (n: number, rng: Rng) => Float64Array.from({ length: n }, () => r
 
 /** A shape and a broadcast-compatible partner (some axes set to 1, maybe fewer leading axes). */
 const shapePair = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }).chain((s) =>
-  fc.tuple(fc.constant(s), fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }), fc.integer({ min: 0, max: s.length - 1 })).map(([a, ones, drop]) => ({
-    a,
-    b: a.map((d, i) => (ones[i] ? 1 : d)).slice(drop),
-  })),
+  fc
+    .tuple(fc.constant(s), fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }), fc.integer({ min: 0, max: s.length - 1 }))
+    .map(([a, ones, drop]) => ({
+      a,
+      b: a.map((d, i) => (ones[i] ? 1 : d)).slice(drop),
+    })),
 );
 
 describe('light CPU kernels equal the reference kernels', () => {
   it('coalesces contiguous runs and drops unit axes', () => {
-    expect(coalesce([2, 3, 4], [[2, 3, 4], [2, 3, 4]]).shape).toEqual([24]);
-    const bias = coalesce([8, 4, 5, 5], [[8, 4, 5, 5], [1, 4, 1, 1]]);
+    expect(
+      coalesce(
+        [2, 3, 4],
+        [
+          [2, 3, 4],
+          [2, 3, 4],
+        ],
+      ).shape,
+    ).toEqual([24]);
+    const bias = coalesce(
+      [8, 4, 5, 5],
+      [
+        [8, 4, 5, 5],
+        [1, 4, 1, 1],
+      ],
+    );
     expect(bias.shape).toEqual([8, 4, 25]);
     expect(bias.strides[1]).toEqual([0, 1, 0]);
   });
@@ -51,7 +67,15 @@ describe('light CPU kernels equal the reference kernels', () => {
     const ops: ReduceOp[] = ['sum', 'max', 'min'];
     fc.assert(
       fc.property(
-        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }).chain((s) => fc.tuple(fc.constant(s), fc.subarray(s.map((_, i) => i), { minLength: 1 }))),
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }).chain((s) =>
+          fc.tuple(
+            fc.constant(s),
+            fc.subarray(
+              s.map((_, i) => i),
+              { minLength: 1 },
+            ),
+          ),
+        ),
         fc.constantFrom(...ops),
         ([shape, axes], op) => {
           const x = filled(sizeOf(shape), Rng.fromSeed(shape.length * 7 + axes.length));
@@ -69,7 +93,16 @@ describe('light CPU kernels equal the reference kernels', () => {
   it('column sums (a reduced axis just inside the contiguous one) carry into the outer axes', () => {
     // [3, 5, 7] over axis 1: five rows summed at once per outer index; [2, 6, 3, 4] over [1, 3]
     // coalesces differently; odd and multiple-of-four row counts both
-    for (const [shape, axes] of [[[3, 5, 7], [1]], [[4, 8, 3], [1]], [[2, 6, 3, 4], [1]], [[6, 9], [0]], [[2, 3, 4, 5], [0, 2]]] as const) {
+    for (const [shape, axes] of [
+      [[3, 5, 7], [1]],
+      [[4, 8, 3], [1]],
+      [[2, 6, 3, 4], [1]],
+      [[6, 9], [0]],
+      [
+        [2, 3, 4, 5],
+        [0, 2],
+      ],
+    ] as const) {
       const x = filled(sizeOf(shape), Rng.fromSeed(shape.length));
       const want = refReduce('sum', x, shape, axes);
       const got = new Float64Array(want.length);

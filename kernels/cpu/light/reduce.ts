@@ -68,7 +68,10 @@ export const lightReduce = (op: ReduceOp, x: TypedArray, shape: Shape, axes: rea
 const columnSums = (x: TypedArray, xi: number, count: number, n: number, acc: Float64Array, oi: number): void => {
   let q = 0;
   for (; q + 4 <= count; q += 4) {
-    const b0 = xi + q * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+    const b0 = xi + q * n,
+      b1 = b0 + n,
+      b2 = b1 + n,
+      b3 = b2 + n;
     for (let k = 0; k < n; k++) acc[oi + k] += x[b0 + k] + x[b1 + k] + (x[b2 + k] + x[b3 + k]);
   }
   for (; q < count; q++) {
@@ -100,4 +103,3 @@ const coalesceWith = (shape: Shape, outStrides: readonly number[]): { shape: num
   if (cs.length === 0) return { shape: [1], strides: [0] };
   return { shape: cs, strides: so };
 };
-

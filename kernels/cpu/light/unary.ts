@@ -39,9 +39,11 @@ const stepF32 = (x: Float32Array, o: Float32Array): void => {
   }
 };
 
-const loopOf = (f: (v: number) => number): Loop => (x, o) => {
-  for (let i = 0; i < x.length; i++) o[i] = f(x[i]);
-};
+const loopOf =
+  (f: (v: number) => number): Loop =>
+  (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = f(x[i]);
+  };
 
 const LOOPS: Partial<Record<UnaryOp, Loop>> = {
   relu: (x, o) => {

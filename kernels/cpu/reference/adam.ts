@@ -8,7 +8,16 @@
 import type { AdamHyper } from '../../../lib/backend/backend.js';
 import type { TypedArray } from '../../../lib/tensor/dtype.js';
 
-export const refAdamUpdate = (p: TypedArray, g: TypedArray, m: TypedArray, v: TypedArray, h: AdamHyper, outP: TypedArray, outM: TypedArray, outV: TypedArray): void => {
+export const refAdamUpdate = (
+  p: TypedArray,
+  g: TypedArray,
+  m: TypedArray,
+  v: TypedArray,
+  h: AdamHyper,
+  outP: TypedArray,
+  outM: TypedArray,
+  outV: TypedArray,
+): void => {
   // float64 needs no rounding step; float32 rounds with Math.fround called directly (through a
   // function value V8 did not inline it: 4x slower than the separate ops)
   if (p instanceof Float64Array) adamLoop64(p, g, m, v, h, outP, outM, outV);

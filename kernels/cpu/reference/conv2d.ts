@@ -44,7 +44,15 @@ export const refConv2d = (x: TypedArray, xShape: Shape, w: TypedArray, wShape: S
 };
 
 /** dx[b, ch, r, q] = sum over (f, u, v) with r = i*sh - ph + u, q = j*sw - pw + v of dy[b, f, i, j] w[f, ch, u, v]. */
-export const refConv2dBackwardInput = (dy: TypedArray, dyShape: Shape, w: TypedArray, wShape: Shape, xShape: Shape, a: Conv2dAttrs, out?: TypedArray): TypedArray => {
+export const refConv2dBackwardInput = (
+  dy: TypedArray,
+  dyShape: Shape,
+  w: TypedArray,
+  wShape: Shape,
+  xShape: Shape,
+  a: Conv2dAttrs,
+  out?: TypedArray,
+): TypedArray => {
   const [n, c, h, wd] = xShape;
   const [o, , kh, kw] = wShape;
   const [, , oh, ow] = dyShape;
@@ -73,7 +81,15 @@ export const refConv2dBackwardInput = (dy: TypedArray, dyShape: Shape, w: TypedA
 };
 
 /** dw[f, ch, u, v] = sum over (b, i, j) of dy[b, f, i, j] x[b, ch, i*sh - ph + u, j*sw - pw + v] (in bounds). */
-export const refConv2dBackwardFilter = (x: TypedArray, xShape: Shape, dy: TypedArray, dyShape: Shape, wShape: Shape, a: Conv2dAttrs, out?: TypedArray): TypedArray => {
+export const refConv2dBackwardFilter = (
+  x: TypedArray,
+  xShape: Shape,
+  dy: TypedArray,
+  dyShape: Shape,
+  wShape: Shape,
+  a: Conv2dAttrs,
+  out?: TypedArray,
+): TypedArray => {
   const [n, c, h, wd] = xShape;
   const [o, , kh, kw] = wShape;
   const [, , oh, ow] = dyShape;
@@ -104,7 +120,16 @@ export const refConv2dBackwardFilter = (x: TypedArray, xShape: Shape, dy: TypedA
  * The optional fused primitive: y = act(conv2d(x, w) + bias[o]), bias [O], act 'relu' (x < 0 ?
  * 0 : x, as the relu op) or 'none'. Defined as exactly that composition, applied in place.
  */
-export const refConv2dBiasAct = (x: TypedArray, xShape: Shape, w: TypedArray, wShape: Shape, bias: TypedArray, a: Conv2dAttrs, act: ConvActivation, out?: TypedArray): TypedArray => {
+export const refConv2dBiasAct = (
+  x: TypedArray,
+  xShape: Shape,
+  w: TypedArray,
+  wShape: Shape,
+  bias: TypedArray,
+  a: Conv2dAttrs,
+  act: ConvActivation,
+  out?: TypedArray,
+): TypedArray => {
   const y = refConv2d(x, xShape, w, wShape, a, out);
   applyBiasAct(y, wShape[0], y.length / (xShape[0] * wShape[0]), bias, act);
   return y;

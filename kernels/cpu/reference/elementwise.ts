@@ -80,14 +80,20 @@ export const forEachBroadcast = (
   const rank = outShape.length;
   const [sa, sb = [], sc = []] = strides;
   const idx = new Array<number>(rank).fill(0);
-  let oa = 0, ob = 0, oc = 0;
+  let oa = 0,
+    ob = 0,
+    oc = 0;
   for (let i = 0; i < n; i++) {
     visit(i, oa, ob, oc);
     for (let d = rank - 1; d >= 0; d--) {
       idx[d]++;
-      oa += sa[d]; ob += sb[d] ?? 0; oc += sc[d] ?? 0;
+      oa += sa[d];
+      ob += sb[d] ?? 0;
+      oc += sc[d] ?? 0;
       if (idx[d] < outShape[d]) break;
-      oa -= sa[d] * outShape[d]; ob -= (sb[d] ?? 0) * outShape[d]; oc -= (sc[d] ?? 0) * outShape[d];
+      oa -= sa[d] * outShape[d];
+      ob -= (sb[d] ?? 0) * outShape[d];
+      oc -= (sc[d] ?? 0) * outShape[d];
       idx[d] = 0;
     }
   }
@@ -126,7 +132,16 @@ export const refClamp = (x: TypedArray, lo: number, hi: number, out?: TypedArray
   return o;
 };
 
-export const refWhere = (cond: TypedArray, condShape: Shape, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape, out?: TypedArray): TypedArray => {
+export const refWhere = (
+  cond: TypedArray,
+  condShape: Shape,
+  a: TypedArray,
+  aShape: Shape,
+  b: TypedArray,
+  bShape: Shape,
+  outShape: Shape,
+  out?: TypedArray,
+): TypedArray => {
   const o = outLike(a, sizeOf(outShape), out);
   const strides = [condShape, aShape, bShape].map((s) => broadcastStrides(s, outShape));
   forEachBroadcast(outShape, strides, (i, oc, oa, ob) => {
@@ -135,6 +150,7 @@ export const refWhere = (cond: TypedArray, condShape: Shape, a: TypedArray, aSha
   return o;
 };
 
-export const refFill = (size: number, value: number, dtype: DType): TypedArray => (dtype === 'float64' ? new Float64Array(size) : new Float32Array(size)).fill(value);
+export const refFill = (size: number, value: number, dtype: DType): TypedArray =>
+  (dtype === 'float64' ? new Float64Array(size) : new Float32Array(size)).fill(value);
 
 export const refCast = (x: TypedArray, dtype: DType): TypedArray => (dtype === 'float64' ? Float64Array.from(x) : Float32Array.from(x));

@@ -9,8 +9,14 @@ export { refMatmul, matmulDims, type Shape3 } from './matmul.js';
 export { refPermute, refSlice, refPadInto, refConcat, refGather, refScatterAdd } from './layout.js';
 export { refConv2d, refConv2dBackwardInput, refConv2dBackwardFilter, refConv2dBiasAct, applyBiasAct, conv2dOutShape } from './conv2d.js';
 export {
-  refMaxPool2d, refMaxPool2dBackward, refAvgPool2d, refAvgPool2dBackward,
-  refAdaptiveAvgPool2d, refAdaptiveAvgPool2dBackward, adaptiveWindow, pool2dOutShape,
+  refMaxPool2d,
+  refMaxPool2dBackward,
+  refAvgPool2d,
+  refAvgPool2dBackward,
+  refAdaptiveAvgPool2d,
+  refAdaptiveAvgPool2dBackward,
+  adaptiveWindow,
+  pool2dOutShape,
 } from './pool2d.js';
 export { refSoftmax } from './softmax.js';
 export { refAdamUpdate } from './adam.js';

@@ -34,7 +34,12 @@ export const refPermute = (x: TypedArray, shape: Shape, perm: readonly number[],
 export const refSlice = (x: TypedArray, shape: Shape, begin: readonly number[], size: readonly number[], out?: TypedArray): TypedArray => {
   const o = outLike(x, sizeOf(size), out);
   if (o.length === 0) return o;
-  copyView(view(x, shape).lo(...begin).hi(...size), view(o, size));
+  copyView(
+    view(x, shape)
+      .lo(...begin)
+      .hi(...size),
+    view(o, size),
+  );
   return o;
 };
 
@@ -43,7 +48,12 @@ export const refPadInto = (x: TypedArray, shape: Shape, begin: readonly number[]
   const o = outLike(x, sizeOf(outShape), out);
   o.fill(0);
   if (x.length === 0) return o;
-  copyView(view(x, shape), view(o, outShape).lo(...begin).hi(...shape));
+  copyView(
+    view(x, shape),
+    view(o, outShape)
+      .lo(...begin)
+      .hi(...shape),
+  );
   return o;
 };
 

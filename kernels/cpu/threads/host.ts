@@ -50,7 +50,11 @@ export const sharedMemoryAvailable = (): boolean => {
 
 /** Why workers cannot share memory here ('' when they can). */
 export const sharedMemoryFailure = (): string =>
-  sharedMemoryAvailable() ? '' : isNode() ? 'no SharedArrayBuffer in this runtime' : 'no shared memory: the page is not cross-origin isolated (serve it with COOP: same-origin and COEP: require-corp)';
+  sharedMemoryAvailable()
+    ? ''
+    : isNode()
+      ? 'no SharedArrayBuffer in this runtime'
+      : 'no shared memory: the page is not cross-origin isolated (serve it with COOP: same-origin and COEP: require-corp)';
 
 /** A SharedArrayBuffer where workers can share it, else a plain ArrayBuffer (one thread only). */
 export const newBuffer = (bytes: number): ArrayBufferLike => (sharedMemoryAvailable() ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));

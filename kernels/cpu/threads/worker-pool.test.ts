@@ -24,7 +24,10 @@ const makePool = () =>
     setup: addSetup,
     run: addRun as (ctx: never, job: { a: Float32Array; p: number; next: Int32Array; n: number; fail: boolean }) => number,
     init: () => ({}),
-    probe: () => ({ job: { a: new Float32Array(new SharedArrayBuffer(4)), p: 0, next: new Int32Array(new SharedArrayBuffer(4)), n: 0, fail: false }, ok: () => true }),
+    probe: () => ({
+      job: { a: new Float32Array(new SharedArrayBuffer(4)), p: 0, next: new Int32Array(new SharedArrayBuffer(4)), n: 0, fail: false },
+      ok: () => true,
+    }),
   });
 
 describe('host queries (no node:* import)', () => {
@@ -56,10 +59,22 @@ describe('worker pool', () => {
     const next = pool.next;
     Atomics.store(next, 0, 0);
     const job = { a, p: 2, next, n, fail: false };
-    const done = pool.run(job, 1, () => addRun({ calls: 0 }, job), () => Atomics.store(next, 0, n));
+    const done = pool.run(
+      job,
+      1,
+      () => addRun({ calls: 0 }, job),
+      () => Atomics.store(next, 0, n),
+    );
     expect(done.reduce((x, y) => x + y, 0)).toBe(n); // every chunk ran exactly once
     expect(a.every((v) => v === 2)).toBe(true);
     Atomics.store(next, 0, 0);
-    expect(() => pool.run({ ...job, fail: true }, 1, () => 0, () => undefined)).toThrow(/test pool: worker failed: .*asked to fail/);
+    expect(() =>
+      pool.run(
+        { ...job, fail: true },
+        1,
+        () => 0,
+        () => undefined,
+      ),
+    ).toThrow(/test pool: worker failed: .*asked to fail/);
   });
 });

@@ -40,7 +40,12 @@ const CTRL_WORDS = 2;
 const ERR_UNITS = 2048;
 
 /** Runs inside the worker (this function's text is posted, not called here). */
-function poolWorkerMain(init: { ctrl: Int32Array; err: Uint16Array }, listen: (f: (job: unknown) => void) => void, setup: (init: unknown) => unknown, run: (ctx: unknown, job: unknown) => number): void {
+function poolWorkerMain(
+  init: { ctrl: Int32Array; err: Uint16Array },
+  listen: (f: (job: unknown) => void) => void,
+  setup: (init: unknown) => unknown,
+  run: (ctx: unknown, job: unknown) => number,
+): void {
   let ctx: unknown = null;
   let setupError: unknown = null;
   try {

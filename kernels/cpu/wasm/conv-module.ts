@@ -19,8 +19,18 @@ const convLoops = (name: string, adjoint: boolean): Fn => {
   const [p0, c0, c1, H, W, KH, KW, sh, sw, ph, pw, OH, OW, p13] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
   const x = adjoint ? p13 : p0;
   const col = adjoint ? p0 : p13;
-  const c = f.local(I32), ky = f.local(I32), kx = f.local(I32), oy = f.local(I32), ox = f.local(I32);
-  const o = f.local(I32), xc = f.local(I32), lo = f.local(I32), hi = f.local(I32), iy = f.local(I32), s = f.local(I32), t = f.local(I32);
+  const c = f.local(I32),
+    ky = f.local(I32),
+    kx = f.local(I32),
+    oy = f.local(I32),
+    ox = f.local(I32);
+  const o = f.local(I32),
+    xc = f.local(I32),
+    lo = f.local(I32),
+    hi = f.local(I32),
+    iy = f.local(I32),
+    s = f.local(I32),
+    t = f.local(I32);
   const I = (n: number) => () => void f.i32(n);
   const L = (l: number) => () => void f.get(l);
   /** f32 at o + ox*4 (the column cell). */
@@ -40,51 +50,90 @@ const convLoops = (name: string, adjoint: boolean): Fn => {
       f.forUp(kx, I(0), L(KW), 1, () => {
         // lo = first ox with ox*sw - pw + kx >= 0: ceil((pw - kx) / sw) when positive, clamped to OW
         f.get(pw).get(kx).op(OP.i32Sub).set(t);
-        f.ifElse(() => f.get(t).i32(0).op(OP.i32LeS), () => f.i32(0).set(lo), () => {
-          f.get(t).get(sw).op(OP.i32Add).i32(1).op(OP.i32Sub).get(sw).op(OP.i32DivS).set(lo);
-        });
-        f.ifElse(() => f.get(lo).get(OW).op(OP.i32GtS), () => f.get(OW).set(lo));
+        f.ifElse(
+          () => f.get(t).i32(0).op(OP.i32LeS),
+          () => f.i32(0).set(lo),
+          () => {
+            f.get(t).get(sw).op(OP.i32Add).i32(1).op(OP.i32Sub).get(sw).op(OP.i32DivS).set(lo);
+          },
+        );
+        f.ifElse(
+          () => f.get(lo).get(OW).op(OP.i32GtS),
+          () => f.get(OW).set(lo),
+        );
         // hi = one past the last ox with ox*sw - pw + kx <= W - 1, clamped to [lo, OW]
         f.get(W).i32(1).op(OP.i32Sub).get(pw).op(OP.i32Add).get(kx).op(OP.i32Sub).set(t);
-        f.ifElse(() => f.get(t).i32(0).op(OP.i32LtS), () => f.i32(0).set(hi), () => {
-          f.get(t).get(sw).op(OP.i32DivS).i32(1).op(OP.i32Add).set(hi);
-        });
-        f.ifElse(() => f.get(hi).get(OW).op(OP.i32GtS), () => f.get(OW).set(hi));
-        f.ifElse(() => f.get(hi).get(lo).op(OP.i32LtS), () => f.get(lo).set(hi));
+        f.ifElse(
+          () => f.get(t).i32(0).op(OP.i32LtS),
+          () => f.i32(0).set(hi),
+          () => {
+            f.get(t).get(sw).op(OP.i32DivS).i32(1).op(OP.i32Add).set(hi);
+          },
+        );
+        f.ifElse(
+          () => f.get(hi).get(OW).op(OP.i32GtS),
+          () => f.get(OW).set(hi),
+        );
+        f.ifElse(
+          () => f.get(hi).get(lo).op(OP.i32LtS),
+          () => f.get(lo).set(hi),
+        );
         f.forUp(oy, I(0), L(OH), 1, () => {
           f.get(oy).get(sh).op(OP.i32Mul).get(ph).op(OP.i32Sub).get(ky).op(OP.i32Add).set(iy);
-          f.ifElse(() => f.get(iy).i32(0).op(OP.i32LtS).get(iy).get(H).op(OP.i32GeS).op(OP.i32Or), () => zero(0, L(OW)), () => {
-            zero(0, L(lo));
-            // s = address of x[c, iy, lo*sw - pw + kx]
-            f.get(xc).get(iy).get(W).op(OP.i32Mul).get(lo).get(sw).op(OP.i32Mul).op(OP.i32Add).get(pw).op(OP.i32Sub).get(kx).op(OP.i32Add).i32(2).op(OP.i32Shl).op(OP.i32Add).set(s);
-            f.get(lo).set(ox);
-            // stride 1: 4 at a time
-            f.ifElse(() => f.get(sw).i32(1).op(OP.i32Eq), () => {
+          f.ifElse(
+            () => f.get(iy).i32(0).op(OP.i32LtS).get(iy).get(H).op(OP.i32GeS).op(OP.i32Or),
+            () => zero(0, L(OW)),
+            () => {
+              zero(0, L(lo));
+              // s = address of x[c, iy, lo*sw - pw + kx]
+              f.get(xc)
+                .get(iy)
+                .get(W)
+                .op(OP.i32Mul)
+                .get(lo)
+                .get(sw)
+                .op(OP.i32Mul)
+                .op(OP.i32Add)
+                .get(pw)
+                .op(OP.i32Sub)
+                .get(kx)
+                .op(OP.i32Add)
+                .i32(2)
+                .op(OP.i32Shl)
+                .op(OP.i32Add)
+                .set(s);
+              f.get(lo).set(ox);
+              // stride 1: 4 at a time
+              f.ifElse(
+                () => f.get(sw).i32(1).op(OP.i32Eq),
+                () => {
+                  f.beginLoop();
+                  f.get(ox).i32(4).op(OP.i32Add).get(hi).op(OP.i32GtS).exitIf(); // ox + 4 > hi: leave
+                  if (adjoint) {
+                    f.get(s).get(s).v128Load().get(o).get(ox).i32(2).op(OP.i32Shl).op(OP.i32Add).v128Load().simd(SIMD.f32x4Add).v128Store();
+                  } else {
+                    cell();
+                    f.get(s).v128Load().v128Store();
+                  }
+                  f.addTo(s, 16).addTo(ox, 4);
+                  f.endLoop();
+                },
+              );
               f.beginLoop();
-              f.get(ox).i32(4).op(OP.i32Add).get(hi).op(OP.i32GtS).exitIf(); // ox + 4 > hi: leave
+              f.get(ox).get(hi).op(OP.i32GeS).exitIf();
               if (adjoint) {
-                f.get(s).get(s).v128Load().get(o).get(ox).i32(2).op(OP.i32Shl).op(OP.i32Add).v128Load().simd(SIMD.f32x4Add).v128Store();
+                f.get(s).get(s).f32Load();
+                cell();
+                f.f32Load().op(OP.f32Add).f32Store();
               } else {
                 cell();
-                f.get(s).v128Load().v128Store();
+                f.get(s).f32Load().f32Store();
               }
-              f.addTo(s, 16).addTo(ox, 4);
+              f.addTo(s, () => void f.get(sw).i32(2).op(OP.i32Shl)).addTo(ox, 1);
               f.endLoop();
-            });
-            f.beginLoop();
-            f.get(ox).get(hi).op(OP.i32GeS).exitIf();
-            if (adjoint) {
-              f.get(s).get(s).f32Load();
-              cell();
-              f.f32Load().op(OP.f32Add).f32Store();
-            } else {
-              cell();
-              f.get(s).f32Load().f32Store();
-            }
-            f.addTo(s, () => void f.get(sw).i32(2).op(OP.i32Shl)).addTo(ox, 1);
-            f.endLoop();
-            zero(L(hi), L(OW));
-          });
+              zero(L(hi), L(OW));
+            },
+          );
           f.addTo(o, () => void f.get(OW).i32(2).op(OP.i32Shl));
         });
       });
@@ -99,28 +148,57 @@ export const col2imAddFn = (): Fn => convLoops('col2imAdd', true);
 export const biasActFn = (): Fn => {
   const f = new Fn('biasAct', [I32, I32, I32, I32, I32]);
   const [y, rows, P, bias, relu] = [0, 1, 2, 3, 4];
-  const r = f.local(I32), j = f.local(I32), P4 = f.local(I32), q = f.local(I32);
-  const bv = f.local(V128), v = f.local(V128), bs = f.local(F32), s = f.local(F32);
+  const r = f.local(I32),
+    j = f.local(I32),
+    P4 = f.local(I32),
+    q = f.local(I32);
+  const bv = f.local(V128),
+    v = f.local(V128),
+    bs = f.local(F32),
+    s = f.local(F32);
   f.get(P).i32(-4).op(OP.i32And).set(P4);
   f.get(y).set(q);
-  f.forUp(r, () => f.i32(0), () => f.get(rows), 1, () => {
-    f.get(bias).get(r).i32(2).op(OP.i32Shl).op(OP.i32Add).f32Load().set(bs);
-    f.get(bs).simd(SIMD.f32x4Splat).set(bv);
-    const vector = (withRelu: boolean) => f.forUp(j, () => f.i32(0), () => f.get(P4), 4, () => {
-      f.get(q).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add);
-      f.get(q).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).v128Load().get(bv).simd(SIMD.f32x4Add);
-      if (withRelu) f.tee(v).get(v).v128Zero().simd(SIMD.f32x4Lt).simd(SIMD.v128AndNot); // v & ~(v < 0)
-      f.v128Store();
-    });
-    f.ifElse(() => f.get(relu), () => vector(true), () => vector(false));
-    f.forUp(j, () => f.get(P4), () => f.get(P), 1, () => {
-      f.get(q).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add);
-      f.get(q).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).f32Load().get(bs).op(OP.f32Add).set(s);
-      // relu: select(+0, s, s < 0) when asked, else s
-      f.f32Zero().get(s).get(s).f32Zero().op(OP.f32Lt).get(relu).op(OP.i32And).op(OP.select);
-      f.f32Store();
-    });
-    f.addTo(q, () => void f.get(P).i32(2).op(OP.i32Shl));
-  });
+  f.forUp(
+    r,
+    () => f.i32(0),
+    () => f.get(rows),
+    1,
+    () => {
+      f.get(bias).get(r).i32(2).op(OP.i32Shl).op(OP.i32Add).f32Load().set(bs);
+      f.get(bs).simd(SIMD.f32x4Splat).set(bv);
+      const vector = (withRelu: boolean) =>
+        f.forUp(
+          j,
+          () => f.i32(0),
+          () => f.get(P4),
+          4,
+          () => {
+            f.get(q).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add);
+            f.get(q).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).v128Load().get(bv).simd(SIMD.f32x4Add);
+            if (withRelu) f.tee(v).get(v).v128Zero().simd(SIMD.f32x4Lt).simd(SIMD.v128AndNot); // v & ~(v < 0)
+            f.v128Store();
+          },
+        );
+      f.ifElse(
+        () => f.get(relu),
+        () => vector(true),
+        () => vector(false),
+      );
+      f.forUp(
+        j,
+        () => f.get(P4),
+        () => f.get(P),
+        1,
+        () => {
+          f.get(q).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add);
+          f.get(q).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).f32Load().get(bs).op(OP.f32Add).set(s);
+          // relu: select(+0, s, s < 0) when asked, else s
+          f.f32Zero().get(s).get(s).f32Zero().op(OP.f32Lt).get(relu).op(OP.i32And).op(OP.select);
+          f.f32Store();
+        },
+      );
+      f.addTo(q, () => void f.get(P).i32(2).op(OP.i32Shl));
+    },
+  );
   return f;
 };

@@ -16,8 +16,38 @@ export interface WasmExports {
   packA(src: number, laneStride: number, kStride: number, lanes: number, kc: number, dst: number): void;
   packB(src: number, laneStride: number, kStride: number, lanes: number, kc: number, dst: number): void;
   macro(mc: number, nc: number, kc: number, ap: number, bp: number, c: number, ldc: number, mode: number, tmp: number): void;
-  im2col(x: number, c0: number, c1: number, H: number, W: number, KH: number, KW: number, sh: number, sw: number, ph: number, pw: number, OH: number, OW: number, col: number): void;
-  col2imAdd(col: number, c0: number, c1: number, H: number, W: number, KH: number, KW: number, sh: number, sw: number, ph: number, pw: number, OH: number, OW: number, x: number): void;
+  im2col(
+    x: number,
+    c0: number,
+    c1: number,
+    H: number,
+    W: number,
+    KH: number,
+    KW: number,
+    sh: number,
+    sw: number,
+    ph: number,
+    pw: number,
+    OH: number,
+    OW: number,
+    col: number,
+  ): void;
+  col2imAdd(
+    col: number,
+    c0: number,
+    c1: number,
+    H: number,
+    W: number,
+    KH: number,
+    KW: number,
+    sh: number,
+    sw: number,
+    ph: number,
+    pw: number,
+    OH: number,
+    OW: number,
+    x: number,
+  ): void;
   biasAct(y: number, rows: number, P: number, bias: number, relu: number): void;
   maxPool2x2(x: number, planes: number, H: number, W: number, y: number): void;
   maxPool2x2Back(x: number, dy: number, planes: number, H: number, W: number, dx: number): void;
@@ -48,10 +78,26 @@ export function view(ws: WasmThread): Float32Array {
  * C[M,N] (row stride ldc) = A·B, or += when `accumulate`; A(i,k) = A[a + (i*aRs + k*aCs)*4],
  * B(k,j) = B[b + (k*bRs + j*bCs)*4] (byte addresses, element strides: transposes are strides).
  */
-export function wgemm(ws: WasmThread, M: number, N: number, K: number, a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number, c: number, ldc: number, accumulate: boolean): void {
+export function wgemm(
+  ws: WasmThread,
+  M: number,
+  N: number,
+  K: number,
+  a: number,
+  aRs: number,
+  aCs: number,
+  b: number,
+  bRs: number,
+  bCs: number,
+  c: number,
+  ldc: number,
+  accumulate: boolean,
+): void {
   if (M <= 0 || N <= 0) return;
   const ex = ws.ex;
-  const KC = ws.KC, MC = ws.MC, NC = ws.NC;
+  const KC = ws.KC,
+    MC = ws.MC,
+    NC = ws.NC;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
     // K = 0 still runs one (empty) block so that C is written (zeros) when not accumulating
@@ -73,16 +119,32 @@ export function wgemm(ws: WasmThread, M: number, N: number, K: number, a: number
  * 0 = batches, 1 = rows of C, 2 = columns of C; [lo, hi) is a range of the split axis.
  */
 export function wMatmulPart(ws: WasmThread, p: readonly number[], lo: number, hi: number): void {
-  const ba = p[0], ar = p[1], ac = p[2], bb = p[3], br = p[4], bc = p[5];
-  const transA = p[6] !== 0, transB = p[7] !== 0, split = p[8];
-  const A = p[9], B = p[10], C = p[11];
-  const M = transA ? ac : ar, K = transA ? ar : ac, N = transB ? br : bc;
+  const ba = p[0],
+    ar = p[1],
+    ac = p[2],
+    bb = p[3],
+    br = p[4],
+    bc = p[5];
+  const transA = p[6] !== 0,
+    transB = p[7] !== 0,
+    split = p[8];
+  const A = p[9],
+    B = p[10],
+    C = p[11];
+  const M = transA ? ac : ar,
+    K = transA ? ar : ac,
+    N = transB ? br : bc;
   const batch = Math.max(ba, bb);
-  const aRs = transA ? 1 : ac, aCs = transA ? ac : 1;
-  const bRs = transB ? 1 : bc, bCs = transB ? bc : 1;
-  const t0 = split === 0 ? lo : 0, t1 = split === 0 ? hi : batch;
-  const m0 = split === 1 ? lo : 0, m1 = split === 1 ? hi : M;
-  const n0 = split === 2 ? lo : 0, n1 = split === 2 ? hi : N;
+  const aRs = transA ? 1 : ac,
+    aCs = transA ? ac : 1;
+  const bRs = transB ? 1 : bc,
+    bCs = transB ? bc : 1;
+  const t0 = split === 0 ? lo : 0,
+    t1 = split === 0 ? hi : batch;
+  const m0 = split === 1 ? lo : 0,
+    m1 = split === 1 ? hi : M;
+  const n0 = split === 2 ? lo : 0,
+    n1 = split === 2 ? hi : N;
   for (let t = t0; t < t1; t++) {
     const ao = A + ((ba === 1 ? 0 : t) * ar * ac + m0 * aRs) * 4;
     const bo = B + ((bb === 1 ? 0 : t) * br * bc + n0 * bCs) * 4;
@@ -96,16 +158,31 @@ export function wMatmulPart(ws: WasmThread, p: readonly number[], lo: number, hi
  * panel q at + q*MR*kc): a convolution's weights are packed once per call instead of once per
  * image. Same loops as wgemm otherwise.
  */
-export function wgemmPackedA(ws: WasmThread, M: number, N: number, K: number, AP: number, mPad: number, b: number, bRs: number, bCs: number, c: number, ldc: number): void {
+export function wgemmPackedA(
+  ws: WasmThread,
+  M: number,
+  N: number,
+  K: number,
+  AP: number,
+  mPad: number,
+  b: number,
+  bRs: number,
+  bCs: number,
+  c: number,
+  ldc: number,
+): void {
   if (M <= 0 || N <= 0) return;
   const ex = ws.ex;
-  const KC = ws.KC, MC = ws.MC, NC = ws.NC;
+  const KC = ws.KC,
+    MC = ws.MC,
+    NC = ws.NC;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
       ex.packB(b + (pc * bRs + jc * bCs) * 4, bCs, bRs, nc, kc, ws.bp);
-      for (let ic = 0; ic < M; ic += MC) ex.macro(Math.min(MC, M - ic), nc, kc, AP + (pc * mPad + ic * kc) * 4, ws.bp, c + (ic * ldc + jc) * 4, ldc, pc > 0 ? 1 : 0, ws.tmp);
+      for (let ic = 0; ic < M; ic += MC)
+        ex.macro(Math.min(MC, M - ic), nc, kc, AP + (pc * mPad + ic * kc) * 4, ws.bp, c + (ic * ldc + jc) * 4, ldc, pc > 0 ? 1 : 0, ws.tmp);
     }
   }
 }
@@ -127,7 +204,12 @@ export function wPackA(ws: WasmThread, M: number, K: number, A: number, aRs: num
  * Pack part: columns [lo, hi) of every k block (lo a multiple of NR). Rows part: C rows [lo, hi).
  */
 export function wPackBPart(ws: WasmThread, p: readonly number[], lo: number, hi: number): void {
-  const K = p[2], B = p[6], bRs = p[7], bCs = p[8], BP = p[10], nPad = p[11];
+  const K = p[2],
+    B = p[6],
+    bRs = p[7],
+    bCs = p[8],
+    BP = p[10],
+    nPad = p[11];
   for (let pc = 0; pc < K; pc += ws.KC) {
     const kc = Math.min(ws.KC, K - pc);
     ws.ex.packB(B + (pc * bRs + lo * bCs) * 4, bCs, bRs, hi - lo, kc, BP + (pc * nPad + lo * kc) * 4);
@@ -135,7 +217,14 @@ export function wPackBPart(ws: WasmThread, p: readonly number[], lo: number, hi:
 }
 
 export function wRowsOnPackedBPart(ws: WasmThread, p: readonly number[], lo: number, hi: number): void {
-  const N = p[1], K = p[2], A = p[3], aRs = p[4], aCs = p[5], C = p[9], BP = p[10], nPad = p[11];
+  const N = p[1],
+    K = p[2],
+    A = p[3],
+    aRs = p[4],
+    aCs = p[5],
+    C = p[9],
+    BP = p[10],
+    nPad = p[11];
   for (let pc = 0; pc < K; pc += ws.KC) {
     const kc = Math.min(ws.KC, K - pc);
     for (let ic = lo; ic < hi; ic += ws.MC) {
@@ -160,11 +249,23 @@ export function wPointwise(p: readonly number[]): boolean {
 
 /** Forward: in0 = x [N,C,H,W], in1 = w [O,C,KH,KW], out = y [N,O,OH,OW]. */
 export function wConvPart(ws: WasmThread, p: readonly number[], lo: number, hi: number): void {
-  const N = p[0], C = p[1], H = p[2], W = p[3], O = p[4], KK = p[5] * p[6], P = p[11] * p[12], split = p[13];
-  const X = p[14], Wt = p[15], Y = p[16], col = p[17] + ws.t * p[18];
+  const N = p[0],
+    C = p[1],
+    H = p[2],
+    W = p[3],
+    O = p[4],
+    KK = p[5] * p[6],
+    P = p[11] * p[12],
+    split = p[13];
+  const X = p[14],
+    Wt = p[15],
+    Y = p[16],
+    col = p[17] + ws.t * p[18];
   const CKK = C * KK;
-  const n0 = split === 0 ? lo : 0, n1 = split === 0 ? hi : N;
-  const o0 = split === 1 ? lo : 0, o1 = split === 1 ? hi : O;
+  const n0 = split === 0 ? lo : 0,
+    n1 = split === 0 ? hi : N;
+  const o0 = split === 1 ? lo : 0,
+    o1 = split === 1 ? hi : O;
   const direct = wPointwise(p);
   for (let n = n0; n < n1; n++) {
     const xo = X + n * C * H * W * 4;
@@ -177,11 +278,23 @@ export function wConvPart(ws: WasmThread, p: readonly number[], lo: number, hi: 
 
 /** Backward input: in0 = dy [N,O,OH,OW], in1 = w, out = dx [N,C,H,W]. */
 export function wConvBackInputPart(ws: WasmThread, p: readonly number[], lo: number, hi: number): void {
-  const N = p[0], C = p[1], H = p[2], W = p[3], O = p[4], KK = p[5] * p[6], P = p[11] * p[12], split = p[13];
-  const DY = p[14], Wt = p[15], DX = p[16], col = p[17] + ws.t * p[18];
+  const N = p[0],
+    C = p[1],
+    H = p[2],
+    W = p[3],
+    O = p[4],
+    KK = p[5] * p[6],
+    P = p[11] * p[12],
+    split = p[13];
+  const DY = p[14],
+    Wt = p[15],
+    DX = p[16],
+    col = p[17] + ws.t * p[18];
   const CKK = C * KK;
-  const n0 = split === 0 ? lo : 0, n1 = split === 0 ? hi : N;
-  const c0 = split === 1 ? lo : 0, c1 = split === 1 ? hi : C;
+  const n0 = split === 0 ? lo : 0,
+    n1 = split === 0 ? hi : N;
+  const c0 = split === 1 ? lo : 0,
+    c1 = split === 1 ? hi : C;
   const rows = (c1 - c0) * KK;
   for (let n = n0; n < n1; n++) {
     const dxo = DX + n * C * H * W * 4;
@@ -203,11 +316,22 @@ export function wConvBackInputPart(ws: WasmThread, p: readonly number[], lo: num
  * reproducible under a seed).
  */
 export function wConvBackFilterPart(ws: WasmThread, p: readonly number[], lo: number, hi: number, chunk: number): void {
-  const N = p[0], C = p[1], H = p[2], W = p[3], O = p[4], KK = p[5] * p[6], P = p[11] * p[12], split = p[13];
-  const X = p[14], DY = p[15], col = p[17] + ws.t * p[18];
+  const N = p[0],
+    C = p[1],
+    H = p[2],
+    W = p[3],
+    O = p[4],
+    KK = p[5] * p[6],
+    P = p[11] * p[12],
+    split = p[13];
+  const X = p[14],
+    DY = p[15],
+    col = p[17] + ws.t * p[18];
   const CKK = C * KK;
-  const n0 = split === 0 ? lo : 0, n1 = split === 0 ? hi : N;
-  const o0 = split === 1 ? lo : 0, o1 = split === 1 ? hi : O;
+  const n0 = split === 0 ? lo : 0,
+    n1 = split === 0 ? hi : N;
+  const o0 = split === 1 ? lo : 0,
+    o1 = split === 1 ? hi : O;
   const DW = p[16] + (split === 0 ? chunk * p[19] : 0) + o0 * CKK * 4;
   const direct = wPointwise(p);
   if (n1 <= n0) view(ws).fill(0, DW >> 2, (DW >> 2) + (o1 - o0) * CKK);
@@ -223,7 +347,10 @@ export function wConvBackFilterPart(ws: WasmThread, p: readonly number[], lo: nu
  * forward): forward writes y (OH x OW per plane), backward dx (H x W per plane).
  */
 export function wMaxPoolPart(ws: WasmThread, p: readonly number[], lo: number, hi: number): void {
-  const H = p[1], W = p[2], HW = H * W * 4, OHW = (H >> 1) * (W >> 1) * 4;
+  const H = p[1],
+    W = p[2],
+    HW = H * W * 4,
+    OHW = (H >> 1) * (W >> 1) * 4;
   if (hi <= lo) return;
   if (p[0] === 0) ws.ex.maxPool2x2(p[3] + lo * HW, hi - lo, H, W, p[5] + lo * OHW);
   else ws.ex.maxPool2x2Back(p[3] + lo * HW, p[4] + lo * OHW, hi - lo, H, W, p[5] + lo * HW);

@@ -41,17 +41,47 @@ const section = (id: number, body: number[]): number[] => [id, ...uleb(body.leng
 
 /** Core opcodes used by the kernels (i32 comparisons are signed). */
 export const OP = {
-  select: 0x1b, i32Eqz: 0x45, i32Eq: 0x46, i32LtS: 0x48, i32GtS: 0x4a, i32LeS: 0x4c, i32GeS: 0x4e,
-  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32DivS: 0x6d, i32And: 0x71, i32Or: 0x72, i32Shl: 0x74, i32ShrS: 0x75, f32Add: 0x92,
-  f32Eq: 0x5b, f32Ne: 0x5c, f32Lt: 0x5d, f32Gt: 0x5e,
+  select: 0x1b,
+  i32Eqz: 0x45,
+  i32Eq: 0x46,
+  i32LtS: 0x48,
+  i32GtS: 0x4a,
+  i32LeS: 0x4c,
+  i32GeS: 0x4e,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32DivS: 0x6d,
+  i32And: 0x71,
+  i32Or: 0x72,
+  i32Shl: 0x74,
+  i32ShrS: 0x75,
+  f32Add: 0x92,
+  f32Eq: 0x5b,
+  f32Ne: 0x5c,
+  f32Lt: 0x5d,
+  f32Gt: 0x5e,
 } as const;
 
 /** SIMD opcodes (after the 0xfd prefix). */
 export const SIMD = {
-  load: 0x00, load32Splat: 0x09, store: 0x0b, const: 0x0c, shuffle: 0x0d, f32x4Splat: 0x13,
-  f32x4Add: 0xe4, f32x4Mul: 0xe6, f32x4RelaxedMadd: 0x105,
-  f32x4Eq: 0x41, f32x4Ne: 0x42, f32x4Lt: 0x43, f32x4Gt: 0x44,
-  v128And: 0x4e, v128AndNot: 0x4f, v128Or: 0x50, v128Bitselect: 0x52,
+  load: 0x00,
+  load32Splat: 0x09,
+  store: 0x0b,
+  const: 0x0c,
+  shuffle: 0x0d,
+  f32x4Splat: 0x13,
+  f32x4Add: 0xe4,
+  f32x4Mul: 0xe6,
+  f32x4RelaxedMadd: 0x105,
+  f32x4Eq: 0x41,
+  f32x4Ne: 0x42,
+  f32x4Lt: 0x43,
+  f32x4Gt: 0x44,
+  v128And: 0x4e,
+  v128AndNot: 0x4f,
+  v128Or: 0x50,
+  v128Bitselect: 0x52,
 } as const;
 
 /** A function body under construction: locals are numbered after the params. */
@@ -59,7 +89,10 @@ export class Fn {
   readonly code: number[] = [];
   private readonly extra: ValType[] = [];
 
-  constructor(readonly name: string, readonly params: readonly ValType[]) {}
+  constructor(
+    readonly name: string,
+    readonly params: readonly ValType[],
+  ) {}
 
   /** A fresh local of `type` (its index). */
   local(type: ValType): number {
@@ -177,7 +210,14 @@ export const buildModule = (fns: readonly Fn[], mem: MemoryImport): Uint8Array<A
   const exports = vec(fns.map((f, i) => [...uleb(utf8(f.name).length), ...utf8(f.name), 0x00, ...uleb(i)]));
   const code = vec(fns.map((f) => f.body()));
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec(types)),
     ...section(2, imports),
     ...section(3, funcs),

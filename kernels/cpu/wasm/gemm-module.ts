@@ -29,83 +29,148 @@ export interface GemmShape {
 const packFn = (name: string, R: number): Fn => {
   const f = new Fn(name, [I32, I32, I32, I32, I32, I32]);
   const [src, ls, ks, lanes, kc, dst] = [0, 1, 2, 3, 4, 5];
-  const l0 = f.local(I32), k = f.local(I32), p = f.local(I32), rem = f.local(I32), l = f.local(I32);
+  const l0 = f.local(I32),
+    k = f.local(I32),
+    p = f.local(I32),
+    rem = f.local(I32),
+    l = f.local(I32);
   const ptr = Array.from({ length: R }, () => f.local(I32));
   const v = Array.from({ length: 8 }, () => f.local(V128));
   // strides to bytes
   f.get(ls).i32(2).op(OP.i32Shl).set(ls);
   f.get(ks).i32(2).op(OP.i32Shl).set(ks);
-  f.forUp(l0, () => f.i32(0), () => f.get(lanes), R, () => {
-    f.get(lanes).get(l0).op(OP.i32Sub).set(rem);
-    f.ifElse(() => f.get(rem).i32(R).op(OP.i32GeS), () => {
-      // a full panel
-      const contiguous = () => {
-        f.get(src).get(l0).get(ls).op(OP.i32Mul).op(OP.i32Add).set(p);
-        f.forUp(k, () => f.i32(0), () => f.get(kc), 1, () => {
-          for (let v = 0; v < R / 4; v++) f.get(dst).get(p).v128Load(v * 16).v128Store(v * 16);
-          f.addTo(dst, R * 4).addTo(p, () => f.get(ks));
-        });
-      };
-      const strided = () => {
-        for (let i = 0; i < R; i++) f.get(src).get(l0).i32(i).op(OP.i32Add).get(ls).op(OP.i32Mul).op(OP.i32Add).set(ptr[i]);
-        f.forUp(k, () => f.i32(0), () => f.get(kc), 1, () => {
-          for (let i = 0; i < R; i++) {
-            f.get(dst).get(ptr[i]).f32Load().f32Store(i * 4);
-            f.addTo(ptr[i], () => f.get(ks));
-          }
-          f.addTo(dst, R * 4);
-        });
-      };
-      // k contiguous (A not transposed, B transposed): 4x4 blocks transposed in registers
-      const transposed = () => {
-        for (let i = 0; i < R; i++) f.get(src).get(l0).i32(i).op(OP.i32Add).get(ls).op(OP.i32Mul).op(OP.i32Add).set(ptr[i]);
-        f.i32(0).set(k);
-        f.beginLoop();
-        f.get(k).i32(4).op(OP.i32Add).get(kc).op(OP.i32GtS).exitIf(); // k + 4 > kc: leave
-        for (let grp = 0; grp < R / 4; grp++) {
-          for (let i = 0; i < 4; i++) f.get(ptr[grp * 4 + i]).v128Load().set(v[i]);
-          f.get(v[0]).get(v[1]).shuffle32([0, 4, 1, 5]).set(v[4]);
-          f.get(v[2]).get(v[3]).shuffle32([0, 4, 1, 5]).set(v[5]);
-          f.get(v[0]).get(v[1]).shuffle32([2, 6, 3, 7]).set(v[6]);
-          f.get(v[2]).get(v[3]).shuffle32([2, 6, 3, 7]).set(v[7]);
-          const out = (kk: number, x: number, y: number, lanes: [number, number, number, number]) =>
-            f.get(dst).get(v[x]).get(v[y]).shuffle32(lanes).v128Store((kk * R + grp * 4) * 4);
-          out(0, 4, 5, [0, 1, 4, 5]);
-          out(1, 4, 5, [2, 3, 6, 7]);
-          out(2, 6, 7, [0, 1, 4, 5]);
-          out(3, 6, 7, [2, 3, 6, 7]);
-        }
-        for (let i = 0; i < R; i++) f.addTo(ptr[i], 16);
-        f.addTo(dst, 4 * R * 4).addTo(k, 4);
-        f.endLoop();
-        // the last kc % 4 steps
-        f.beginLoop();
-        f.get(k).get(kc).op(OP.i32GeS).exitIf();
-        for (let i = 0; i < R; i++) {
-          f.get(dst).get(ptr[i]).f32Load().f32Store(i * 4);
-          f.addTo(ptr[i], 4);
-        }
-        f.addTo(dst, R * 4).addTo(k, 1);
-        f.endLoop();
-      };
-      if (R % 4 === 0) f.ifElse(() => f.get(ls).i32(4).op(OP.i32Eq), contiguous, () => f.ifElse(() => f.get(ks).i32(4).op(OP.i32Eq), transposed, strided));
-      else strided();
-    }, () => {
-      // the last, partial panel: zeros past `lanes`
-      f.forUp(k, () => f.i32(0), () => f.get(kc), 1, () => {
-        f.forUp(l, () => f.i32(0), () => f.i32(R), 1, () => {
-          f.ifElse(() => f.get(l).get(rem).op(OP.i32LtS), () => {
-            f.get(dst).get(l).i32(2).op(OP.i32Shl).op(OP.i32Add);
-            f.get(src).get(l0).get(l).op(OP.i32Add).get(ls).op(OP.i32Mul).op(OP.i32Add).get(k).get(ks).op(OP.i32Mul).op(OP.i32Add).f32Load();
-            f.f32Store();
-          }, () => {
-            f.get(dst).get(l).i32(2).op(OP.i32Shl).op(OP.i32Add).f32Zero().f32Store();
-          });
-        });
-        f.addTo(dst, R * 4);
-      });
-    });
-  });
+  f.forUp(
+    l0,
+    () => f.i32(0),
+    () => f.get(lanes),
+    R,
+    () => {
+      f.get(lanes).get(l0).op(OP.i32Sub).set(rem);
+      f.ifElse(
+        () => f.get(rem).i32(R).op(OP.i32GeS),
+        () => {
+          // a full panel
+          const contiguous = () => {
+            f.get(src).get(l0).get(ls).op(OP.i32Mul).op(OP.i32Add).set(p);
+            f.forUp(
+              k,
+              () => f.i32(0),
+              () => f.get(kc),
+              1,
+              () => {
+                for (let v = 0; v < R / 4; v++)
+                  f.get(dst)
+                    .get(p)
+                    .v128Load(v * 16)
+                    .v128Store(v * 16);
+                f.addTo(dst, R * 4).addTo(p, () => f.get(ks));
+              },
+            );
+          };
+          const strided = () => {
+            for (let i = 0; i < R; i++) f.get(src).get(l0).i32(i).op(OP.i32Add).get(ls).op(OP.i32Mul).op(OP.i32Add).set(ptr[i]);
+            f.forUp(
+              k,
+              () => f.i32(0),
+              () => f.get(kc),
+              1,
+              () => {
+                for (let i = 0; i < R; i++) {
+                  f.get(dst)
+                    .get(ptr[i])
+                    .f32Load()
+                    .f32Store(i * 4);
+                  f.addTo(ptr[i], () => f.get(ks));
+                }
+                f.addTo(dst, R * 4);
+              },
+            );
+          };
+          // k contiguous (A not transposed, B transposed): 4x4 blocks transposed in registers
+          const transposed = () => {
+            for (let i = 0; i < R; i++) f.get(src).get(l0).i32(i).op(OP.i32Add).get(ls).op(OP.i32Mul).op(OP.i32Add).set(ptr[i]);
+            f.i32(0).set(k);
+            f.beginLoop();
+            f.get(k).i32(4).op(OP.i32Add).get(kc).op(OP.i32GtS).exitIf(); // k + 4 > kc: leave
+            for (let grp = 0; grp < R / 4; grp++) {
+              for (let i = 0; i < 4; i++)
+                f.get(ptr[grp * 4 + i])
+                  .v128Load()
+                  .set(v[i]);
+              f.get(v[0]).get(v[1]).shuffle32([0, 4, 1, 5]).set(v[4]);
+              f.get(v[2]).get(v[3]).shuffle32([0, 4, 1, 5]).set(v[5]);
+              f.get(v[0]).get(v[1]).shuffle32([2, 6, 3, 7]).set(v[6]);
+              f.get(v[2]).get(v[3]).shuffle32([2, 6, 3, 7]).set(v[7]);
+              const out = (kk: number, x: number, y: number, lanes: [number, number, number, number]) =>
+                f
+                  .get(dst)
+                  .get(v[x])
+                  .get(v[y])
+                  .shuffle32(lanes)
+                  .v128Store((kk * R + grp * 4) * 4);
+              out(0, 4, 5, [0, 1, 4, 5]);
+              out(1, 4, 5, [2, 3, 6, 7]);
+              out(2, 6, 7, [0, 1, 4, 5]);
+              out(3, 6, 7, [2, 3, 6, 7]);
+            }
+            for (let i = 0; i < R; i++) f.addTo(ptr[i], 16);
+            f.addTo(dst, 4 * R * 4).addTo(k, 4);
+            f.endLoop();
+            // the last kc % 4 steps
+            f.beginLoop();
+            f.get(k).get(kc).op(OP.i32GeS).exitIf();
+            for (let i = 0; i < R; i++) {
+              f.get(dst)
+                .get(ptr[i])
+                .f32Load()
+                .f32Store(i * 4);
+              f.addTo(ptr[i], 4);
+            }
+            f.addTo(dst, R * 4).addTo(k, 1);
+            f.endLoop();
+          };
+          if (R % 4 === 0)
+            f.ifElse(
+              () => f.get(ls).i32(4).op(OP.i32Eq),
+              contiguous,
+              () => f.ifElse(() => f.get(ks).i32(4).op(OP.i32Eq), transposed, strided),
+            );
+          else strided();
+        },
+        () => {
+          // the last, partial panel: zeros past `lanes`
+          f.forUp(
+            k,
+            () => f.i32(0),
+            () => f.get(kc),
+            1,
+            () => {
+              f.forUp(
+                l,
+                () => f.i32(0),
+                () => f.i32(R),
+                1,
+                () => {
+                  f.ifElse(
+                    () => f.get(l).get(rem).op(OP.i32LtS),
+                    () => {
+                      f.get(dst).get(l).i32(2).op(OP.i32Shl).op(OP.i32Add);
+                      f.get(src).get(l0).get(l).op(OP.i32Add).get(ls).op(OP.i32Mul).op(OP.i32Add).get(k).get(ks).op(OP.i32Mul).op(OP.i32Add).f32Load();
+                      f.f32Store();
+                    },
+                    () => {
+                      f.get(dst).get(l).i32(2).op(OP.i32Shl).op(OP.i32Add).f32Zero().f32Store();
+                    },
+                  );
+                },
+              );
+              f.addTo(dst, R * 4);
+            },
+          );
+        },
+      );
+    },
+  );
   return f;
 };
 
@@ -114,16 +179,30 @@ const macroFn = (g: GemmShape): Fn => {
   const NV = NR / 4;
   const f = new Fn('macro', [I32, I32, I32, I32, I32, I32, I32, I32, I32]);
   const [mc, nc, kc, ap, bp, c, ldc, mode, tmp] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const jr = f.local(I32), ir = f.local(I32), a = f.local(I32), b = f.local(I32), k = f.local(I32);
-  const cp = f.local(I32), i = f.local(I32), j = f.local(I32), mr = f.local(I32), nr = f.local(I32), q = f.local(I32);
+  const jr = f.local(I32),
+    ir = f.local(I32),
+    a = f.local(I32),
+    b = f.local(I32),
+    k = f.local(I32);
+  const cp = f.local(I32),
+    i = f.local(I32),
+    j = f.local(I32),
+    mr = f.local(I32),
+    nr = f.local(I32),
+    q = f.local(I32);
   const bv = Array.from({ length: NV }, () => f.local(V128));
   const av = f.local(V128);
   const acc = Array.from({ length: MR * NV }, () => f.local(V128));
 
   const step = (u: number) => {
-    for (let v = 0; v < NV; v++) f.get(b).v128Load(u * NR * 4 + v * 16).set(bv[v]);
+    for (let v = 0; v < NV; v++)
+      f.get(b)
+        .v128Load(u * NR * 4 + v * 16)
+        .set(bv[v]);
     for (let r = 0; r < MR; r++) {
-      f.get(a).splatLoad(u * MR * 4 + r * 4).set(av);
+      f.get(a)
+        .splatLoad(u * MR * 4 + r * 4)
+        .set(av);
       for (let v = 0; v < NV; v++) {
         const t = acc[r * NV + v];
         if (g.relaxed) f.get(av).get(bv[v]).get(t).simd(SIMD.f32x4RelaxedMadd).set(t);
@@ -136,53 +215,99 @@ const macroFn = (g: GemmShape): Fn => {
     f.beginLoop();
     f.get(k).i32(n).op(OP.i32LtS).exitIf();
     for (let u = 0; u < n; u++) step(u);
-    f.addTo(a, n * MR * 4).addTo(b, n * NR * 4).addTo(k, -n);
+    f.addTo(a, n * MR * 4)
+      .addTo(b, n * NR * 4)
+      .addTo(k, -n);
     f.endLoop();
   };
 
   f.get(ldc).i32(2).op(OP.i32Shl).set(ldc); // row stride in bytes
-  f.forUp(jr, () => f.i32(0), () => f.get(nc), NR, () => {
-    f.forUp(ir, () => f.i32(0), () => f.get(mc), MR, () => {
-      f.get(ap).get(ir).get(kc).op(OP.i32Mul).i32(2).op(OP.i32Shl).op(OP.i32Add).set(a);
-      f.get(bp).get(jr).get(kc).op(OP.i32Mul).i32(2).op(OP.i32Shl).op(OP.i32Add).set(b);
-      for (const t of acc) f.v128Zero().set(t);
-      f.get(kc).set(k);
-      if (unroll > 1) kLoop(unroll);
-      kLoop(1);
-      f.get(mc).get(ir).op(OP.i32Sub).set(mr);
-      f.get(nc).get(jr).op(OP.i32Sub).set(nr);
-      // C tile address
-      f.get(c).get(ir).get(ldc).op(OP.i32Mul).op(OP.i32Add).get(jr).i32(2).op(OP.i32Shl).op(OP.i32Add).set(cp);
-      f.ifElse(() => f.get(mr).i32(MR).op(OP.i32GeS).get(nr).i32(NR).op(OP.i32GeS).op(OP.i32And), () => {
-        const write = (add: boolean) => {
-          f.get(cp).set(q);
-          for (let r = 0; r < MR; r++) {
-            for (let v = 0; v < NV; v++) {
-              f.get(q);
-              if (add) f.get(q).v128Load(v * 16).get(acc[r * NV + v]).simd(SIMD.f32x4Add);
-              else f.get(acc[r * NV + v]);
-              f.v128Store(v * 16);
-            }
-            if (r < MR - 1) f.addTo(q, () => f.get(ldc));
-          }
-        };
-        f.ifElse(() => f.get(mode), () => write(true), () => write(false));
-      }, () => {
-        for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) f.get(tmp).get(acc[r * NV + v]).v128Store((r * NR + v * 4) * 4);
-        f.forUp(i, () => f.i32(0), () => { f.get(mr).i32(MR).get(mr).i32(MR).op(OP.i32LtS).op(OP.select); }, 1, () => {
-          f.forUp(j, () => f.i32(0), () => { f.get(nr).i32(NR).get(nr).i32(NR).op(OP.i32LtS).op(OP.select); }, 1, () => {
-            // q = cp + i*ldc + j*4
-            f.get(cp).get(i).get(ldc).op(OP.i32Mul).op(OP.i32Add).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).set(q);
-            f.get(q);
-            f.get(tmp).get(i).i32(NR).op(OP.i32Mul).get(j).op(OP.i32Add).i32(2).op(OP.i32Shl).op(OP.i32Add).f32Load();
-            // + C's value when accumulating (select keeps the read harmless when not)
-            f.get(q).f32Load().f32Zero().get(mode).op(OP.select).op(OP.f32Add);
-            f.f32Store();
-          });
-        });
-      });
-    });
-  });
+  f.forUp(
+    jr,
+    () => f.i32(0),
+    () => f.get(nc),
+    NR,
+    () => {
+      f.forUp(
+        ir,
+        () => f.i32(0),
+        () => f.get(mc),
+        MR,
+        () => {
+          f.get(ap).get(ir).get(kc).op(OP.i32Mul).i32(2).op(OP.i32Shl).op(OP.i32Add).set(a);
+          f.get(bp).get(jr).get(kc).op(OP.i32Mul).i32(2).op(OP.i32Shl).op(OP.i32Add).set(b);
+          for (const t of acc) f.v128Zero().set(t);
+          f.get(kc).set(k);
+          if (unroll > 1) kLoop(unroll);
+          kLoop(1);
+          f.get(mc).get(ir).op(OP.i32Sub).set(mr);
+          f.get(nc).get(jr).op(OP.i32Sub).set(nr);
+          // C tile address
+          f.get(c).get(ir).get(ldc).op(OP.i32Mul).op(OP.i32Add).get(jr).i32(2).op(OP.i32Shl).op(OP.i32Add).set(cp);
+          f.ifElse(
+            () => f.get(mr).i32(MR).op(OP.i32GeS).get(nr).i32(NR).op(OP.i32GeS).op(OP.i32And),
+            () => {
+              const write = (add: boolean) => {
+                f.get(cp).set(q);
+                for (let r = 0; r < MR; r++) {
+                  for (let v = 0; v < NV; v++) {
+                    f.get(q);
+                    if (add)
+                      f.get(q)
+                        .v128Load(v * 16)
+                        .get(acc[r * NV + v])
+                        .simd(SIMD.f32x4Add);
+                    else f.get(acc[r * NV + v]);
+                    f.v128Store(v * 16);
+                  }
+                  if (r < MR - 1) f.addTo(q, () => f.get(ldc));
+                }
+              };
+              f.ifElse(
+                () => f.get(mode),
+                () => write(true),
+                () => write(false),
+              );
+            },
+            () => {
+              for (let r = 0; r < MR; r++)
+                for (let v = 0; v < NV; v++)
+                  f.get(tmp)
+                    .get(acc[r * NV + v])
+                    .v128Store((r * NR + v * 4) * 4);
+              f.forUp(
+                i,
+                () => f.i32(0),
+                () => {
+                  f.get(mr).i32(MR).get(mr).i32(MR).op(OP.i32LtS).op(OP.select);
+                },
+                1,
+                () => {
+                  f.forUp(
+                    j,
+                    () => f.i32(0),
+                    () => {
+                      f.get(nr).i32(NR).get(nr).i32(NR).op(OP.i32LtS).op(OP.select);
+                    },
+                    1,
+                    () => {
+                      // q = cp + i*ldc + j*4
+                      f.get(cp).get(i).get(ldc).op(OP.i32Mul).op(OP.i32Add).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).set(q);
+                      f.get(q);
+                      f.get(tmp).get(i).i32(NR).op(OP.i32Mul).get(j).op(OP.i32Add).i32(2).op(OP.i32Shl).op(OP.i32Add).f32Load();
+                      // + C's value when accumulating (select keeps the read harmless when not)
+                      f.get(q).f32Load().f32Zero().get(mode).op(OP.select).op(OP.f32Add);
+                      f.f32Store();
+                    },
+                  );
+                },
+              );
+            },
+          );
+        },
+      );
+    },
+  );
   return f;
 };
 

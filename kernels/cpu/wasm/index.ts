@@ -94,8 +94,7 @@ export const splitBounds = (n: number, parts: number, align: number): number[] =
   return out;
 };
 
-const threadsFor = (rt: WasmRuntime, flops: number, units: number): number =>
-  flops < parallelMinFlops || units < 2 ? 1 : Math.min(wasmThreads(rt), units);
+const threadsFor = (rt: WasmRuntime, flops: number, units: number): number => (flops < parallelMinFlops || units < 2 ? 1 : Math.min(wasmThreads(rt), units));
 
 /** Runs a job on one thread (one chunk spanning `n`) or split by `bounds`; returns chunks run per thread. */
 const run = (rt: WasmRuntime, kind: string, p: number[], n: number, threads: number, bounds: number[]): number[] => {
@@ -129,14 +128,19 @@ function matmul(a: Float32Array, aShape: Shape3, b: Float32Array, bShape: Shape3
   const rt = runtimeOrThrow();
   const [ba, ar, ac] = aShape;
   const [bb, br, bc] = bShape;
-  const M = transA ? ac : ar, K = transA ? ar : ac, N = transB ? br : bc;
+  const M = transA ? ac : ar,
+    K = transA ? ar : ac,
+    N = transB ? br : bc;
   const batch = Math.max(ba, bb);
   const mem = new Arena(rt);
   const A = mem.put(a.subarray(0, ba * ar * ac));
   const B = mem.put(b.subarray(0, bb * br * bc));
   const C = mem.alloc(batch * M * N);
   const byBatch = batch >= 4 || (batch >= 2 && batch % 2 === 0);
-  const aRs = transA ? 1 : ac, aCs = transA ? ac : 1, bRs = transB ? 1 : bc, bCs = transB ? bc : 1;
+  const aRs = transA ? 1 : ac,
+    aCs = transA ? ac : 1,
+    bRs = transB ? 1 : bc,
+    bCs = transB ? bc : 1;
   // one product split over threads: pack B once, shared, then split C's rows (see wPackBPart)
   if (batch === 1 && K > 0 && N <= rt.blocking.NC) {
     const t = threadsFor(rt, 2 * M * N * K, Math.ceil(M / rt.shape.MR));
@@ -156,7 +160,8 @@ function matmul(a: Float32Array, aShape: Shape3, b: Float32Array, bShape: Shape3
   const t = threadsFor(rt, 2 * batch * M * N * K, units);
   const p = [ba, ar, ac, bb, br, bc, transA ? 1 : 0, transB ? 1 : 0, t === 1 ? 0 : split, A, B, C];
   // each row/column chunk repacks the other operand: few of them (2 per thread)
-  const bounds = t === 1 ? [] : split === 0 ? splitBounds(batch, t * 4, 1) : split === 1 ? splitBounds(M, t * 2, rt.shape.MR) : splitBounds(N, t * 2, rt.shape.NR);
+  const bounds =
+    t === 1 ? [] : split === 0 ? splitBounds(batch, t * 4, 1) : split === 1 ? splitBounds(M, t * 2, rt.shape.MR) : splitBounds(N, t * 2, rt.shape.NR);
   run(rt, 'matmul', p, batch, t, bounds);
   out.set(mem.view(C, batch * M * N));
 }
@@ -184,16 +189,34 @@ export interface ConvEpilogue {
   readonly relu: boolean;
 }
 
-const runConv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number[], outLen: number, channels: number, out: Float32Array, epi?: ConvEpilogue): boolean =>
-  fits(() => conv(kind, in0, in1, p, outLen, channels, out, epi));
+const runConv = (
+  kind: ConvKind,
+  in0: Float32Array,
+  in1: Float32Array,
+  p: number[],
+  outLen: number,
+  channels: number,
+  out: Float32Array,
+  epi?: ConvEpilogue,
+): boolean => fits(() => conv(kind, in0, in1, p, outLen, channels, out, epi));
 
-const conv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number[], outLen: number, channels: number, out: Float32Array, epi?: ConvEpilogue): void => {
+const conv = (
+  kind: ConvKind,
+  in0: Float32Array,
+  in1: Float32Array,
+  p: number[],
+  outLen: number,
+  channels: number,
+  out: Float32Array,
+  epi?: ConvEpilogue,
+): void => {
   const rt = runtimeOrThrow();
   const plan = convPlan(rt, p, channels);
   const pointwise = p[5] === 1 && p[6] === 1 && p[7] === 1 && p[8] === 1 && p[9] === 0 && p[10] === 0;
   const colLen = pointwise ? 0 : p[1] * p[5] * p[6] * p[11] * p[12];
   const mem = new Arena(rt);
-  const A = mem.put(in0), B = mem.put(in1);
+  const A = mem.put(in0),
+    B = mem.put(in1);
   // backward filter over images: one partial dW per chunk, added in chunk order (see wConvBackFilterPart)
   const split = plan.threads > 1 && plan.bounds.length > 2;
   const partials = kind === 'conv2dBackwardFilter' && p[13] === 0 && split ? plan.bounds.length / 2 : 1;
@@ -224,19 +247,41 @@ const conv = (kind: ConvKind, in0: Float32Array, in1: Float32Array, p: number[],
  * x [N,C,H,W], w [O,C,KH,KW] -> out [N,O,OH,OW], with the fused bias (+ ReLU) epilogue when
  * `epi` is given; false when too big (see wasmMatmul).
  */
-export function wasmConv2d(x: Float32Array, xShape: readonly number[], w: Float32Array, wShape: readonly number[], attrs: Conv2dAttrs, out: Float32Array, epi?: ConvEpilogue): boolean {
+export function wasmConv2d(
+  x: Float32Array,
+  xShape: readonly number[],
+  w: Float32Array,
+  wShape: readonly number[],
+  attrs: Conv2dAttrs,
+  out: Float32Array,
+  epi?: ConvEpilogue,
+): boolean {
   const p = convParams(xShape, wShape, attrs);
   return runConv('conv2d', x, w, p, p[0] * p[4] * p[11] * p[12], p[4], out, epi);
 }
 
 /** dy [N,O,OH,OW], w [O,C,KH,KW] -> out = dx [N,C,H,W]; false when too big. */
-export function wasmConv2dBackwardInput(dy: Float32Array, w: Float32Array, wShape: readonly number[], xShape: readonly number[], attrs: Conv2dAttrs, out: Float32Array): boolean {
+export function wasmConv2dBackwardInput(
+  dy: Float32Array,
+  w: Float32Array,
+  wShape: readonly number[],
+  xShape: readonly number[],
+  attrs: Conv2dAttrs,
+  out: Float32Array,
+): boolean {
   const p = convParams(xShape, wShape, attrs);
   return runConv('conv2dBackwardInput', dy, w, p, p[0] * p[1] * p[2] * p[3], p[1], out);
 }
 
 /** x [N,C,H,W], dy [N,O,OH,OW] -> out = dw [O,C,KH,KW]; false when too big. */
-export function wasmConv2dBackwardFilter(x: Float32Array, xShape: readonly number[], dy: Float32Array, wShape: readonly number[], attrs: Conv2dAttrs, out: Float32Array): boolean {
+export function wasmConv2dBackwardFilter(
+  x: Float32Array,
+  xShape: readonly number[],
+  dy: Float32Array,
+  wShape: readonly number[],
+  attrs: Conv2dAttrs,
+  out: Float32Array,
+): boolean {
   const p = convParams(xShape, wShape, attrs);
   return runConv('conv2dBackwardFilter', x, dy, p, p[4] * p[1] * p[5] * p[6], p[4], out);
 }

@@ -6,16 +6,39 @@
  * from their source text.
  */
 import {
-  view, wgemm, wgemmPackedA, wMatmulPart, wPointwise, wConvPart, wConvBackInputPart,
-  wConvBackFilterPart, wMaxPoolPart, wPackBPart, wRowsOnPackedBPart, wRunPart, wRunChunks, type WasmThread,
+  view,
+  wgemm,
+  wgemmPackedA,
+  wMatmulPart,
+  wPointwise,
+  wConvPart,
+  wConvBackInputPart,
+  wConvBackFilterPart,
+  wMaxPoolPart,
+  wPackBPart,
+  wRowsOnPackedBPart,
+  wRunPart,
+  wRunChunks,
+  type WasmThread,
 } from './driver.js';
 import type { WasmMemory, WasmModule } from './api.js';
 import { threadScratch, type WasmRuntime } from './runtime.js';
 import { WorkerPool } from '../threads/worker-pool.js';
 
 const DRIVER: ReadonlyArray<(...args: never[]) => unknown> = [
-  view, wgemm, wgemmPackedA, wMatmulPart, wPointwise, wConvPart, wConvBackInputPart,
-  wConvBackFilterPart, wMaxPoolPart, wPackBPart, wRowsOnPackedBPart, wRunPart, wRunChunks,
+  view,
+  wgemm,
+  wgemmPackedA,
+  wMatmulPart,
+  wPointwise,
+  wConvPart,
+  wConvBackInputPart,
+  wConvBackFilterPart,
+  wMaxPoolPart,
+  wPackBPart,
+  wRowsOnPackedBPart,
+  wRunPart,
+  wRunChunks,
 ];
 
 interface WasmInit {
@@ -60,7 +83,18 @@ const poolFor = (rt: WasmRuntime): WorkerPool<WasmInit, WasmJob> =>
 
 /** The worker program (for tests; needs the runtime only for its type). */
 export const wasmWorkerSource = (host?: 'node' | 'web'): string =>
-  new WorkerPool<WasmInit, WasmJob>({ name: 'wasm kernels', functions: DRIVER, setup: wasmSetup, run: wasmRun, init: () => { throw new Error('unused'); }, probe: () => { throw new Error('unused'); } }).source(host);
+  new WorkerPool<WasmInit, WasmJob>({
+    name: 'wasm kernels',
+    functions: DRIVER,
+    setup: wasmSetup,
+    run: wasmRun,
+    init: () => {
+      throw new Error('unused');
+    },
+    probe: () => {
+      throw new Error('unused');
+    },
+  }).source(host);
 
 /** Ensures `n` workers (threads 1..n); returns how many are ready (see wasmPoolFailure). */
 export const ensureWasmWorkers = (rt: WasmRuntime, n: number): number => {

@@ -37,24 +37,44 @@ describe('relaxed SIMD GEMM (CLI and benchmarks on Node 20)', () => {
       setWasmThreads(threads);
       setWasmParallelMinFlops(threads > 1 ? 0 : Number.POSITIVE_INFINITY);
       try {
-        for (const [m, k, n] of [[1, 1, 1], [7, 300, 9], [130, 257, 33], [64, 64, 520]]) {
-          const a = rand(m * k), b = rand(k * n), out = new Float32Array(m * n).fill(Number.NaN);
+        for (const [m, k, n] of [
+          [1, 1, 1],
+          [7, 300, 9],
+          [130, 257, 33],
+          [64, 64, 520],
+        ]) {
+          const a = rand(m * k),
+            b = rand(k * n),
+            out = new Float32Array(m * n).fill(Number.NaN);
           wasmMatmul(a, [1, m, k], b, [1, k, n], false, false, out);
           const want = refMatmul(Float64Array.from(a), [1, m, k], Float64Array.from(b), [1, k, n], false, false);
           expect(worst(out, want, refMatmul(abs(a), [1, m, k], abs(b), [1, k, n], false, false)), `${m}x${k}x${n}`).toBeLessThanOrEqual(1);
         }
-        for (const [xs, ws, pad] of [[[3, 4, 9, 16], [6, 4, 3, 3], 1], [[2, 3, 16, 16], [5, 3, 5, 5], 2]] as const) {
+        for (const [xs, ws, pad] of [
+          [[3, 4, 9, 16], [6, 4, 3, 3], 1],
+          [[2, 3, 16, 16], [5, 3, 5, 5], 2],
+        ] as const) {
           const a = { stride: [1, 1], pad: [pad, pad] } as const;
           const ys = conv2dOutShape(xs, ws, a);
-          const x = rand(size(xs)), w = rand(size(ws)), dy = rand(size(ys));
-          const y = new Float32Array(size(ys)), dx = new Float32Array(size(xs)), dw = new Float32Array(size(ws));
+          const x = rand(size(xs)),
+            w = rand(size(ws)),
+            dy = rand(size(ys));
+          const y = new Float32Array(size(ys)),
+            dx = new Float32Array(size(xs)),
+            dw = new Float32Array(size(ws));
           wasmConv2d(x, xs, w, ws, a, y);
           wasmConv2dBackwardInput(dy, w, ws, xs, a, dx);
           wasmConv2dBackwardFilter(x, xs, dy, ws, a, dw);
           const f = (v: Float32Array) => Float64Array.from(v);
           expect(worst(y, refConv2d(f(x), xs, f(w), ws, a), refConv2d(abs(x), xs, abs(w), ws, a)), `forward ${xs}`).toBeLessThanOrEqual(1);
-          expect(worst(dx, refConv2dBackwardInput(f(dy), ys, f(w), ws, xs, a), refConv2dBackwardInput(abs(dy), ys, abs(w), ws, xs, a)), `dx ${xs}`).toBeLessThanOrEqual(1);
-          expect(worst(dw, refConv2dBackwardFilter(f(x), xs, f(dy), ys, ws, a), refConv2dBackwardFilter(abs(x), xs, abs(dy), ys, ws, a)), `dw ${xs}`).toBeLessThanOrEqual(1);
+          expect(
+            worst(dx, refConv2dBackwardInput(f(dy), ys, f(w), ws, xs, a), refConv2dBackwardInput(abs(dy), ys, abs(w), ws, xs, a)),
+            `dx ${xs}`,
+          ).toBeLessThanOrEqual(1);
+          expect(
+            worst(dw, refConv2dBackwardFilter(f(x), xs, f(dy), ys, ws, a), refConv2dBackwardFilter(abs(x), xs, abs(dy), ys, ws, a)),
+            `dw ${xs}`,
+          ).toBeLessThanOrEqual(1);
         }
       } finally {
         setWasmThreads();

@@ -55,7 +55,16 @@ export const threadScratch = (scratchBase: number, scratchBytes: number, b: Bloc
 };
 
 export const makeThread = (ex: WasmExports, memory: WasmMemory, t: number, b: Blocking, s: { ap: number; bp: number; tmp: number }): WasmThread => ({
-  ex, memory, t, MC: b.MC, KC: b.KC, NC: b.NC, ap: s.ap, bp: s.bp, tmp: s.tmp, f32: new Float32Array(0),
+  ex,
+  memory,
+  t,
+  MC: b.MC,
+  KC: b.KC,
+  NC: b.NC,
+  ap: s.ap,
+  bp: s.bp,
+  tmp: s.tmp,
+  f32: new Float32Array(0),
 });
 
 let runtime: WasmRuntime | null = null;

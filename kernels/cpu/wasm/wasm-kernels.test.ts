@@ -9,7 +9,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conv2dAttrs } from '../../../lib/backend/backend.js';
 import { Rng } from '../../../lib/rng/rng.js';
-import { conv2dOutShape, refConv2d, refConv2dBackwardFilter, refConv2dBackwardInput, refMatmul, refMaxPool2d, refMaxPool2dBackward, applyBiasAct } from '../reference/index.js';
+import {
+  conv2dOutShape,
+  refConv2d,
+  refConv2dBackwardFilter,
+  refConv2dBackwardInput,
+  refMatmul,
+  refMaxPool2d,
+  refMaxPool2dBackward,
+  applyBiasAct,
+} from '../reference/index.js';
 import { setFastThreads } from '../fast/index.js';
 import { wasmApi } from './api.js';
 import { buildGemmModule } from './gemm-module.js';
@@ -18,8 +27,18 @@ import { relaxedSimdAvailable, simdAvailable } from './probe.js';
 import { wasmWorkerSource } from './pool.js';
 import { grow, WasmCapacityError, wasmRuntime } from './runtime.js';
 import {
-  setWasmParallelMinFlops, setWasmThreads, splitBounds, wasmConv2d, wasmConv2dBackwardFilter, wasmConv2dBackwardInput, wasmFailure,
-  wasmKernelInfo, wasmKernelsAvailable, wasmMatmul, wasmMaxPool2x2, wasmOffReason,
+  setWasmParallelMinFlops,
+  setWasmThreads,
+  splitBounds,
+  wasmConv2d,
+  wasmConv2dBackwardFilter,
+  wasmConv2dBackwardInput,
+  wasmFailure,
+  wasmKernelInfo,
+  wasmKernelsAvailable,
+  wasmMatmul,
+  wasmMaxPool2x2,
+  wasmOffReason,
 } from './index.js';
 
 const rng = Rng.fromSeed(5005);
@@ -46,7 +65,18 @@ const worst = (got: Float32Array, want: ArrayLike<number>, scale: ArrayLike<numb
 
 type S3 = [number, number, number];
 const MATMULS: Array<{ a: S3; b: S3; tA: boolean; tB: boolean }> = [];
-for (const [m, k, n] of [[1, 1, 1], [1, 7, 1], [3, 5, 7], [4, 8, 8], [9, 1, 17], [17, 300, 9], [130, 257, 33], [5, 0, 3], [33, 70, 2100], [260, 40, 12]]) {
+for (const [m, k, n] of [
+  [1, 1, 1],
+  [1, 7, 1],
+  [3, 5, 7],
+  [4, 8, 8],
+  [9, 1, 17],
+  [17, 300, 9],
+  [130, 257, 33],
+  [5, 0, 3],
+  [33, 70, 2100],
+  [260, 40, 12],
+]) {
   for (const tA of [false, true]) for (const tB of [false, true]) MATMULS.push({ a: [1, tA ? k : m, tA ? m : k], b: [1, tB ? n : k, tB ? k : n], tA, tB });
 }
 MATMULS.push(
@@ -58,8 +88,11 @@ MATMULS.push(
 );
 
 const checkMatmul = ({ a: as, b: bs, tA, tB }: (typeof MATMULS)[number]): void => {
-  const a = rand(as[0] * as[1] * as[2]), b = rand(bs[0] * bs[1] * bs[2]);
-  const M = tA ? as[2] : as[1], K = tA ? as[1] : as[2], N = tB ? bs[1] : bs[2];
+  const a = rand(as[0] * as[1] * as[2]),
+    b = rand(bs[0] * bs[1] * bs[2]);
+  const M = tA ? as[2] : as[1],
+    K = tA ? as[1] : as[2],
+    N = tB ? bs[1] : bs[2];
   const out = nan(Math.max(as[0], bs[0]) * M * N);
   wasmMatmul(a, as, b, bs, tA, tB, out);
   const want = refMatmul(f64(a), as, f64(b), bs, tA, tB);
@@ -84,7 +117,9 @@ const CONVS: Array<{ x: number[]; w: number[]; a: Conv2dAttrs }> = [
 const checkConv = ({ x: xs, w: ws, a }: (typeof CONVS)[number]): void => {
   const ys = conv2dOutShape(xs, ws, a);
   const n = (s: readonly number[]) => s.reduce((p, q) => p * q, 1);
-  const x = rand(n(xs)), w = rand(n(ws)), dy = rand(n(ys));
+  const x = rand(n(xs)),
+    w = rand(n(ws)),
+    dy = rand(n(ys));
   const K = ws[1] * ws[2] * ws[3];
   const label = `x ${xs} w ${ws} stride ${a.stride} pad ${a.pad}`;
   const y = nan(n(ys));
@@ -111,7 +146,15 @@ const checkConv = ({ x: xs, w: ws, a }: (typeof CONVS)[number]): void => {
   expect(worst(dw, dwWant, dwScale, xs[0] * ys[2] * ys[3]), `backward filter ${label}`).toBeLessThanOrEqual(1);
 };
 
-const POOLS: number[][] = [[1, 1, 2, 2], [2, 3, 7, 5], [1, 2, 8, 8], [3, 2, 9, 19], [2, 4, 16, 16], [1, 1, 3, 1], [2, 5, 6, 34]];
+const POOLS: number[][] = [
+  [1, 1, 2, 2],
+  [2, 3, 7, 5],
+  [1, 2, 8, 8],
+  [3, 2, 9, 19],
+  [2, 4, 16, 16],
+  [1, 1, 3, 1],
+  [2, 5, 6, 34],
+];
 
 /** Whole-value equality that also tells -0 from +0 and accepts NaN for NaN. */
 const sameBits = (got: Float32Array, want: ArrayLike<number>, label: string): void => {
@@ -151,7 +194,12 @@ describe('wasm emitter', () => {
     expect(sleb(64)).toEqual([0xc0, 0x00]);
   });
   it('emits GEMM modules that validate, for several register tiles', () => {
-    for (const [MR, NR, unroll] of [[4, 8, 1], [6, 8, 2], [4, 16, 4], [3, 12, 1]]) {
+    for (const [MR, NR, unroll] of [
+      [4, 8, 1],
+      [6, 8, 2],
+      [4, 16, 4],
+      [3, 12, 1],
+    ]) {
       const bytes = buildGemmModule({ MR, NR, unroll, relaxed: false }, { initial: 1, maximum: 16, shared: true });
       expect(wasmApi?.validate(bytes), `${MR}x${NR} unroll ${unroll}`).toBe(true);
     }
@@ -183,8 +231,11 @@ describe('wasm kernels vs reference', () => {
       });
       if (threads > 1) {
         it('backward filter split over images is reproducible bit for bit (partials added in chunk order)', () => {
-          const xs = [16, 8, 9, 9], ws = [6, 8, 3, 3], a: Conv2dAttrs = { stride: [1, 1], pad: [1, 1] };
-          const x = rand(xs.reduce((p, q) => p * q, 1)), dy = rand(16 * 6 * 9 * 9);
+          const xs = [16, 8, 9, 9],
+            ws = [6, 8, 3, 3],
+            a: Conv2dAttrs = { stride: [1, 1], pad: [1, 1] };
+          const x = rand(xs.reduce((p, q) => p * q, 1)),
+            dy = rand(16 * 6 * 9 * 9);
           const first = nan(6 * 8 * 9);
           wasmConv2dBackwardFilter(x, xs, dy, ws, a, first);
           for (let r = 0; r < 6; r++) {

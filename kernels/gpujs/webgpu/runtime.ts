@@ -82,7 +82,11 @@ export class WebGpuRuntime extends Runtime {
     const asy = new MessageChannel();
     this.syncPort = sync.port1;
     this.asyncPort = asy.port1;
-    this.worker = new Worker(workerSource(), { eval: true, workerData: { paths, ctrl: this.ctrl, syncPort: sync.port2, asyncPort: asy.port2 }, transferList: [sync.port2, asy.port2] });
+    this.worker = new Worker(workerSource(), {
+      eval: true,
+      workerData: { paths, ctrl: this.ctrl, syncPort: sync.port2, asyncPort: asy.port2 },
+      transferList: [sync.port2, asy.port2],
+    });
     // listeners first: adding a 'message' listener refs a port again
     this.asyncPort.on('message', (m: { seq: number; data?: Float32Array; error?: string }) => this.settle(m));
     this.worker.on('error', (e) => this.failAll(e));
@@ -95,7 +99,11 @@ export class WebGpuRuntime extends Runtime {
     if (Atomics.load(this.ctrl, 1) !== 1 || !reply?.adapter) {
       void this.worker.terminate();
       const why = reply?.error ?? 'the device thread did not answer';
-      throw new EngineError('BackendError', 'gpujs', `no WebGPU device: ${why}. Dawn needs a Vulkan driver: on an NVIDIA server the driver's ICD (nvidia_icd.json), in software Chromium's SwiftShader (VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)`);
+      throw new EngineError(
+        'BackendError',
+        'gpujs',
+        `no WebGPU device: ${why}. Dawn needs a Vulkan driver: on an NVIDIA server the driver's ICD (nvidia_icd.json), in software Chromium's SwiftShader (VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)`,
+      );
     }
     this.adapter = reply.adapter;
     process.on('exit', this.onExit);

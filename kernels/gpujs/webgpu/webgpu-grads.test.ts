@@ -69,7 +69,10 @@ describe.skipIf(!gpu)('gradients on the gpujs WebGPU mode vs the CPU backend', (
     for (const [k, g] of a.grads) expectClose(g, b.grads.get(k)!, 2e-3, `AL64 d/d ${k}`);
   }, 300_000);
 
-  for (const [name, step] of [['elimStep', elimStepSync], ['baselineStep', baselineStepSync]] as const) {
+  for (const [name, step] of [
+    ['elimStep', elimStepSync],
+    ['baselineStep', baselineStepSync],
+  ] as const) {
     it(`${name}: loss and gradients agree with the CPU backend`, () => {
       const g = stepOn(gpu!, step);
       const c = stepOn(cpu, step);

@@ -26,7 +26,12 @@ import type { MessagePort } from 'node:worker_threads';
 /** Runs inside the worker: `require` exists in eval workers; nothing from this module is in scope. */
 function webgpuWorkerMain(): void {
   const wt = require('node:worker_threads');
-  const { paths, ctrl, syncPort, asyncPort } = wt.workerData as { paths: { gpu: string; webgpu: string }; ctrl: Int32Array; syncPort: MessagePort; asyncPort: MessagePort };
+  const { paths, ctrl, syncPort, asyncPort } = wt.workerData as {
+    paths: { gpu: string; webgpu: string };
+    ctrl: Int32Array;
+    syncPort: MessagePort;
+    asyncPort: MessagePort;
+  };
   // ctrl[0]: sequence number of the last sync reply; ctrl[1]: init state (1 ok, 2 failed)
   const replySync = (seq: number, msg: unknown, transfer: ArrayBuffer[] = []) => {
     syncPort.postMessage(msg, transfer);
@@ -57,7 +62,10 @@ function webgpuWorkerMain(): void {
     GPUCtor = gpujs.GPU;
     Input = gpujs.Input;
     gpu = new GPUCtor({ mode: 'webgpu' });
-    return [info.vendor, info.architecture, info.device, info.description].filter((s: unknown) => typeof s === 'string' && s.length > 0).join(' / ') || 'unnamed adapter';
+    return (
+      [info.vendor, info.architecture, info.device, info.description].filter((s: unknown) => typeof s === 'string' && s.length > 0).join(' / ') ||
+      'unnamed adapter'
+    );
   };
 
   const argOf = (a: { h?: number; n?: number; a?: Float32Array; i?: Float32Array; dims?: number[] }): unknown => {
@@ -162,5 +170,4 @@ function webgpuWorkerMain(): void {
 }
 
 /** Source text of the worker, with transform indirections removed (see kernels/cpu/fast/pool.ts). */
-export const workerSource = (): string =>
-  ['"use strict";', 'const __name = (f) => f;', webgpuWorkerMain.toString(), 'webgpuWorkerMain();'].join('\n');
+export const workerSource = (): string => ['"use strict";', 'const __name = (f) => f;', webgpuWorkerMain.toString(), 'webgpuWorkerMain();'].join('\n');

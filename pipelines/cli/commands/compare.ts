@@ -41,14 +41,36 @@ import { executeRun, pairs2, type RunOutputs } from '../../train/run.js';
 import { loadRunData } from '../../train/load-data.js';
 import { formatDataError } from '../../data/data-error.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../io/atomic.js';
-import { formatCompareTable, markdownSummary, pairedDifferences, significant, plotTsneSideBySide, tsne, type Axes, type CompareResult, type MetricSet, type Stat } from '../../report/index.js';
+import {
+  formatCompareTable,
+  markdownSummary,
+  pairedDifferences,
+  significant,
+  plotTsneSideBySide,
+  tsne,
+  type Axes,
+  type CompareResult,
+  type MetricSet,
+  type Stat,
+} from '../../report/index.js';
 import type { VaMetrics } from '../../train/evaluate.js';
 import type { DataSpec } from '../../train/load-data.js';
 import { makeConfig } from '../../config.js';
 
 const COMPARE_ONLY: OptionSpec[] = [
-  { name: 'seeds', kind: 'list', default: ['0', '1', '2'], help: 'paired seeds: a count (20 = seeds 0..19), a list (0,1,2) or a range (5..9); each seed has its own data draw, initialisation and batches, shared by all methods', group: 'run' },
-  { name: 'variants', kind: 'string', help: 'JSON/YAML file { name: { option: value } }: several ELIM configurations, each against the same baseline per seed', group: 'run' },
+  {
+    name: 'seeds',
+    kind: 'list',
+    default: ['0', '1', '2'],
+    help: 'paired seeds: a count (20 = seeds 0..19), a list (0,1,2) or a range (5..9); each seed has its own data draw, initialisation and batches, shared by all methods',
+    group: 'run',
+  },
+  {
+    name: 'variants',
+    kind: 'string',
+    help: 'JSON/YAML file { name: { option: value } }: several ELIM configurations, each against the same baseline per seed',
+    group: 'run',
+  },
   { name: 'average-last', kind: 'int', min: 1, default: 1, help: 'held-out metrics: mean over the last N validations (same steps in every run)', group: 'run' },
   { name: 'reuse', kind: 'boolean', default: false, help: 'reuse a finished run folder whose method, ELIM config, settings and data match', group: 'run' },
 ];
@@ -57,7 +79,10 @@ export const spec: CommandSpec = {
   name: 'compare',
   summary: 'ELIM vs baseline over several paired seeds on held-out identities (the main job)',
   usage: 'elim compare [--seeds 20 | --seeds 0,1,2 | --seeds 0..19] [--steps N] [--out DIR] [train options]',
-  options: [...COMPARE_ONLY, ...TRAIN_OPTIONS.filter((o) => !['method', 'seed', 'resume'].includes(o.name)).map((o) => (o.name === 'out' ? { ...o, default: 'runs/compare' } : o))],
+  options: [
+    ...COMPARE_ONLY,
+    ...TRAIN_OPTIONS.filter((o) => !['method', 'seed', 'resume'].includes(o.name)).map((o) => (o.name === 'out' ? { ...o, default: 'runs/compare' } : o)),
+  ],
 };
 
 /** What compare keeps of one run (from a fresh run, or from a reused run folder's metrics.json). */
@@ -88,7 +113,14 @@ export interface PairedStat {
 export const pairedStat = (a: readonly number[], b: readonly number[]): PairedStat => {
   const d = pairedDifferences(a, b);
   const se = d.values.length > 1 ? d.stderr : 0;
-  return { mean: d.mean, std: d.std, se, t: se > 0 ? d.mean / se : 0, significant: significant({ mean: d.mean, stderr: se, n: d.values.length }), values: d.values };
+  return {
+    mean: d.mean,
+    std: d.std,
+    se,
+    t: se > 0 ? d.mean / se : 0,
+    significant: significant({ mean: d.mean, stderr: se, n: d.values.length }),
+    values: d.values,
+  };
 };
 
 /** Mean over the last n validations of each metric (n = 1: the final validation). */
@@ -105,7 +137,11 @@ const canonical = (v: unknown): string =>
     ? JSON.stringify(v)
     : Array.isArray(v)
       ? `[${v.map(canonical).join(',')}]`
-      : `{${Object.keys(v as object).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+      : `{${Object.keys(v as object)
+          .sort()
+          .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+          .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+          .join(',')}}`;
 
 /** A finished run folder with the same method, ELIM config, settings and data, or null. */
 const reusable = async (rs: RunSpec, data: DataSpec): Promise<RunRecord | null> => {
@@ -114,9 +150,18 @@ const reusable = async (rs: RunSpec, data: DataSpec): Promise<RunRecord | null> 
     const metrics = JSON.parse(await fs.readFile(path.join(rs.out, 'metrics.json'), 'utf8'));
     const { description: _d, trainImages: _t, heldOutImages: _h, ...storedData } = config.data ?? {};
     // fields added to ElimConfig after a run was written take their defaults (which keep the old behaviour)
-    const same = canonical({ m: config.method, e: makeConfig(config.elim ?? {}), s: config.settings, d: storedData }) === canonical({ m: rs.method, e: rs.elim, s: rs.settings, d: data });
+    const same =
+      canonical({ m: config.method, e: makeConfig(config.elim ?? {}), s: config.settings, d: storedData }) ===
+      canonical({ m: rs.method, e: rs.elim, s: rs.settings, d: data });
     if (!same || metrics.stopped || metrics.steps !== rs.settings.steps) return null;
-    return { heldOut: metrics.heldOut.overall, train: metrics.train.overall, validations: metrics.validations ?? [], seconds: metrics.timings?.trainSeconds ?? 0, reused: true, heldOutMatched: metrics.heldOutMatched?.overall };
+    return {
+      heldOut: metrics.heldOut.overall,
+      train: metrics.train.overall,
+      validations: metrics.validations ?? [],
+      seconds: metrics.timings?.trainSeconds ?? 0,
+      reused: true,
+      heldOutMatched: metrics.heldOutMatched?.overall,
+    };
   } catch {
     return null;
   }
@@ -138,7 +183,8 @@ type RunMethod = 'elim' | 'baseline' | 'adversarial';
 /** A variant's method: elim unless it names baseline or adversarial; the variant 'baseline' is always the baseline. */
 const methodOf = (name: string, overrides: Record<string, unknown>): E.Either<string, RunMethod> => {
   const m = overrides.method ?? (name === 'baseline' ? 'baseline' : 'elim');
-  if (m !== 'elim' && m !== 'baseline' && m !== 'adversarial') return E.left(`variant '${name}': method must be elim, baseline or adversarial, got ${JSON.stringify(m)}`);
+  if (m !== 'elim' && m !== 'baseline' && m !== 'adversarial')
+    return E.left(`variant '${name}': method must be elim, baseline or adversarial, got ${JSON.stringify(m)}`);
   if (name === 'baseline' && m !== 'baseline') return E.left("the variant 'baseline' sets the paired baseline's options; its method is baseline");
   return E.right(m);
 };
@@ -181,7 +227,9 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   }
   const control: StopControl = { stop: false };
   const uninstallSignals = installStopSignals(control);
-  let variants: Array<{ name: string; overrides: Record<string, unknown>; options: ParsedOptions; method: RunMethod }> = [{ name: 'elim', overrides: {}, options: parsed.options, method: 'elim' }];
+  let variants: Array<{ name: string; overrides: Record<string, unknown>; options: ParsedOptions; method: RunMethod }> = [
+    { name: 'elim', overrides: {}, options: parsed.options, method: 'elim' },
+  ];
   let baselineOptions: ParsedOptions = parsed.options;
   let baselineOverrides: Record<string, unknown> = {};
   if (typeof parsed.options.variants === 'string') {
@@ -215,7 +263,10 @@ export const run = async (argv: readonly string[]): Promise<number> => {
       if (E.isLeft(checkedData)) return usageError(`elim compare: ${checkedData.left.message}`);
       const dataSpec = checkedData.right;
       let data: Awaited<ReturnType<typeof loadRunData>> | null = null;
-      const jobs: Array<{ name: string; method: RunMethod; options: ParsedOptions }> = [{ name: 'baseline', method: 'baseline', options: baselineOptions }, ...variants.map((v) => ({ name: v.name, method: v.method, options: v.options }))];
+      const jobs: Array<{ name: string; method: RunMethod; options: ParsedOptions }> = [
+        { name: 'baseline', method: 'baseline', options: baselineOptions },
+        ...variants.map((v) => ({ name: v.name, method: v.method, options: v.options })),
+      ];
       for (const job of jobs) {
         const rs = runSpecFrom({ ...job.options, method: job.method, seed, resume: false, out: path.join(out, `seed-${seed}`, job.name) });
         if (E.isLeft(rs)) return usageError(rs.left.message);
@@ -239,10 +290,28 @@ export const run = async (argv: readonly string[]): Promise<number> => {
             label: `seed ${seed} ${job.name}`,
           });
           if (E.isLeft(r)) return failure(`seed ${seed} ${job.name}: ${r.left.stage}: ${r.left.message}`);
-          rec = { heldOut: r.right.heldOut.overall, train: r.right.train.overall, validations: r.right.result.validations, seconds: r.right.result.seconds, reused: false, outputs: r.right, heldOutMatched: r.right.heldOutMatched };
+          rec = {
+            heldOut: r.right.heldOut.overall,
+            train: r.right.train.overall,
+            validations: r.right.result.validations,
+            seconds: r.right.result.seconds,
+            reused: false,
+            outputs: r.right,
+            heldOutMatched: r.right.heldOutMatched,
+          };
         }
         records[job.name].push(rec);
-        events.emit({ event: 'compare-run', seed, method: job.method, variant: job.name, reused: rec.reused, heldOut: rec.heldOut, heldOutMatched: rec.heldOutMatched, train: rec.train, seconds: rec.seconds });
+        events.emit({
+          event: 'compare-run',
+          seed,
+          method: job.method,
+          variant: job.name,
+          reused: rec.reused,
+          heldOut: rec.heldOut,
+          heldOutMatched: rec.heldOutMatched,
+          train: rec.train,
+          seconds: rec.seconds,
+        });
         if (control.stop) return failure('stopped by the user; the finished runs are in ' + out);
       }
     }
@@ -265,26 +334,59 @@ export const run = async (argv: readonly string[]): Promise<number> => {
     if (!hasMatched(name)) return {};
     // against the baseline WITHOUT matching: what matching (and the variant) add over the reference
     const axis = (a: 'valence' | 'arousal') =>
-      Object.fromEntries(METRIC_NAMES.map((m) => [m, pairedStat(records[name].map((r) => r.heldOutMatched![a][m]), records.baseline.map((r) => heldOf(r)[a][m]))]));
+      Object.fromEntries(
+        METRIC_NAMES.map((m) => [
+          m,
+          pairedStat(
+            records[name].map((r) => r.heldOutMatched![a][m]),
+            records.baseline.map((r) => heldOf(r)[a][m]),
+          ),
+        ]),
+      );
     return { heldOutMatched: { valence: axis('valence'), arousal: axis('arousal') } };
   };
   const diffOf = (name: string, split: 'heldOut' | 'train') => {
     const pick = (r: RunRecord) => (split === 'heldOut' ? heldOf(r) : r.train);
     const axis = (a: 'valence' | 'arousal') =>
-      Object.fromEntries(METRIC_NAMES.map((m) => [m, pairedStat(records[name].map((r) => pick(r)[a][m]), records.baseline.map((r) => pick(r)[a][m]))]));
+      Object.fromEntries(
+        METRIC_NAMES.map((m) => [
+          m,
+          pairedStat(
+            records[name].map((r) => pick(r)[a][m]),
+            records.baseline.map((r) => pick(r)[a][m]),
+          ),
+        ]),
+      );
     return { valence: axis('valence'), arousal: axis('arousal') };
   };
   const variantResults = Object.fromEntries(
-    variants.map((v) => [v.name, { options: v.overrides, method: v.method, heldOut: axes(records[v.name].map(heldOf)), train: axes(records[v.name].map((r) => r.train)), ...matchedOf(v.name) }]),
+    variants.map((v) => [
+      v.name,
+      {
+        options: v.overrides,
+        method: v.method,
+        heldOut: axes(records[v.name].map(heldOf)),
+        train: axes(records[v.name].map((r) => r.train)),
+        ...matchedOf(v.name),
+      },
+    ]),
   );
-  const differences = Object.fromEntries(variants.map((v) => [v.name, { heldOut: diffOf(v.name, 'heldOut'), train: diffOf(v.name, 'train'), ...matchedDiffOf(v.name) }]));
-  const baselineMatched = hasMatched('baseline') ? { heldOutMatched: axes(records.baseline.map((r) => r.heldOutMatched!)), heldOutMatchedDiff: matchedDiffOf('baseline').heldOutMatched } : {};
+  const differences = Object.fromEntries(
+    variants.map((v) => [v.name, { heldOut: diffOf(v.name, 'heldOut'), train: diffOf(v.name, 'train'), ...matchedDiffOf(v.name) }]),
+  );
+  const baselineMatched = hasMatched('baseline')
+    ? { heldOutMatched: axes(records.baseline.map((r) => r.heldOutMatched!)), heldOutMatchedDiff: matchedDiffOf('baseline').heldOutMatched }
+    : {};
   const results = { elim: records[first].map((r) => r.outputs), baseline: records.baseline.map((r) => r.outputs) };
   const description = results.elim[0]?.data.description ?? results.baseline[0]?.data.description ?? 'reused runs';
   const seconds = (performance.now() - t0) / 1000;
   const table =
-    formatCompareTable(result, { title: `ELIM${variants.length > 1 || first !== 'elim' ? ` (${first})` : ''} vs baseline — n = ${seeds.length} paired seeds (${seedsLabel(seeds)}), ${base.right.settings.steps} iterations each (${description})` }) +
-    (variants.length > 1 || averageN > 1 || typeof parsed.options.variants === 'string' ? '\n\n' + variantTable(variantResults, differences, result, averageN, baselineMatched) : '');
+    formatCompareTable(result, {
+      title: `ELIM${variants.length > 1 || first !== 'elim' ? ` (${first})` : ''} vs baseline — n = ${seeds.length} paired seeds (${seedsLabel(seeds)}), ${base.right.settings.steps} iterations each (${description})`,
+    }) +
+    (variants.length > 1 || averageN > 1 || typeof parsed.options.variants === 'string'
+      ? '\n\n' + variantTable(variantResults, differences, result, averageN, baselineMatched)
+      : '');
   await writeJsonAtomic(path.join(out, 'compare.json'), {
     ...result,
     steps: base.right.settings.steps,
@@ -303,8 +405,15 @@ export const run = async (argv: readonly string[]): Promise<number> => {
     const latent = base.right.settings.model.latent;
     const n = Math.min(e.data.heldOut.count, 600);
     const valence = Array.from({ length: n }, (_, i) => e.data.heldOut.labels[2 * i]);
-    const panel = (title: string, r: RunOutputs) => ({ title, points: pairs2(tsne(r.heldOut.latents!.subarray(0, n * latent), n, latent, { seed: 7, iterations: 500 })), values: valence });
-    await writeFileAtomic(path.join(out, 'tsne-elim-vs-baseline.png'), await plotTsneSideBySide([panel('ELIM', e), panel('baseline', b)], { title: `Held-out latents (t-SNE, seed ${seeds[0]}), coloured by valence` }));
+    const panel = (title: string, r: RunOutputs) => ({
+      title,
+      points: pairs2(tsne(r.heldOut.latents!.subarray(0, n * latent), n, latent, { seed: 7, iterations: 500 })),
+      values: valence,
+    });
+    await writeFileAtomic(
+      path.join(out, 'tsne-elim-vs-baseline.png'),
+      await plotTsneSideBySide([panel('ELIM', e), panel('baseline', b)], { title: `Held-out latents (t-SNE, seed ${seeds[0]}), coloured by valence` }),
+    );
     plots.push({ title: 't-SNE of held-out latents, ELIM and baseline', file: 'tsne-elim-vs-baseline.png' });
   }
   await writeFileAtomic(
@@ -314,7 +423,10 @@ export const run = async (argv: readonly string[]): Promise<number> => {
       config: { seeds: seeds.join(','), backend: `${backend.name} (${backend.kernelClass})`, ...base.right.settings, elim: base.right.elim },
       compare: result,
       plots,
-      notes: [`wall time ${seconds.toFixed(0)} s`, `runs: ${seeds.map((s) => `seed-${s}/{${['baseline', ...variants.map((v) => v.name)].join(',')}}`).join(', ')}`],
+      notes: [
+        `wall time ${seconds.toFixed(0)} s`,
+        `runs: ${seeds.map((s) => `seed-${s}/{${['baseline', ...variants.map((v) => v.name)].join(',')}}`).join(', ')}`,
+      ],
     }),
   );
   process.stdout.write(table + '\n');
@@ -341,14 +453,44 @@ export const variantTable = (
   const cell = (d: PairedStat) => `${f3(d.mean)} ± ${d.std.toFixed(3)} (t ${d.t.toFixed(1)})${d.significant ? '*' : ' '}`;
   const head = ['variant', 'held-out V', 'dV held-out', 'held-out A', 'dA held-out', 'train V', 'dV train', 'train A', 'dA train'];
   // name+ttm: the same runs with test-time identity matching (held-out only), against the baseline without it
-  const ttmRow = (name: string, m: Axes, d: AxisDiffs) => [`${name}+ttm`, f3(m.valence.ccc.mean), cell(d.valence.ccc), f3(m.arousal.ccc.mean), cell(d.arousal.ccc), '', '', '', ''];
+  const ttmRow = (name: string, m: Axes, d: AxisDiffs) => [
+    `${name}+ttm`,
+    f3(m.valence.ccc.mean),
+    cell(d.valence.ccc),
+    f3(m.arousal.ccc.mean),
+    cell(d.arousal.ccc),
+    '',
+    '',
+    '',
+    '',
+  ];
   const { heldOutMatched: bm, heldOutMatchedDiff: bmDiff } = baselineMatched;
   const rows = [
-    ['baseline', f3(result.heldOut.baseline.valence.ccc.mean), '', f3(result.heldOut.baseline.arousal.ccc.mean), '', f3(result.train.baseline.valence.ccc.mean), '', f3(result.train.baseline.arousal.ccc.mean), ''],
+    [
+      'baseline',
+      f3(result.heldOut.baseline.valence.ccc.mean),
+      '',
+      f3(result.heldOut.baseline.arousal.ccc.mean),
+      '',
+      f3(result.train.baseline.valence.ccc.mean),
+      '',
+      f3(result.train.baseline.arousal.ccc.mean),
+      '',
+    ],
     ...(bm && bmDiff ? [ttmRow('baseline', bm, bmDiff)] : []),
     ...Object.entries(variants).flatMap(([name, v]) => {
       const d = diffs[name];
-      const row = [name, f3(v.heldOut.valence.ccc.mean), cell(d.heldOut.valence.ccc), f3(v.heldOut.arousal.ccc.mean), cell(d.heldOut.arousal.ccc), f3(v.train.valence.ccc.mean), cell(d.train.valence.ccc), f3(v.train.arousal.ccc.mean), cell(d.train.arousal.ccc)];
+      const row = [
+        name,
+        f3(v.heldOut.valence.ccc.mean),
+        cell(d.heldOut.valence.ccc),
+        f3(v.heldOut.arousal.ccc.mean),
+        cell(d.heldOut.arousal.ccc),
+        f3(v.train.valence.ccc.mean),
+        cell(d.train.valence.ccc),
+        f3(v.train.arousal.ccc.mean),
+        cell(d.train.arousal.ccc),
+      ];
       return v.heldOutMatched && d.heldOutMatched ? [row, ttmRow(name, v.heldOutMatched, d.heldOutMatched)] : [row];
     }),
   ];

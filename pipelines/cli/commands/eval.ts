@@ -63,15 +63,27 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   const trained = trainedDataSpec(o.checkpoint as string);
   const seed = (o.seed as number | undefined) ?? trained?.seed ?? m.seed;
   // only the data options actually given override what the run was trained on
-  const given: ParsedOptions = Object.fromEntries(DATA_OPTIONS.map((d) => camel(d.name)).filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+  const given: ParsedOptions = Object.fromEntries(
+    DATA_OPTIONS.map((d) => camel(d.name))
+      .filter((k) => o[k] !== undefined)
+      .map((k) => [k, o[k]]),
+  );
   const defaults: ParsedOptions = Object.fromEntries(DATA_OPTIONS.filter((d) => d.default !== undefined).map((d) => [camel(d.name), d.default!]));
-  if (!trained && given.data === undefined) return usageError(`elim eval: no readable config.json beside ${String(o.checkpoint)} to say what the run was trained on: name the data with --data (and --data-path)`);
+  if (!trained && given.data === undefined)
+    return usageError(
+      `elim eval: no readable config.json beside ${String(o.checkpoint)} to say what the run was trained on: name the data with --data (and --data-path)`,
+    );
   const dataSpec = trained ? dataSpecOver(trained, given, m.model.spec.inputSize, seed) : dataSpecFrom({ ...defaults, ...given }, m.model.spec.inputSize, seed);
   if (E.isLeft(dataSpec)) return usageError(`elim eval: ${dataSpec.left.message}`);
   const need: Split[] = o.split === 'train' ? ['train'] : o.split === 'all' ? ['train', 'held-out'] : ['held-out'];
   const data = await loadRunData(dataSpec.right, need);
   if (E.isLeft(data)) return failure(formatDataError(data.left));
-  const sets = o.split === 'train' ? [['train', data.right.train] as const] : o.split === 'all' ? [['train', data.right.train] as const, ['held-out', data.right.heldOut] as const] : [['held-out', data.right.heldOut] as const];
+  const sets =
+    o.split === 'train'
+      ? [['train', data.right.train] as const]
+      : o.split === 'all'
+        ? [['train', data.right.train] as const, ['held-out', data.right.heldOut] as const]
+        : [['held-out', data.right.heldOut] as const];
   const report: Record<string, unknown> = { checkpoint: o.checkpoint, step: m.step, method: m.method, data: data.right.description };
   for (const [name, set] of sets) {
     const ev = evaluateSet(m, set, backend);

@@ -19,6 +19,7 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   }
   const w = [Math.max(...rows.map((r) => r.path.length)), Math.max(...rows.map((r) => JSON.stringify(r.default).length)), 13];
   process.stdout.write(`${'option'.padEnd(w[0])}  ${'default'.padEnd(w[1])}  ${'from'.padEnd(w[2])}  note\n`);
-  for (const r of rows) process.stdout.write(`${r.path.padEnd(w[0])}  ${JSON.stringify(r.default).padEnd(w[1])}  ${r.provenance.padEnd(w[2])}  ${r.note} [${r.values}]\n`);
+  for (const r of rows)
+    process.stdout.write(`${r.path.padEnd(w[0])}  ${JSON.stringify(r.default).padEnd(w[1])}  ${r.provenance.padEnd(w[2])}  ${r.note} [${r.values}]\n`);
   return 0;
 };

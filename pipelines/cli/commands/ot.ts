@@ -30,7 +30,8 @@ export const iterationCapProblem = (input: unknown): string | undefined => {
   const list = Array.isArray(input) ? input : [input];
   for (let k = 0; k < list.length; k++) {
     const it = (list[k] as { iterations?: unknown } | null)?.iterations;
-    if (typeof it === 'number' && it > LIMITS.otIterations.max) return `${Array.isArray(input) ? `[${k}].` : ''}iterations: at most ${LIMITS.otIterations.max}, got ${it}`;
+    if (typeof it === 'number' && it > LIMITS.otIterations.max)
+      return `${Array.isArray(input) ? `[${k}].` : ''}iterations: at most ${LIMITS.otIterations.max}, got ${it}`;
   }
   return undefined;
 };

@@ -42,7 +42,12 @@ export const spec: CommandSpec = {
     { name: 'backend', kind: 'enum', choices: ['auto', 'cpu', 'gpujs'], default: 'auto', help: 'compute backend' },
     { name: 'bad-records', kind: 'enum', choices: ['error', 'skip'], default: 'skip', help: 'an unreadable image stops, or is skipped and counted' },
     { name: 'batch', kind: 'int', min: 1, default: 64, help: 'images per forward pass' },
-    { name: 'per-identity', kind: 'boolean', default: false, help: "test-time identity matching: match each identity's frames to the training anchor before predicting" },
+    {
+      name: 'per-identity',
+      kind: 'boolean',
+      default: false,
+      help: "test-time identity matching: match each identity's frames to the training anchor before predicting",
+    },
     { name: 'identity-column', kind: 'string', help: "--per-identity with CSV inputs: the identity column (default: each image's folder name)" },
     { name: 'anchor', kind: 'string', help: '--per-identity: anchor latents JSON (default: anchor-latents.json beside the checkpoint)' },
   ],
@@ -76,7 +81,10 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   try {
     await file.write('path,valence,arousal\n');
     const flush = async (records: FaceRecord[]) => {
-      const stream = loadBatches(pool, records, [records.map((_, i) => i)], { augment: { size: m.model.spec.inputSize, train: false }, onBadRecord: o.badRecords as 'error' | 'skip' });
+      const stream = loadBatches(pool, records, [records.map((_, i) => i)], {
+        augment: { size: m.model.spec.inputSize, train: false },
+        onBadRecord: o.badRecords as 'error' | 'skip',
+      });
       for (;;) {
         const step = await stream.next();
         if (step.done) {
@@ -120,7 +128,9 @@ export const run = async (argv: readonly string[]): Promise<number> => {
     await fs.rm(tmp, { force: true });
     return failure(`cannot write ${out}: ${(err as Error).message}`);
   }
-  process.stderr.write(`\rpredicted ${written} images in ${((performance.now() - t0) / 1000).toFixed(1)} s${skipped ? `, ${skipped} unreadable skipped` : ''} -> ${out}\n`);
+  process.stderr.write(
+    `\rpredicted ${written} images in ${((performance.now() - t0) / 1000).toFixed(1)} s${skipped ? `, ${skipped} unreadable skipped` : ''} -> ${out}\n`,
+  );
   return written === 0 && skipped > 0 ? 1 : 0;
 };
 
@@ -133,7 +143,14 @@ const readAnchor = async (file: string, dim: number): Promise<AnchorLatents> => 
     throw new InputError(`cannot read anchor latents ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const { dim: d, rows, data } = raw;
-  if (d !== dim || typeof rows !== 'number' || rows < 1 || !Array.isArray(data) || data.length !== rows * dim || !data.every((x) => typeof x === 'number' && Number.isFinite(x)))
+  if (
+    d !== dim ||
+    typeof rows !== 'number' ||
+    rows < 1 ||
+    !Array.isArray(data) ||
+    data.length !== rows * dim ||
+    !data.every((x) => typeof x === 'number' && Number.isFinite(x))
+  )
     throw new InputError(`${file}: not anchor latents of dimension ${dim} (need { dim, rows, data: rows x dim finite numbers })`);
   return { dim, rows, data: Float32Array.from(data as number[]) };
 };
@@ -146,13 +163,20 @@ const predictPerIdentity = async (o: ParsedOptions, inputs: readonly string[], m
   try {
     const anchor = await readAnchor((o.anchor as string | undefined) ?? path.join(path.dirname(o.checkpoint as string), 'anchor-latents.json'), d);
     const records: Array<FaceRecord & { identity: string }> = [];
-    for (const input of inputs) for await (const x of imageInputsWithIdentity(input, o.identityColumn as string | undefined)) records.push({ source: x.path, valence: 0, arousal: 0, identity: x.identity });
+    for (const input of inputs)
+      for await (const x of imageInputsWithIdentity(input, o.identityColumn as string | undefined))
+        records.push({ source: x.path, valence: 0, arousal: 0, identity: x.identity });
     const bs = o.batch as number;
     const kept: number[] = [];
     const latents: number[] = [];
     let skipped = 0;
-    const batches = Array.from({ length: Math.ceil(records.length / bs) }, (_, b) => Array.from({ length: Math.min(bs, records.length - b * bs) }, (_, i) => b * bs + i));
-    const stream = loadBatches(pool, records, batches, { augment: { size: m.model.spec.inputSize, train: false }, onBadRecord: o.badRecords as 'error' | 'skip' });
+    const batches = Array.from({ length: Math.ceil(records.length / bs) }, (_, b) =>
+      Array.from({ length: Math.min(bs, records.length - b * bs) }, (_, i) => b * bs + i),
+    );
+    const stream = loadBatches(pool, records, batches, {
+      augment: { size: m.model.spec.inputSize, train: false },
+      onBadRecord: o.badRecords as 'error' | 'skip',
+    });
     for (;;) {
       const step = await stream.next();
       if (step.done) {
@@ -172,7 +196,9 @@ const predictPerIdentity = async (o: ParsedOptions, inputs: readonly string[], m
     if (E.isLeft(preds)) return failure(`test-time identity matching: ${formatElimError(preds.left)}`);
     const rows = kept.map((rec, j) => `${csvField(records[rec].source as string)},${csvField(identities[j])},${preds.right[2 * j]},${preds.right[2 * j + 1]}`);
     await writeFileAtomic(out, ['path,identity,valence,arousal', ...rows].join('\n') + '\n');
-    process.stderr.write(`\rpredicted ${kept.length} images of ${new Set(identities).size} identities with test-time identity matching in ${((performance.now() - t0) / 1000).toFixed(1)} s${skipped ? `, ${skipped} unreadable skipped` : ''} -> ${out}\n`);
+    process.stderr.write(
+      `\rpredicted ${kept.length} images of ${new Set(identities).size} identities with test-time identity matching in ${((performance.now() - t0) / 1000).toFixed(1)} s${skipped ? `, ${skipped} unreadable skipped` : ''} -> ${out}\n`,
+    );
     return 0;
   } catch (err) {
     return failure(err instanceof InputError ? err.message : String(err));

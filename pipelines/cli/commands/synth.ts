@@ -10,7 +10,8 @@ import type { BandName, StyleName } from '../../data/synthetic/face-model.js';
 export const spec: CommandSpec = {
   name: 'synth',
   summary: 'generate the built-in synthetic face benchmark',
-  usage: 'elim synth [--out DIR] [--seed N] [--identities N] [--held-out N] [--frames N] [--size PX] [--band narrow|wide|disc] [--style none|mild|strong] [--afew-va]',
+  usage:
+    'elim synth [--out DIR] [--seed N] [--identities N] [--held-out N] [--frames N] [--size PX] [--band narrow|wide|disc] [--style none|mild|strong] [--afew-va]',
   options: [
     { name: 'config', kind: 'string', help: 'JSON or YAML file of options' },
     { name: 'out', kind: 'string', default: 'data/synthetic', help: 'output folder' },
@@ -19,8 +20,20 @@ export const spec: CommandSpec = {
     { name: 'held-out', kind: 'int', min: 1, default: 12, help: 'of which held out (listed in splits.json)' },
     { name: 'frames', kind: 'int', min: 1, default: 40, help: 'frames per identity (one clip each)' },
     { name: 'size', kind: 'int', min: 8, default: 64, help: 'image side in pixels' },
-    { name: 'band', kind: 'enum', choices: ['narrow', 'wide', 'disc'], default: 'narrow', help: "each identity's personal emotion band (label shift by identity): narrow = strong (the default), wide = weak, disc = none" },
-    { name: 'style', kind: 'enum', choices: ['none', 'mild', 'strong'], default: 'mild', help: 'expressive style by identity (resting offset, gain spread): none, mild (the default), strong' },
+    {
+      name: 'band',
+      kind: 'enum',
+      choices: ['narrow', 'wide', 'disc'],
+      default: 'narrow',
+      help: "each identity's personal emotion band (label shift by identity): narrow = strong (the default), wide = weak, disc = none",
+    },
+    {
+      name: 'style',
+      kind: 'enum',
+      choices: ['none', 'mild', 'strong'],
+      default: 'mild',
+      help: 'expressive style by identity (resting offset, gain spread): none, mild (the default), strong',
+    },
     { name: 'afew-va', kind: 'boolean', default: false, help: 'also write the AFEW-VA folder layout (per-clip JSON with 68 landmarks)' },
   ],
 };
@@ -29,7 +42,8 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   const parsed = await parseCommand(spec, argv);
   if (typeof parsed === 'number') return parsed;
   const o = parsed.options;
-  if ((o.heldOut as number) >= (o.identities as number)) return usageError(`elim synth: --held-out (${String(o.heldOut)}) must be smaller than --identities (${String(o.identities)})`);
+  if ((o.heldOut as number) >= (o.identities as number))
+    return usageError(`elim synth: --held-out (${String(o.heldOut)}) must be smaller than --identities (${String(o.identities)})`);
   const t0 = performance.now();
   const r = await synthesizeDataset({
     seed: o.seed as number,

@@ -23,7 +23,7 @@ export interface AugmentConfig {
   readonly std?: readonly [number, number, number];
 }
 
-export const resolvedResize = (c: AugmentConfig) => c.resize ?? Math.round((c.size ?? 64) * 8 / 7);
+export const resolvedResize = (c: AugmentConfig) => c.resize ?? Math.round(((c.size ?? 64) * 8) / 7);
 
 /** The transform for one sample. `rng` is consumed only when training (evaluation is deterministic). */
 export const drawTransform = (box: Box | undefined, c: AugmentConfig, rng: Rng | undefined): SampleTransform => {
@@ -35,7 +35,8 @@ export const drawTransform = (box: Box | undefined, c: AugmentConfig, rng: Rng |
     const mid = Math.floor(slack / 2);
     return { ...common, cropX: mid, cropY: mid, flip: false, brightness: 0, contrast: 1 };
   }
-  const b = c.brightness ?? 0.1, k = c.contrast ?? 0.1;
+  const b = c.brightness ?? 0.1,
+    k = c.contrast ?? 0.1;
   return {
     ...common,
     cropX: rng.int(slack + 1),

@@ -13,11 +13,22 @@ import { pngBytes, tempDir } from '../loaders/fixtures.test-helpers.js';
 import type { FaceRecord } from '../face-record.js';
 
 const plain = (out: number, extra: Partial<SampleTransform> = {}): SampleTransform => ({
-  box: null, resize: out, cropX: 0, cropY: 0, out, flip: false, brightness: 0, contrast: 1, mean: [0, 0, 0], std: [1, 1, 1], ...extra,
+  box: null,
+  resize: out,
+  cropX: 0,
+  cropY: 0,
+  out,
+  flip: false,
+  brightness: 0,
+  contrast: 1,
+  mean: [0, 0, 0],
+  std: [1, 1, 1],
+  ...extra,
 });
 
 describe('renderSample', () => {
-  const w = 4, h = 2;
+  const w = 4,
+    h = 2;
   const rgba = new Uint8Array(w * h * 4);
   for (let i = 0; i < w * h; i++) rgba.set([i * 10, 255 - i * 10, 100, 255], 4 * i);
 
@@ -58,7 +69,14 @@ describe('DecodePool (eval worker with jimp)', () => {
     await writeFile(jpg, await img.getBuffer('image/jpeg'));
     const t = { ...plain(16), resize: 18, cropX: 1, cropY: 2, flip: true, brightness: 0.05, contrast: 1.1, box: { x: 2, y: 3, width: 20, height: 24 } };
     const out = new Float32Array(new SharedArrayBuffer(3 * 3 * 256 * 4));
-    const fails = await pool.render([{ slot: 0, source: src as never, transform: t }, { slot: 1, source: png, transform: plain(16) }, { slot: 2, source: jpg, transform: plain(16) }], out);
+    const fails = await pool.render(
+      [
+        { slot: 0, source: src as never, transform: t },
+        { slot: 1, source: png, transform: plain(16) },
+        { slot: 2, source: jpg, transform: plain(16) },
+      ],
+      out,
+    );
     expect(fails).toEqual([]);
     const ref = new Float32Array(768);
     renderSample(src.data, src.width, src.height, t, ref, 0);
@@ -72,15 +90,29 @@ describe('DecodePool (eval worker with jimp)', () => {
     const bad = path.join(dir, 'bad.png');
     await writeFile(bad, 'not a png at all');
     const out = new Float32Array(new SharedArrayBuffer(2 * 3 * 16 * 4));
-    const fails = await pool.render([{ slot: 0, source: path.join(dir, 'none.png'), transform: plain(4) }, { slot: 1, source: bad, transform: plain(4) }], out);
-    expect(fails.map((f) => [f.slot, f.tag])).toEqual([[0, 'MissingImage'], [1, 'CorruptImage']]);
+    const fails = await pool.render(
+      [
+        { slot: 0, source: path.join(dir, 'none.png'), transform: plain(4) },
+        { slot: 1, source: bad, transform: plain(4) },
+      ],
+      out,
+    );
+    expect(fails.map((f) => [f.slot, f.tag])).toEqual([
+      [0, 'MissingImage'],
+      [1, 'CorruptImage'],
+    ]);
   });
 });
 
 describe('loadBatches', () => {
   const ds = synthesizeInMemory({ seed: 5, identities: 4, heldOut: 1, frames: 6, size: 32 });
   const collect = async (pool: DecodePool, records: readonly FaceRecord[], policy: 'error' | 'skip', seed = 9) => {
-    const it = loadBatches(pool, records, take(3, () => [0, 1, 2, 3, 4, 5, 6, 7]), { augment: { size: 24, train: true }, rng: Rng.fromSeed(seed), onBadRecord: policy });
+    const it = loadBatches(
+      pool,
+      records,
+      take(3, () => [0, 1, 2, 3, 4, 5, 6, 7]),
+      { augment: { size: 24, train: true }, rng: Rng.fromSeed(seed), onBadRecord: policy },
+    );
     const batches: Batch[] = [];
     for (;;) {
       const s = await it.next();
@@ -90,12 +122,16 @@ describe('loadBatches', () => {
   };
 
   it('is identical for 1 and 2 workers (augmentation drawn on the main thread)', async () => {
-    const p1 = new DecodePool(1), p2 = new DecodePool(2);
+    const p1 = new DecodePool(1),
+      p2 = new DecodePool(2);
     try {
-      const a = await collect(p1, ds.records, 'error'), b = await collect(p2, ds.records, 'error');
+      const a = await collect(p1, ds.records, 'error'),
+        b = await collect(p2, ds.records, 'error');
       expect(a.batches).toHaveLength(3);
       expect(a.batches[0].shape).toEqual([8, 3, 24, 24]);
-      a.batches.forEach((x, i) => expect(Buffer.from(x.x.buffer as SharedArrayBuffer).equals(Buffer.from(b.batches[i].x.buffer as SharedArrayBuffer))).toBe(true));
+      a.batches.forEach((x, i) =>
+        expect(Buffer.from(x.x.buffer as SharedArrayBuffer).equals(Buffer.from(b.batches[i].x.buffer as SharedArrayBuffer))).toBe(true),
+      );
       expect(Array.from(a.batches[0].y.slice(0, 2))).toEqual([Math.fround(ds.records[0].valence), Math.fround(ds.records[0].arousal)]);
       // different batches got different augmentation
       expect(Buffer.from(a.batches[0].x.buffer as SharedArrayBuffer).equals(Buffer.from(a.batches[1].x.buffer as SharedArrayBuffer))).toBe(false);

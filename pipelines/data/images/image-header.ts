@@ -19,8 +19,14 @@ export function imageHeaderSize(b: Uint8Array): { width: number; height: number;
     while (i + 3 < n) {
       if (b[i] !== 0xff) return null;
       const m = b[i + 1];
-      if (m === 0xff) { i++; continue; } // fill byte
-      if (m === 0xd8 || m === 0x01 || (m >= 0xd0 && m <= 0xd7)) { i += 2; continue; } // no length
+      if (m === 0xff) {
+        i++;
+        continue;
+      } // fill byte
+      if (m === 0xd8 || m === 0x01 || (m >= 0xd0 && m <= 0xd7)) {
+        i += 2;
+        continue;
+      } // no length
       if (m === 0xd9 || m === 0xda) return null; // end of image or scan data before any frame header
       const len = be16(i + 2);
       if (len < 2) return null;

@@ -37,9 +37,7 @@ export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
  * Minification is anti-aliased by supersampling: n x n bilinear taps per output pixel with
  * n = ceil(source pixels per output pixel), a box prefilter that is enough for faces.
  */
-export function renderSample(
-  src: ArrayLike<number>, sw: number, sh: number, t: SampleTransform, dst: Float32Array, offset: number,
-): void {
+export function renderSample(src: ArrayLike<number>, sw: number, sh: number, t: SampleTransform, dst: Float32Array, offset: number): void {
   const out = t.out;
   const plane = out * out;
   const box = t.box ? t.box : { x: 0, y: 0, width: sw, height: sh };
@@ -47,30 +45,47 @@ export function renderSample(
   const sy = box.height / t.resize;
   const n = Math.max(1, Math.ceil(Math.max(sx, sy)));
   const inv = 1 / (n * n);
-  const m0 = t.mean[0], m1 = t.mean[1], m2 = t.mean[2];
-  const s0 = 1 / t.std[0], s1 = 1 / t.std[1], s2 = 1 / t.std[2];
-  const maxX = sw - 1, maxY = sh - 1;
+  const m0 = t.mean[0],
+    m1 = t.mean[1],
+    m2 = t.mean[2];
+  const s0 = 1 / t.std[0],
+    s1 = 1 / t.std[1],
+    s2 = 1 / t.std[2];
+  const maxX = sw - 1,
+    maxY = sh - 1;
   for (let i = 0; i < out; i++) {
     for (let j = 0; j < out; j++) {
       const jj = t.flip ? out - 1 - j : j;
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let a = 0; a < n; a++) {
         // sample position in source pixel-centre coordinates
         const fy = box.y + (t.cropY + i + (a + 0.5) / n) * sy - 0.5;
         const y = fy < 0 ? 0 : fy > maxY ? maxY : fy;
-        const y0 = Math.floor(y), y1 = y0 < maxY ? y0 + 1 : maxY, wy = y - y0;
+        const y0 = Math.floor(y),
+          y1 = y0 < maxY ? y0 + 1 : maxY,
+          wy = y - y0;
         for (let c = 0; c < n; c++) {
           const fx = box.x + (t.cropX + jj + (c + 0.5) / n) * sx - 0.5;
           const x = fx < 0 ? 0 : fx > maxX ? maxX : fx;
-          const x0 = Math.floor(x), x1 = x0 < maxX ? x0 + 1 : maxX, wx = x - x0;
-          const p00 = (y0 * sw + x0) * 4, p01 = (y0 * sw + x1) * 4, p10 = (y1 * sw + x0) * 4, p11 = (y1 * sw + x1) * 4;
-          const w00 = (1 - wx) * (1 - wy), w01 = wx * (1 - wy), w10 = (1 - wx) * wy, w11 = wx * wy;
+          const x0 = Math.floor(x),
+            x1 = x0 < maxX ? x0 + 1 : maxX,
+            wx = x - x0;
+          const p00 = (y0 * sw + x0) * 4,
+            p01 = (y0 * sw + x1) * 4,
+            p10 = (y1 * sw + x0) * 4,
+            p11 = (y1 * sw + x1) * 4;
+          const w00 = (1 - wx) * (1 - wy),
+            w01 = wx * (1 - wy),
+            w10 = (1 - wx) * wy,
+            w11 = wx * wy;
           r += src[p00] * w00 + src[p01] * w01 + src[p10] * w10 + src[p11] * w11;
           g += src[p00 + 1] * w00 + src[p01 + 1] * w01 + src[p10 + 1] * w10 + src[p11 + 1] * w11;
           b += src[p00 + 2] * w00 + src[p01 + 2] * w01 + src[p10 + 2] * w10 + src[p11 + 2] * w11;
         }
       }
-      const k = 1 / 255 * inv;
+      const k = (1 / 255) * inv;
       let vr = (r * k - 0.5) * t.contrast + 0.5 + t.brightness;
       let vg = (g * k - 0.5) * t.contrast + 0.5 + t.brightness;
       let vb = (b * k - 0.5) * t.contrast + 0.5 + t.brightness;

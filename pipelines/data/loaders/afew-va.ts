@@ -30,7 +30,10 @@ export async function* loadAfewVa(o: AfewVaOptions): RecordStream {
   let clips: string[];
   try {
     const entries = await readdir(o.root, { withFileTypes: true });
-    clips = entries.filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    clips = entries
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
   } catch (err) {
     return E.left(unreadable(o.root, err));
   }
@@ -79,7 +82,13 @@ const topLevel = (json: unknown): { frames: Record<string, unknown>; actor?: unk
 };
 
 const frameRecord = async (
-  o: AfewVaOptions, dir: string, file: string, clip: string, identity: string, key: string, f: unknown,
+  o: AfewVaOptions,
+  dir: string,
+  file: string,
+  clip: string,
+  identity: string,
+  key: string,
+  f: unknown,
 ): Promise<FaceRecord | DataError> => {
   const where = `frames["${key}"]`;
   if (typeof f !== 'object' || f === null) return dataError('SchemaMismatch', file, `${where} is not an object`);
@@ -88,11 +97,9 @@ const frameRecord = async (
     return dataError('NonNumeric', file, `${where}: valence/arousal must be numbers, got ${JSON.stringify(valence)}, ${JSON.stringify(arousal)}`);
   if (Math.abs(valence) > AFEW_VA_RANGE || Math.abs(arousal) > AFEW_VA_RANGE)
     return dataError('OutOfRange', file, `${where}: valence/arousal (${valence}, ${arousal}) outside [-10, 10]`);
-  if (!isLandmarks(landmarks))
-    return dataError('SchemaMismatch', file, `${where}: landmarks must be ${AFEW_VA_LANDMARKS} [x, y] number pairs`);
+  if (!isLandmarks(landmarks)) return dataError('SchemaMismatch', file, `${where}: landmarks must be ${AFEW_VA_LANDMARKS} [x, y] number pairs`);
   const image = path.join(dir, `${key}.${o.frameExt ?? 'png'}`);
-  if (o.checkImages !== false && !(await isReadable(image)))
-    return dataError('MissingImage', file, `${where}: image not found or unreadable: ${image}`);
+  if (o.checkImages !== false && !(await isReadable(image))) return dataError('MissingImage', file, `${where}: image not found or unreadable: ${image}`);
   return {
     source: image,
     valence: valence / AFEW_VA_RANGE,

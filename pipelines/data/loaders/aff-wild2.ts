@@ -54,7 +54,8 @@ export async function* loadAffWild2(o: AffWild2Options): RecordStream {
           continue;
         }
         frame++;
-        const v = parseNumber(fields[0]), a = parseNumber(fields[1]);
+        const v = parseNumber(fields[0]),
+          a = parseNumber(fields[1]);
         if (v === AFF_WILD2_INVALID || a === AFF_WILD2_INVALID) {
           bad.skip(dataError('InvalidLabel', file, 'frame marked invalid (-5)', line));
           continue;

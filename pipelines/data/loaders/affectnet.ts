@@ -29,9 +29,7 @@ export interface AffectNetOptions extends CommonLoaderOptions {
   readonly ageGroupWidth?: number;
 }
 
-export const AFFECTNET_COLUMNS = [
-  'subDirectory_filePath', 'face_x', 'face_y', 'face_width', 'face_height', 'expression', 'valence', 'arousal',
-] as const;
+export const AFFECTNET_COLUMNS = ['subDirectory_filePath', 'face_x', 'face_y', 'face_width', 'face_height', 'expression', 'valence', 'arousal'] as const;
 
 export const AFFECTNET_INVALID = -2;
 
@@ -60,7 +58,10 @@ export async function* loadAffectNet(o: AffectNetOptions): RecordStream {
       const get = (name: string) => fields[col!.get(name.toLowerCase())!] ?? '';
       const parsed = await parseRow(get, o, root, line, keep, byAge);
       if ('_tag' in parsed) {
-        if (parsed._tag === 'InvalidLabel' || parsed._tag === 'Excluded') { bad.skip(parsed); continue; }
+        if (parsed._tag === 'InvalidLabel' || parsed._tag === 'Excluded') {
+          bad.skip(parsed);
+          continue;
+        }
         const stop = bad.reject(parsed);
         if (stop) return stop;
         continue;
@@ -84,17 +85,21 @@ const parseRow = async (
 ): Promise<FaceRecord | DataError> => {
   const file = o.csv;
   const rel = get('subDirectory_filePath').trim();
-  const rawV = get('valence'), rawA = get('arousal');
-  const v = parseNumber(rawV), a = parseNumber(rawA);
+  const rawV = get('valence'),
+    rawA = get('arousal');
+  const v = parseNumber(rawV),
+    a = parseNumber(rawA);
   if (v === AFFECTNET_INVALID || a === AFFECTNET_INVALID) return dataError('InvalidLabel', file, 'valence/arousal marked invalid (-2)', line);
   const vaProblem = checkVa(v, a, rawV, rawA, 1, file, line);
   if (vaProblem) return vaProblem;
   const expression = parseNumber(get('expression'));
   if (expression === undefined) return dataError('NonNumeric', file, `expression not numeric: '${get('expression')}'`, line);
-  if (!Number.isInteger(expression) || expression < 0 || expression > 10) return dataError('OutOfRange', file, `expression ${expression} not an integer in 0-10`, line);
+  if (!Number.isInteger(expression) || expression < 0 || expression > 10)
+    return dataError('OutOfRange', file, `expression ${expression} not an integer in 0-10`, line);
   if (!keep.has(expression)) return dataError('Excluded', file, `expression ${expression} not kept`, line);
   const box = ['face_x', 'face_y', 'face_width', 'face_height'].map((c) => parseNumber(get(c)));
-  if (box.some((b) => b === undefined)) return dataError('NonNumeric', file, `face box not numeric: ${['face_x', 'face_y', 'face_width', 'face_height'].map(get).join(', ')}`, line);
+  if (box.some((b) => b === undefined))
+    return dataError('NonNumeric', file, `face box not numeric: ${['face_x', 'face_y', 'face_width', 'face_height'].map(get).join(', ')}`, line);
   const [x, y, width, height] = box as number[];
   if (width <= 0 || height <= 0) return dataError('OutOfRange', file, `face box has non-positive size ${width}x${height}`, line);
   let age: number | undefined;

@@ -32,8 +32,10 @@ export async function* loadGenericCsv(o: GenericCsvOptions): RecordStream {
         continue;
       }
       const rel = (fields[col.get('path')!] ?? '').trim();
-      const rawV = fields[col.get('valence')!] ?? '', rawA = fields[col.get('arousal')!] ?? '';
-      const v = parseNumber(rawV), a = parseNumber(rawA);
+      const rawV = fields[col.get('valence')!] ?? '',
+        rawA = fields[col.get('arousal')!] ?? '';
+      const v = parseNumber(rawV),
+        a = parseNumber(rawA);
       const problem =
         (rel === '' ? dataError('SchemaMismatch', o.csv, 'empty path', line) : undefined) ??
         checkVa(v, a, rawV, rawA, 1, o.csv, line) ??

@@ -56,10 +56,8 @@ export const checkVa = (
   file: string,
   line?: number,
 ): DataError | undefined => {
-  if (v === undefined || a === undefined)
-    return dataError('NonNumeric', file, `valence/arousal not numeric: '${rawV}', '${rawA}'`, line);
-  if (Math.abs(v) > range || Math.abs(a) > range)
-    return dataError('OutOfRange', file, `valence/arousal (${v}, ${a}) outside [-${range}, ${range}]`, line);
+  if (v === undefined || a === undefined) return dataError('NonNumeric', file, `valence/arousal not numeric: '${rawV}', '${rawA}'`, line);
+  if (Math.abs(v) > range || Math.abs(a) > range) return dataError('OutOfRange', file, `valence/arousal (${v}, ${a}) outside [-${range}, ${range}]`, line);
   return undefined;
 };
 

@@ -26,7 +26,11 @@ describe('generic CSV loader', () => {
     const r = await run(() => loadGenericCsv({ csv }));
     expect(E.isRight(r)).toBe(true);
     if (E.isLeft(r)) return;
-    expect(r.right.records.map((x) => [x.identity, x.valence, x.arousal])).toEqual([['vidA', 0.5, -0.25], ['vidA', -1, 1], ['vidB', 0, 0]]);
+    expect(r.right.records.map((x) => [x.identity, x.valence, x.arousal])).toEqual([
+      ['vidA', 0.5, -0.25],
+      ['vidA', -1, 1],
+      ['vidB', 0, 0],
+    ]);
     expect(r.right.records[2].clip).toBe('vidB/sub');
     expect(r.right.summary.total).toBe(0);
   });
@@ -109,11 +113,16 @@ describe('Aff-Wild2 loader', () => {
   };
 
   it('maps line i to frame 0000i.jpg, skips -5, identity = video', async () => {
-    const o = await build({ '1-30-1280x720': ['valence,arousal', '0.1,0.2', '-5,-5', '0.3,-0.4'], '2-left': ['valence,arousal', '0.5,0.5'] }, { '1-30-1280x720': 3, '2-left': 1 });
+    const o = await build(
+      { '1-30-1280x720': ['valence,arousal', '0.1,0.2', '-5,-5', '0.3,-0.4'], '2-left': ['valence,arousal', '0.5,0.5'] },
+      { '1-30-1280x720': 3, '2-left': 1 },
+    );
     const r = await run(() => loadAffWild2(o));
     if (E.isLeft(r)) throw new Error(r.left.message);
     expect(r.right.records.map((x) => [x.identity, x.frame, path.basename(x.source as string)])).toEqual([
-      ['1-30-1280x720', 1, '00001.jpg'], ['1-30-1280x720', 3, '00003.jpg'], ['2-left', 1, '00001.jpg'],
+      ['1-30-1280x720', 1, '00001.jpg'],
+      ['1-30-1280x720', 3, '00003.jpg'],
+      ['2-left', 1, '00001.jpg'],
     ]);
     expect(r.right.summary.byReason).toEqual({ InvalidLabel: 1 });
   });
@@ -140,10 +149,17 @@ describe('AFEW-VA loader', () => {
   const frame = (v: number, a: number, lm: unknown = landmarks68()) => ({ valence: v, arousal: a, landmarks: lm });
 
   it('scales VA by 1/10, crops a square box around the landmarks, identity = clip or actor', async () => {
-    const root = await build({ '001': { actor: 'Tom', frames: { '00000': frame(5, -10), '00001': frame(0, 2) } }, '002': { frames: { '00000': frame(-3, 3) } } }, { '001': ['00000', '00001'], '002': ['00000'] });
+    const root = await build(
+      { '001': { actor: 'Tom', frames: { '00000': frame(5, -10), '00001': frame(0, 2) } }, '002': { frames: { '00000': frame(-3, 3) } } },
+      { '001': ['00000', '00001'], '002': ['00000'] },
+    );
     const r = await run(() => loadAfewVa({ root, margin: 0.25 }));
     if (E.isLeft(r)) throw new Error(r.left.message);
-    expect(r.right.records.map((x) => [x.identity, x.clip, x.frame, x.valence, x.arousal])).toEqual([['001', '001', 0, 0.5, -1], ['001', '001', 1, 0, 0.2], ['002', '002', 0, -0.3, 0.3]]);
+    expect(r.right.records.map((x) => [x.identity, x.clip, x.frame, x.valence, x.arousal])).toEqual([
+      ['001', '001', 0, 0.5, -1],
+      ['001', '001', 1, 0, 0.2],
+      ['002', '002', 0, -0.3, 0.3],
+    ]);
     expect(r.right.records[0].crop).toEqual({ x: 0, y: 0, width: 60, height: 60 }); // 40 px box + 25% each side, centred at (30, 30)
     const byActor = await run(() => loadAfewVa({ root, identity: 'actor' }));
     if (E.isLeft(byActor)) throw new Error(byActor.left.message);
@@ -151,11 +167,21 @@ describe('AFEW-VA loader', () => {
   });
 
   it('schema errors name the JSON; skip counts them and flags clips left empty', async () => {
-    const root = await build({
-      '001': { frames: { '00000': frame(11, 0), '00001': frame(0, 0, [[1, 2]]), '00002': { valence: 'x', arousal: 0, landmarks: landmarks68() }, '00003': frame(1, 1) } },
-      '002': '{not json',
-      '003': { nope: 1 },
-    }, { '001': ['00000', '00001', '00002'] });
+    const root = await build(
+      {
+        '001': {
+          frames: {
+            '00000': frame(11, 0),
+            '00001': frame(0, 0, [[1, 2]]),
+            '00002': { valence: 'x', arousal: 0, landmarks: landmarks68() },
+            '00003': frame(1, 1),
+          },
+        },
+        '002': '{not json',
+        '003': { nope: 1 },
+      },
+      { '001': ['00000', '00001', '00002'] },
+    );
     const err = await run(() => loadAfewVa({ root }));
     expect(E.isLeft(err) && err.left).toMatchObject({ _tag: 'OutOfRange', file: path.join(root, '001', '001.json') });
     const ok = await run(() => loadAfewVa({ root, onBadRecord: 'skip' }));

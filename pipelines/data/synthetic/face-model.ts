@@ -80,14 +80,37 @@ const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[rng.int(xs.length)];
 const hueColour = (rng: Rng, sat: number, val: number): Rgb => {
   const h = rng.uniform() * 6;
   const f = h - Math.floor(h);
-  const p = val * (1 - sat), q = val * (1 - sat * f), t = val * (1 - sat * (1 - f));
-  return ([[val, t, p], [q, val, p], [p, val, t], [p, q, val], [t, p, val], [val, p, q]] as const)[Math.floor(h) % 6];
+  const p = val * (1 - sat),
+    q = val * (1 - sat * f),
+    t = val * (1 - sat * (1 - f));
+  return (
+    [
+      [val, t, p],
+      [q, val, p],
+      [p, val, t],
+      [p, q, val],
+      [t, p, val],
+      [val, p, q],
+    ] as const
+  )[Math.floor(h) % 6];
 };
 
 const SKIN_LIGHT: Rgb = [0.96, 0.8, 0.69];
 const SKIN_DARK: Rgb = [0.34, 0.22, 0.15];
-const HAIR: readonly Rgb[] = [[0.08, 0.06, 0.05], [0.3, 0.18, 0.09], [0.55, 0.36, 0.18], [0.85, 0.7, 0.42], [0.6, 0.25, 0.1], [0.7, 0.7, 0.7]];
-const IRIS: readonly Rgb[] = [[0.3, 0.18, 0.08], [0.2, 0.35, 0.6], [0.3, 0.45, 0.25], [0.1, 0.08, 0.06]];
+const HAIR: readonly Rgb[] = [
+  [0.08, 0.06, 0.05],
+  [0.3, 0.18, 0.09],
+  [0.55, 0.36, 0.18],
+  [0.85, 0.7, 0.42],
+  [0.6, 0.25, 0.1],
+  [0.7, 0.7, 0.7],
+];
+const IRIS: readonly Rgb[] = [
+  [0.3, 0.18, 0.08],
+  [0.2, 0.35, 0.6],
+  [0.3, 0.45, 0.25],
+  [0.1, 0.08, 0.06],
+];
 const HAIR_STYLES: readonly HairStyle[] = ['short', 'long', 'bald', 'bun', 'curly'];
 
 export const drawAppearance = (rng: Rng): Appearance => {
@@ -112,7 +135,14 @@ export const drawAppearance = (rng: Rng): Appearance => {
     backgroundTop: hueColour(rng, uni(rng, 0.2, 0.6), uni(rng, 0.5, 0.95)),
     backgroundBottom: hueColour(rng, uni(rng, 0.2, 0.6), uni(rng, 0.4, 0.9)),
     shirt: hueColour(rng, uni(rng, 0.3, 0.9), uni(rng, 0.3, 0.9)),
-    glasses: rng.uniform() < 0.3 ? pick(rng, [[0.05, 0.05, 0.05], [0.45, 0.3, 0.15], [0.7, 0.7, 0.75]] as const) : null,
+    glasses:
+      rng.uniform() < 0.3
+        ? pick(rng, [
+            [0.05, 0.05, 0.05],
+            [0.45, 0.3, 0.15],
+            [0.7, 0.7, 0.75],
+          ] as const)
+        : null,
   };
 };
 
@@ -176,7 +206,8 @@ export const regimeOf = (band: BandName = 'narrow', style: StyleName = 'mild'): 
 
 /** Centres uniform in the disc of the band's radius (default 0.8: the VA circumplex without its extreme rim). */
 export const drawProfile = (rng: Rng, band: BandSpec = BAND_PRESETS.narrow): EmotionProfile => {
-  const r = band.centreRadius * Math.sqrt(rng.uniform()), t = 2 * Math.PI * rng.uniform();
+  const r = band.centreRadius * Math.sqrt(rng.uniform()),
+    t = 2 * Math.PI * rng.uniform();
   return { centre: [r * Math.cos(t), r * Math.sin(t)], spread: uni(rng, band.spread[0], band.spread[1]), reversion: band.reversion };
 };
 
@@ -190,7 +221,9 @@ export const drawStyle = (rng: Rng, style: StyleSpec = STYLE_PRESETS.mild): Expr
 
 export const drawIdentity = (name: string, rng: Rng, regime: Regime = DEFAULT_REGIME): Identity => {
   // One child stream per aspect: changing how one is drawn does not reshuffle the others.
-  const a = rng.fork(), p = rng.fork(), s = rng.fork();
+  const a = rng.fork(),
+    p = rng.fork(),
+    s = rng.fork();
   return { name, appearance: drawAppearance(a), profile: drawProfile(p, regime.band), style: drawStyle(s, regime.style) };
 };
 
@@ -202,7 +235,8 @@ const clampVa = (x: number) => Math.max(-1, Math.min(1, x));
  */
 export const walkVa = (p: EmotionProfile, n: number, rng: Rng): [number, number][] => {
   const sigma = p.spread * Math.sqrt(1 - (1 - p.reversion) ** 2);
-  let v = p.centre[0] + p.spread * rng.normal(), a = p.centre[1] + p.spread * rng.normal();
+  let v = p.centre[0] + p.spread * rng.normal(),
+    a = p.centre[1] + p.spread * rng.normal();
   const out: [number, number][] = [];
   for (let k = 0; k < n; k++) {
     out.push([clampVa(v), clampVa(a)]);
@@ -230,7 +264,7 @@ export interface NuisanceConfig {
 }
 
 export const drawNuisance = (rng: Rng, c: NuisanceConfig = {}): Nuisance => ({
-  angle: ((c.rollDeg ?? 5) * Math.PI / 180) * rng.normal(),
+  angle: (((c.rollDeg ?? 5) * Math.PI) / 180) * rng.normal(),
   dx: (c.shift ?? 0.025) * rng.normal(),
   dy: (c.shift ?? 0.025) * rng.normal(),
   scale: 1 + (c.scale ?? 0.04) * rng.normal(),

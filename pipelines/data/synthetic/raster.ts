@@ -30,8 +30,10 @@ const blend = (c: Canvas, x: number, y: number, color: Rgb, a: number) => {
 
 /** Runs `f(x, y, px, py)` over the pixels of a clipped bounding box (px, py = pixel centre). */
 const forBox = (c: Canvas, x0: number, y0: number, x1: number, y1: number, f: (x: number, y: number, px: number, py: number) => void) => {
-  const xa = Math.max(0, Math.floor(x0)), xb = Math.min(c.width - 1, Math.ceil(x1));
-  const ya = Math.max(0, Math.floor(y0)), yb = Math.min(c.height - 1, Math.ceil(y1));
+  const xa = Math.max(0, Math.floor(x0)),
+    xb = Math.min(c.width - 1, Math.ceil(x1));
+  const ya = Math.max(0, Math.floor(y0)),
+    yb = Math.min(c.height - 1, Math.ceil(y1));
   for (let y = ya; y <= yb; y++) for (let x = xa; x <= xb; x++) f(x, y, x + 0.5, y + 0.5);
 };
 
@@ -50,8 +52,10 @@ export const fillGradient = (c: Canvas, top: Rgb, bottom: Rgb) => {
  * the mild ellipses of a face.
  */
 const ellipseDistance = (px: number, py: number, cx: number, cy: number, rx: number, ry: number, cos: number, sin: number) => {
-  const dx = px - cx, dy = py - cy;
-  const u = dx * cos + dy * sin, v = -dx * sin + dy * cos;
+  const dx = px - cx,
+    dy = py - cy;
+  const u = dx * cos + dy * sin,
+    v = -dx * sin + dy * cos;
   const r = Math.sqrt((u / rx) * (u / rx) + (v / ry) * (v / ry));
   if (r === 0) return -Math.min(rx, ry);
   const local = Math.sqrt(u * u + v * v) / r; // ellipse radius along this direction
@@ -68,38 +72,53 @@ export interface Ellipse {
 }
 
 export const fillEllipse = (c: Canvas, e: Ellipse, color: Rgb, alpha = 1) => {
-  const cos = Math.cos(e.angle ?? 0), sin = Math.sin(e.angle ?? 0);
+  const cos = Math.cos(e.angle ?? 0),
+    sin = Math.sin(e.angle ?? 0);
   const R = Math.max(e.rx, e.ry) + 1;
   forBox(c, e.cx - R, e.cy - R, e.cx + R, e.cy + R, (x, y, px, py) =>
-    blend(c, x, y, color, alpha * clamp01(0.5 - ellipseDistance(px, py, e.cx, e.cy, e.rx, e.ry, cos, sin))));
+    blend(c, x, y, color, alpha * clamp01(0.5 - ellipseDistance(px, py, e.cx, e.cy, e.rx, e.ry, cos, sin))),
+  );
 };
 
 /** An ellipse outline of stroke `width` (glasses rims). */
 export const strokeEllipse = (c: Canvas, e: Ellipse, width: number, color: Rgb, alpha = 1) => {
-  const cos = Math.cos(e.angle ?? 0), sin = Math.sin(e.angle ?? 0);
+  const cos = Math.cos(e.angle ?? 0),
+    sin = Math.sin(e.angle ?? 0);
   const R = Math.max(e.rx, e.ry) + width + 1;
   forBox(c, e.cx - R, e.cy - R, e.cx + R, e.cy + R, (x, y, px, py) =>
-    blend(c, x, y, color, alpha * clamp01(width / 2 + 0.5 - Math.abs(ellipseDistance(px, py, e.cx, e.cy, e.rx, e.ry, cos, sin)))));
+    blend(c, x, y, color, alpha * clamp01(width / 2 + 0.5 - Math.abs(ellipseDistance(px, py, e.cx, e.cy, e.rx, e.ry, cos, sin)))),
+  );
 };
 
 /** Points along the quadratic Bezier p0 -> p2 with control p1. */
 export const quadratic = (p0: Point, p1: Point, p2: Point, segments = 12): Point[] =>
   Array.from({ length: segments + 1 }, (_, k) => {
-    const t = k / segments, s = 1 - t;
+    const t = k / segments,
+      s = 1 - t;
     return [s * s * p0[0] + 2 * s * t * p1[0] + t * t * p2[0], s * s * p0[1] + 2 * s * t * p1[1] + t * t * p2[1]] as const;
   });
 
 const segmentDistance = (px: number, py: number, a: Point, b: Point) => {
-  const vx = b[0] - a[0], vy = b[1] - a[1];
+  const vx = b[0] - a[0],
+    vy = b[1] - a[1];
   const L = vx * vx + vy * vy;
   const t = L === 0 ? 0 : clamp01(((px - a[0]) * vx + (py - a[1]) * vy) / L);
-  const ex = px - a[0] - t * vx, ey = py - a[1] - t * vy;
+  const ex = px - a[0] - t * vx,
+    ey = py - a[1] - t * vy;
   return Math.sqrt(ex * ex + ey * ey);
 };
 
 const bounds = (pts: readonly Point[], pad: number) => {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const [x, y] of pts) { x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y); }
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
+  for (const [x, y] of pts) {
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x);
+    y1 = Math.max(y1, y);
+  }
   return [x0 - pad, y0 - pad, x1 + pad, y1 + pad] as const;
 };
 
@@ -121,8 +140,9 @@ export const fillPolygon = (c: Canvas, pts: readonly Point[], color: Rgb, alpha 
     let inside = false;
     let d = Infinity;
     for (let k = 0, j = n - 1; k < n; j = k++) {
-      const a = pts[j], b = pts[k];
-      if ((a[1] > py) !== (b[1] > py) && px < ((b[0] - a[0]) * (py - a[1])) / (b[1] - a[1]) + a[0]) inside = !inside;
+      const a = pts[j],
+        b = pts[k];
+      if (a[1] > py !== b[1] > py && px < ((b[0] - a[0]) * (py - a[1])) / (b[1] - a[1]) + a[0]) inside = !inside;
       d = Math.min(d, segmentDistance(px, py, a, b));
     }
     blend(c, x, y, color, alpha * clamp01(0.5 + (inside ? d : -d)));

@@ -9,10 +9,7 @@
  */
 import type { Rng } from '../../../lib/rng/rng.js';
 import type { Appearance, Nuisance } from './face-model.js';
-import {
-  canvas, fillEllipse, fillGradient, fillPolygon, quadratic, strokeEllipse, strokePolyline,
-  type Canvas, type Point, type Rgb,
-} from './raster.js';
+import { canvas, fillEllipse, fillGradient, fillPolygon, quadratic, strokeEllipse, strokePolyline, type Canvas, type Point, type Rgb } from './raster.js';
 
 export interface RenderedFace {
   readonly canvas: Canvas;
@@ -33,11 +30,10 @@ const shade = (c: Rgb, k: number): Rgb => [c[0] * k, c[1] * k, c[2] * k];
 
 export const renderFace = (ap: Appearance, shown: readonly [number, number], nz: Nuisance, size: number, rng: Rng): RenderedFace => {
   const c = canvas(size, size);
-  const cos = Math.cos(nz.angle), sin = Math.sin(nz.angle), s = nz.scale;
-  const P = (x: number, y: number): Point => [
-    (0.5 + nz.dx + s * (cos * x - sin * y)) * size,
-    (HEAD_Y + nz.dy + s * (sin * x + cos * y)) * size,
-  ];
+  const cos = Math.cos(nz.angle),
+    sin = Math.sin(nz.angle),
+    s = nz.scale;
+  const P = (x: number, y: number): Point => [(0.5 + nz.dx + s * (cos * x - sin * y)) * size, (HEAD_Y + nz.dy + s * (sin * x + cos * y)) * size];
   const L = (len: number) => len * s * size; // a length in pixels
   const E = (x: number, y: number, rx: number, ry: number, angle = 0) => {
     const [cx, cy] = P(x, y);
@@ -80,10 +76,24 @@ export const renderFace = (ap: Appearance, shown: readonly [number, number], nz:
   const my = noseTip + (H - noseTip) * 0.42;
   const mouth = mouthCurves(ap.mouthW, my, g.smile, g.open);
   if (g.open > 0.008) {
-    fillPolygon(c, [...mouth.upper, ...[...mouth.lower].reverse()].map(([x, y]) => P(x, y)), [0.25, 0.05, 0.07]);
-    strokePolyline(c, mouth.lower.map(([x, y]) => P(x, y)), L(0.014), ap.lips);
+    fillPolygon(
+      c,
+      [...mouth.upper, ...[...mouth.lower].reverse()].map(([x, y]) => P(x, y)),
+      [0.25, 0.05, 0.07],
+    );
+    strokePolyline(
+      c,
+      mouth.lower.map(([x, y]) => P(x, y)),
+      L(0.014),
+      ap.lips,
+    );
   }
-  strokePolyline(c, mouth.upper.map(([x, y]) => P(x, y)), L(0.014), ap.lips);
+  strokePolyline(
+    c,
+    mouth.upper.map(([x, y]) => P(x, y)),
+    L(0.014),
+    ap.lips,
+  );
   if (ap.glasses) {
     for (const side of [-1, 1]) strokeEllipse(c, E(side * ap.eyeSep, ap.eyeY, ap.eyeSize * 1.45, ap.eyeSize * 1.1), L(0.012), ap.glasses);
     strokePolyline(c, [P(-ap.eyeSep + ap.eyeSize * 1.45, ap.eyeY), P(ap.eyeSep - ap.eyeSize * 1.45, ap.eyeY)], L(0.012), ap.glasses);
@@ -109,8 +119,7 @@ const drawHair = (c: Canvas, ap: Appearance, E: EllipseAt, W: number, H: number)
   if (ap.hairStyle === 'bald') return;
   fillEllipse(c, E(0, -H * 0.72, W * 1.06, H * 0.45), ap.hair); // cap over the top of the head
   if (ap.hairStyle === 'bun') fillEllipse(c, E(0, -H * 1.12, 0.075, 0.065), ap.hair);
-  if (ap.hairStyle === 'curly')
-    for (let k = -3; k <= 3; k++) fillEllipse(c, E(k * W * 0.33, -H * 0.85 + Math.abs(k) * 0.03, 0.05, 0.05), shade(ap.hair, 1.1));
+  if (ap.hairStyle === 'curly') for (let k = -3; k <= 3; k++) fillEllipse(c, E(k * W * 0.33, -H * 0.85 + Math.abs(k) * 0.03, 0.05, 0.05), shade(ap.hair, 1.1));
   if (ap.hairStyle === 'long') for (const side of [-1, 1]) fillEllipse(c, E(side * W * 0.95, H * 0.1, W * 0.22, H * 0.75), ap.hair);
 };
 
@@ -165,7 +174,12 @@ const landmarks68 = (
     pts.push(P(ap.faceW * Math.cos(t), ap.faceH * Math.sin(t)));
   }
   // Brows: image-left brow first (the subject's right), 5 points each, outer to inner then inner to outer.
-  pts.push(...[...brows[0]].reverse().filter((_, i) => i % 2 === 0).slice(0, 5));
+  pts.push(
+    ...[...brows[0]]
+      .reverse()
+      .filter((_, i) => i % 2 === 0)
+      .slice(0, 5),
+  );
   pts.push(...brows[1].filter((_, i) => i % 2 === 0).slice(0, 5));
   for (let k = 0; k < 4; k++) pts.push(P(0, ap.eyeY + ((k + 1) / 4) * (noseTip - ap.eyeY) * 0.9));
   for (let k = -2; k <= 2; k++) pts.push(P(k * ap.noseW * 0.5, noseTip + 0.01 * (1 - Math.abs(k) / 2)));

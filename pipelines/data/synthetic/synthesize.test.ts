@@ -21,7 +21,10 @@ describe('synthesizeInMemory', () => {
       const mean = va.reduce((s, r) => s + r.valence, 0) / va.length;
       const sd = Math.sqrt(va.reduce((s, r) => s + (r.valence - mean) ** 2, 0) / va.length);
       expect(sd).toBeLessThan(0.35);
-      va.forEach((r) => { expect(Math.abs(r.valence)).toBeLessThanOrEqual(1); expect(Math.abs(r.arousal)).toBeLessThanOrEqual(1); });
+      va.forEach((r) => {
+        expect(Math.abs(r.valence)).toBeLessThanOrEqual(1);
+        expect(Math.abs(r.arousal)).toBeLessThanOrEqual(1);
+      });
     }
     // consecutive frames move smoothly (a walk, not independent draws)
     const a = ds.records.filter((r) => r.identity === 'id000');
@@ -32,8 +35,12 @@ describe('synthesizeInMemory', () => {
   it('renders faces, not blank frames; NCHW export in [0, 1]', () => {
     const x = inMemoryNCHW(ds, [0, 1]);
     expect(x.length).toBe(2 * 3 * 64 * 64);
-    let min = 1, max = 0;
-    for (const v of x) { min = Math.min(min, v); max = Math.max(max, v); }
+    let min = 1,
+      max = 0;
+    for (const v of x) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
     expect(min).toBeGreaterThanOrEqual(0);
     expect(max).toBeLessThanOrEqual(1);
     expect(max - min).toBeGreaterThan(0.5);
@@ -65,7 +72,9 @@ describe('benchmark regimes (band x style)', () => {
   };
 
   it('band: disc removes the label shift (every identity has the same centre), narrow keeps it', () => {
-    const disc = many('disc', 'mild'), narrow = many('narrow', 'mild'), wide = many('wide', 'mild');
+    const disc = many('disc', 'mild'),
+      narrow = many('narrow', 'mild'),
+      wide = many('wide', 'mild');
     for (const id of disc.identities) expect(id.profile.centre.every((c) => c === 0)).toBe(true);
     // spread of identity means of valence: identity predicts the label under narrow, much less under wide, least under disc
     const between = (d: typeof disc) => sd(identityMeans(d).map((m) => m[0]));
@@ -77,7 +86,9 @@ describe('benchmark regimes (band x style)', () => {
   });
 
   it('style: none shows exactly what is felt; strong spreads resting offsets ~3x wider than mild', () => {
-    const none = many('disc', 'none'), mild = many('disc', 'mild'), strong = many('disc', 'strong');
+    const none = many('disc', 'none'),
+      mild = many('disc', 'mild'),
+      strong = many('disc', 'strong');
     for (const f of none.frames) expect(f.shown).toEqual(f.va.map((x) => Math.max(-1, Math.min(1, x))));
     for (const id of none.identities) expect(id.style).toEqual({ gain: 1, offset: [0, 0] });
     const offSd = (d: typeof none) => sd(d.identities.map((i) => i.style.offset[0]));

@@ -10,7 +10,19 @@
 import { Rng } from '../../../lib/rng/rng.js';
 import type { FaceRecord } from '../face-record.js';
 import { toRgba } from './raster.js';
-import { BAND_PRESETS, drawIdentity, drawNuisance, regimeOf, shownVa, STYLE_PRESETS, walkVa, type BandName, type Identity, type NuisanceConfig, type StyleName } from './face-model.js';
+import {
+  BAND_PRESETS,
+  drawIdentity,
+  drawNuisance,
+  regimeOf,
+  shownVa,
+  STYLE_PRESETS,
+  walkVa,
+  type BandName,
+  type Identity,
+  type NuisanceConfig,
+  type StyleName,
+} from './face-model.js';
 import { renderFace } from './render-face.js';
 
 export interface SynthOptions {
@@ -71,7 +83,9 @@ export const synthesizeInMemory = (opts: SynthOptions): InMemoryDataset => {
   if (!(o.identities >= 1 && o.frames >= 1 && o.size >= 8 && o.heldOut >= 0 && o.heldOut < o.identities))
     throw new RangeError(`synthesizeInMemory: need identities >= 1, 0 <= heldOut < identities, frames >= 1, size >= 8; got ${JSON.stringify(o)}`);
   if (!(o.band in BAND_PRESETS) || !(o.style in STYLE_PRESETS))
-    throw new RangeError(`synthesizeInMemory: band must be one of ${Object.keys(BAND_PRESETS).join(', ')} and style one of ${Object.keys(STYLE_PRESETS).join(', ')}; got ${o.band}, ${o.style}`);
+    throw new RangeError(
+      `synthesizeInMemory: band must be one of ${Object.keys(BAND_PRESETS).join(', ')} and style one of ${Object.keys(STYLE_PRESETS).join(', ')}; got ${o.band}, ${o.style}`,
+    );
   const regime = regimeOf(o.band, o.style);
   const root = Rng.fromSeed(o.seed);
   const perImage = o.size * o.size * 4;
@@ -107,7 +121,13 @@ export const synthesizeInMemory = (opts: SynthOptions): InMemoryDataset => {
   }
   const names = identities.map((i) => i.name);
   return {
-    options: o, size: o.size, rgba, records, frames, landmarks, identities,
+    options: o,
+    size: o.size,
+    rgba,
+    records,
+    frames,
+    landmarks,
+    identities,
     trainIdentities: names.slice(0, o.identities - o.heldOut),
     heldOutIdentities: names.slice(o.identities - o.heldOut),
   };
@@ -116,12 +136,13 @@ export const synthesizeInMemory = (opts: SynthOptions): InMemoryDataset => {
 /** Images as NCHW float32 in [0, 1] (no normalisation), for `indices` (default all): quick models and tests. */
 export const inMemoryNCHW = (ds: InMemoryDataset, indices?: readonly number[]): Float32Array => {
   const idx = indices ?? ds.records.map((_, i) => i);
-  const S = ds.size, plane = S * S, per = plane * 4;
+  const S = ds.size,
+    plane = S * S,
+    per = plane * 4;
   const out = new Float32Array(idx.length * 3 * plane);
   idx.forEach((r, n) => {
     const base = r * per;
-    for (let p = 0; p < plane; p++)
-      for (let c = 0; c < 3; c++) out[(n * 3 + c) * plane + p] = ds.rgba[base + 4 * p + c] / 255;
+    for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) out[(n * 3 + c) * plane + p] = ds.rgba[base + 4 * p + c] / 255;
   });
   return out;
 };

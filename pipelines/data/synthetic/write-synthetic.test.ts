@@ -36,7 +36,9 @@ describe('synthesizeDataset (writer) read back by the real loaders', () => {
   });
 
   it('expression cues move the right way', () => {
-    const happy = expressionGeometry(0.8, 0.2), sad = expressionGeometry(-0.7, -0.5), excited = expressionGeometry(0.2, 0.9);
+    const happy = expressionGeometry(0.8, 0.2),
+      sad = expressionGeometry(-0.7, -0.5),
+      excited = expressionGeometry(0.2, 0.9);
     expect(happy.smile).toBeGreaterThan(0);
     expect(sad.smile).toBeLessThan(0);
     expect(sad.innerBrowUp).toBeGreaterThan(0);

@@ -41,7 +41,8 @@ const frameFile = (f: number) => `${String(f).padStart(5, '0')}.png`;
 const clipDir = (k: number) => String(k + 1).padStart(3, '0');
 
 const writeAll = async (ds: InMemoryDataset, o: WriteSyntheticOptions): Promise<WrittenSynthetic> => {
-  const S = ds.size, per = S * S * 4;
+  const S = ds.size,
+    per = S * S * 4;
   const byIdentity = new Map(ds.identities.map((id, k) => [id.name, k]));
   for (const id of ds.identities) {
     await mkdir(path.join(o.out, id.name), { recursive: true });
@@ -89,9 +90,13 @@ const writeAfewJson = async (ds: InMemoryDataset, out: string, byIdentity: Map<s
 
 /** Rows = the first `rows` identities, columns = `cols` frames spread over each clip; 2 px gaps. */
 export const contactSheetPng = (ds: InMemoryDataset, rows: number, cols: number): Promise<Buffer> => {
-  const S = ds.size, gap = 2, per = S * S * 4;
-  const nIds = Math.min(rows, ds.identities.length), nF = Math.min(cols, ds.options.frames);
-  const W = nF * (S + gap) + gap, H = nIds * (S + gap) + gap;
+  const S = ds.size,
+    gap = 2,
+    per = S * S * 4;
+  const nIds = Math.min(rows, ds.identities.length),
+    nF = Math.min(cols, ds.options.frames);
+  const W = nF * (S + gap) + gap,
+    H = nIds * (S + gap) + gap;
   const sheet = new Uint8Array(W * H * 4).fill(255);
   for (let r = 0; r < nIds; r++) {
     for (let c = 0; c < nF; c++) {
@@ -107,11 +112,19 @@ export const contactSheetPng = (ds: InMemoryDataset, rows: number, cols: number)
 };
 
 export const writeSyntheticDataset = (ds: InMemoryDataset, o: WriteSyntheticOptions): TE.TaskEither<DataError, WrittenSynthetic> =>
-  TE.tryCatch(() => writeAll(ds, o), (err) => dataError('Unreadable', o.out, `cannot write synthetic dataset: ${err instanceof Error ? err.message : String(err)}`));
+  TE.tryCatch(
+    () => writeAll(ds, o),
+    (err) => dataError('Unreadable', o.out, `cannot write synthetic dataset: ${err instanceof Error ? err.message : String(err)}`),
+  );
 
 /** Generate and write: what `elim synth` runs. */
 export const synthesizeDataset = (opts: SynthOptions & WriteSyntheticOptions): TE.TaskEither<DataError, WrittenSynthetic & { dataset: InMemoryDataset }> =>
   pipe(
     TE.fromIO(() => synthesizeInMemory(opts)),
-    TE.chain((dataset) => pipe(writeSyntheticDataset(dataset, opts), TE.map((w) => ({ ...w, dataset })))),
+    TE.chain((dataset) =>
+      pipe(
+        writeSyntheticDataset(dataset, opts),
+        TE.map((w) => ({ ...w, dataset })),
+      ),
+    ),
   );

@@ -41,6 +41,7 @@ export const diverging = (t: number): Rgba => {
   const u = Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0.5;
   const k = Math.min(DIVERGING.length - 2, Math.floor(u * (DIVERGING.length - 1)));
   const f = u * (DIVERGING.length - 1) - k;
-  const a = DIVERGING[k], b = DIVERGING[k + 1];
+  const a = DIVERGING[k],
+    b = DIVERGING[k + 1];
   return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f, 255];
 };

@@ -38,12 +38,9 @@ const norm = (a: AxisSpec, v: number): number =>
 export const xPx = (p: Panel, v: number): number => p.rect.x + norm(p.x, v) * p.rect.w;
 export const yPx = (p: Panel, v: number): number => p.rect.y + p.rect.h - norm(p.y, v) * p.rect.h;
 /** Data -> pixel; NaN for values a log axis cannot show, so polylines break there. */
-export const toPx = (p: Panel, x: number, y: number): [number, number] => [
-  p.x.log && !(x > 0) ? NaN : xPx(p, x),
-  p.y.log && !(y > 0) ? NaN : yPx(p, y),
-];
+export const toPx = (p: Panel, x: number, y: number): [number, number] => [p.x.log && !(x > 0) ? NaN : xPx(p, x), p.y.log && !(y > 0) ? NaN : yPx(p, y)];
 
-const yLabels = (a: AxisSpec): string[] => a.categories ? a.categories.map((c) => c.label) : a.ticks.map(a.format);
+const yLabels = (a: AxisSpec): string[] => (a.categories ? a.categories.map((c) => c.label) : a.ticks.map(a.format));
 
 export interface PanelText {
   readonly title?: string;
@@ -62,7 +59,11 @@ export const layoutPanel = (outer: Rect, x: AxisSpec, y: AxisSpec, text: PanelTe
   return {
     outer,
     rect: { x: outer.x + left, y: outer.y + top, w: Math.max(10, outer.w - left - right), h: Math.max(10, outer.h - top - bottom) },
-    x, y, title: text.title, subtitle: text.subtitle, scale: s,
+    x,
+    y,
+    title: text.title,
+    subtitle: text.subtitle,
+    scale: s,
   };
 };
 
@@ -75,8 +76,10 @@ export interface PanelStyle {
 export const drawPanel = (c: Canvas, p: Panel, style: PanelStyle = {}): void => {
   const { rect: r, scale: s } = p;
   const grid = style.grid ?? true;
-  const showX = style.showXTicks ?? true, showY = style.showYTicks ?? true;
-  const right = r.x + r.w, bottom = r.y + r.h;
+  const showX = style.showXTicks ?? true,
+    showY = style.showYTicks ?? true;
+  const right = r.x + r.w,
+    bottom = r.y + r.h;
   if (showX && !p.x.categories) {
     for (const t of p.x.ticks) {
       const px = Math.round(xPx(p, t));

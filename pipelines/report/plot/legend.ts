@@ -30,7 +30,16 @@ export const drawLegend = (c: Canvas, x: number, y: number, entries: readonly Le
     const cy = y + PAD + i * row + lineHeight(scale) / 2 - scale / 2;
     const sx = x + PAD;
     if (e.swatch) fillRect(c, sx + 4, cy - 6, SAMPLE - 8, 12, e.color);
-    if (e.line) drawPolyline(c, [[sx, cy], [sx + SAMPLE, cy]], e.color, { width: e.line.width ?? 2, dash: e.line.dash });
+    if (e.line)
+      drawPolyline(
+        c,
+        [
+          [sx, cy],
+          [sx + SAMPLE, cy],
+        ],
+        e.color,
+        { width: e.line.width ?? 2, dash: e.line.dash },
+      );
     if (e.marker) drawMarker(c, sx + SAMPLE / 2, cy, 4, e.color, e.marker);
     drawText(c, sx + SAMPLE + PAD, cy, e.label, { scale, color: INK, baseline: 'middle' });
   });

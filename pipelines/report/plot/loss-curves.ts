@@ -35,14 +35,18 @@ const MARKERS: readonly MarkerShape[] = ['circle', 'square', 'triangle', 'diamon
 const SPARSE = 40;
 
 export const renderLossCurves = (series: readonly LossSeries[], opts: LossPlotOptions = {}): Canvas => {
-  const width = opts.width ?? 900, height = opts.height ?? 540, s = opts.textScale ?? 2;
+  const width = opts.width ?? 900,
+    height = opts.height ?? 540,
+    s = opts.textScale ?? 2;
   const val = opts.validation ?? [];
   const logY = opts.logY ?? false;
   const c = createCanvas(width, height);
 
   const colorOf = new Map<string, number>();
   series.forEach((sr, i) => colorOf.set(sr.name, i));
-  val.forEach((v) => { if (!colorOf.has(v.name)) colorOf.set(v.name, colorOf.size); });
+  val.forEach((v) => {
+    if (!colorOf.has(v.name)) colorOf.set(v.name, colorOf.size);
+  });
 
   const all = [...series, ...val].flatMap((sr) => sr.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!logY || y > 0));
   const [x0, x1] = extent(all.map((p) => p[0])) ?? [0, 1];
@@ -61,8 +65,18 @@ export const renderLossCurves = (series: readonly LossSeries[], opts: LossPlotOp
   }
 
   const entries: LegendEntry[] = [
-    ...series.map((sr, i) => ({ label: sr.name, color: seriesColor(colorOf.get(sr.name)!), line: {}, marker: sr.points.length <= SPARSE ? MARKERS[i % MARKERS.length] : undefined })),
-    ...val.map((v) => ({ label: `${v.name} (val)`, color: seriesColor(colorOf.get(v.name)!), line: { dash: [8, 5] as const }, marker: v.points.length <= SPARSE ? 'circle' as const : undefined })),
+    ...series.map((sr, i) => ({
+      label: sr.name,
+      color: seriesColor(colorOf.get(sr.name)!),
+      line: {},
+      marker: sr.points.length <= SPARSE ? MARKERS[i % MARKERS.length] : undefined,
+    })),
+    ...val.map((v) => ({
+      label: `${v.name} (val)`,
+      color: seriesColor(colorOf.get(v.name)!),
+      line: { dash: [8, 5] as const },
+      marker: v.points.length <= SPARSE ? ('circle' as const) : undefined,
+    })),
   ];
   const leg = legendSize(entries, s);
   const panel = layoutPanel({ x: 0, y: 0, w: width - leg.w - 16, h: height }, xAxis, yAxis, { title: opts.title ?? 'Training losses', scale: s });
@@ -85,5 +99,4 @@ export const renderLossCurves = (series: readonly LossSeries[], opts: LossPlotOp
   return c;
 };
 
-export const plotLossCurves = async (series: readonly LossSeries[], opts: LossPlotOptions = {}): Promise<Buffer> =>
-  encodePng(renderLossCurves(series, opts));
+export const plotLossCurves = async (series: readonly LossSeries[], opts: LossPlotOptions = {}): Promise<Buffer> => encodePng(renderLossCurves(series, opts));

@@ -28,7 +28,13 @@ describe('niceTicks', () => {
     expect(t.values).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
   });
   it('widens outward to whole steps and covers the data', () => {
-    for (const [lo, hi] of [[0.013, 0.87], [-3.7, 12.2], [1234, 98765], [-0.0021, -0.0003], [0, 500]]) {
+    for (const [lo, hi] of [
+      [0.013, 0.87],
+      [-3.7, 12.2],
+      [1234, 98765],
+      [-0.0021, -0.0003],
+      [0, 500],
+    ]) {
       const t = niceTicks(lo, hi, 6);
       expect(t.min).toBeLessThanOrEqual(lo);
       expect(t.max).toBeGreaterThanOrEqual(hi);

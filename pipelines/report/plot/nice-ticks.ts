@@ -85,13 +85,18 @@ const formatExp = (v: number): string => {
 export const logTicks = (lo: number, hi: number): Ticks => {
   if (!(lo > 0 && hi > 0)) throw new RangeError(`logTicks: bounds must be positive, got [${lo}, ${hi}]`);
   if (lo > hi) [lo, hi] = [hi, lo];
-  let l0 = Math.log10(lo), l1 = Math.log10(hi);
-  if (l1 - l0 < 0.1) { l0 -= 0.05; l1 += 0.05; }
+  let l0 = Math.log10(lo),
+    l1 = Math.log10(hi);
+  if (l1 - l0 < 0.1) {
+    l0 -= 0.05;
+    l1 += 0.05;
+  }
   const pad = 0.05 * (l1 - l0);
-  const min = 10 ** (l0 - pad), max = 10 ** (l1 + pad);
+  const min = 10 ** (l0 - pad),
+    max = 10 ** (l1 + pad);
   const within = (mults: readonly number[]) => {
     const out: number[] = [];
-    for (let e = Math.floor(l0 - pad) ; e <= Math.ceil(l1 + pad); e++) {
+    for (let e = Math.floor(l0 - pad); e <= Math.ceil(l1 + pad); e++) {
       for (const m of mults) {
         const v = Number((m * 10 ** e).toPrecision(3));
         if (v >= min && v <= max) out.push(v);

@@ -34,7 +34,8 @@ export const sortIdentityRows = (rows: readonly IdentityErrorRow[]): IdentityErr
 const fmtCcc = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '  -  ' : x.toFixed(2).padStart(5));
 
 export const renderPerIdentityErrors = (rows: readonly IdentityErrorRow[], opts: PerIdentityOptions = {}): Canvas => {
-  const s = opts.textScale ?? 2, width = opts.width ?? 900;
+  const s = opts.textScale ?? 2,
+    width = opts.width ?? 900;
   const rowH = opts.rowHeight ?? Math.max(lineHeight(s) + 8, 26);
   const sorted = sortIdentityRows(rows);
   const shown = sorted.slice(0, opts.maxRows ?? 60);
@@ -56,12 +57,18 @@ export const renderPerIdentityErrors = (rows: readonly IdentityErrorRow[], opts:
   const xAxis: AxisSpec = { min: 0, max: t.max, ticks: t.values, format: (v) => formatTick(v, t.step), label: 'RMSE (lower is better)' };
   // Category k sits at y = nRows - k - 0.5 so the first (worst) row is at the top.
   const yAxis: AxisSpec = {
-    min: 0, max: nRows, ticks: [], format: String,
+    min: 0,
+    max: nRows,
+    ticks: [],
+    format: String,
     categories: shown.map((r, k) => ({ at: nRows - k - 0.5, label: `${r.identity} (n=${r.n})` })),
   };
   const subtitle = sorted.length > shown.length ? `worst ${shown.length} of ${sorted.length} identities` : `${sorted.length} identities, worst first`;
-  const panel = layoutPanel({ x: 0, y: 0, w: width - cccW, h: height - leg.h - 12 }, xAxis, yAxis,
-    { title: opts.title ?? 'Per-identity error', subtitle, scale: s });
+  const panel = layoutPanel({ x: 0, y: 0, w: width - cccW, h: height - leg.h - 12 }, xAxis, yAxis, {
+    title: opts.title ?? 'Per-identity error',
+    subtitle,
+    scale: s,
+  });
   drawPanel(c, panel);
 
   const barH = (rowH - 8) / 2;
@@ -75,7 +82,13 @@ export const renderPerIdentityErrors = (rows: readonly IdentityErrorRow[], opts:
     }
   });
   if (withCcc) drawText(c, panel.rect.x + panel.rect.w + 16, panel.rect.y - lineHeight(s), cccHeader, { scale: s, color: MUTED });
-  if (shown.length === 0) drawText(c, panel.rect.x + panel.rect.w / 2, panel.rect.y + panel.rect.h / 2, 'no identities', { scale: s, color: MUTED, align: 'center', baseline: 'middle' });
+  if (shown.length === 0)
+    drawText(c, panel.rect.x + panel.rect.w / 2, panel.rect.y + panel.rect.h / 2, 'no identities', {
+      scale: s,
+      color: MUTED,
+      align: 'center',
+      baseline: 'middle',
+    });
   drawLegend(c, panel.rect.x, height - leg.h - 6, entries, s);
   return c;
 };

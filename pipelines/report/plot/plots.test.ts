@@ -16,7 +16,8 @@ const decode = async (png: Buffer) => {
 };
 
 const luminanceVariance = (data: Buffer): number => {
-  let s = 0, s2 = 0;
+  let s = 0,
+    s2 = 0;
   const n = data.length / 4;
   for (let i = 0; i < data.length; i += 4) {
     const l = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
@@ -62,7 +63,22 @@ describe('plots', () => {
   it('plotLossCurves: empty input and non-positive values on a log axis still render', async () => {
     const empty = await decode(await plotLossCurves([], { width: 300, height: 200 }));
     expect([empty.width, empty.height]).toEqual([300, 200]);
-    const withZero = await decode(await plotLossCurves([{ name: 'L', points: [[0, 1], [1, 0], [2, 0.5], [3, 0.25]] }], { width: 300, height: 200, logY: true }));
+    const withZero = await decode(
+      await plotLossCurves(
+        [
+          {
+            name: 'L',
+            points: [
+              [0, 1],
+              [1, 0],
+              [2, 0.5],
+              [3, 0.25],
+            ],
+          },
+        ],
+        { width: 300, height: 200, logY: true },
+      ),
+    );
     expect(countNear(withZero.data, seriesColor(0))).toBeGreaterThan(10);
     for (const png of [await plotVaScatter([], [], { width: 400, height: 220 }), await plotTsneSideBySide([], { width: 400, height: 220 })]) {
       const bmp = await decode(png);

@@ -33,11 +33,13 @@ const BAR_W = 18;
 
 export const renderTsneSideBySide = (panels: readonly TsnePanel[], opts: TsnePlotOptions = {}): Canvas => {
   for (const p of panels) {
-    if (p.points.length !== p.values.length) throw new RangeError(`plotTsneSideBySide: panel '${p.title}' has ${p.points.length} points and ${p.values.length} values`);
+    if (p.points.length !== p.values.length)
+      throw new RangeError(`plotTsneSideBySide: panel '${p.title}' has ${p.points.length} points and ${p.values.length} values`);
   }
   const s = opts.textScale ?? 2;
   const k = Math.max(1, panels.length);
-  const width = opts.width ?? 520 * k + 140, height = opts.height ?? 560;
+  const width = opts.width ?? 520 * k + 140,
+    height = opts.height ?? 560;
   const c = createCanvas(width, height);
   const [vmin, vmax] = colourRange(panels, opts.range);
   const label = opts.valueLabel ?? 'valence';
@@ -50,32 +52,42 @@ export const renderTsneSideBySide = (panels: readonly TsnePanel[], opts: TsnePlo
   const panelW = (width - barArea) / k;
 
   const noTicks: AxisSpec = { min: 0, max: 1, ticks: [], format: String };
-  let dataTop = 0, dataH = 0;
+  let dataTop = 0,
+    dataH = 0;
   panels.forEach((p, idx) => {
-    let panel = layoutPanel({ x: idx * panelW, y: titleH, w: panelW, h: height - titleH }, noTicks, noTicks, { title: p.title, subtitle: `n=${p.points.length}`, scale: s });
+    let panel = layoutPanel({ x: idx * panelW, y: titleH, w: panelW, h: height - titleH }, noTicks, noTicks, {
+      title: p.title,
+      subtitle: `n=${p.points.length}`,
+      scale: s,
+    });
     const side = Math.min(panel.rect.w, panel.rect.h);
     panel = { ...panel, rect: { x: Math.round(panel.rect.x + (panel.rect.w - side) / 2), y: panel.rect.y, w: side, h: side } };
-    dataTop = panel.rect.y; dataH = side;
+    dataTop = panel.rect.y;
+    dataH = side;
     drawPanel(c, panel, { showXTicks: false, showYTicks: false, grid: false });
     const [x0, x1] = extent(p.points.map((q) => q[0])) ?? [-1, 1];
     const [y0, y1] = extent(p.points.map((q) => q[1])) ?? [-1, 1];
     // Equal aspect with a 5% margin: one scale for both axes, centred.
     const span = Math.max(x1 - x0, y1 - y0, 1e-12) * 1.1;
-    const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+    const cx = (x0 + x1) / 2,
+      cy = (y0 + y1) / 2;
     const r = panel.rect;
     // Draw the most extreme values last so they are not hidden under neutral ones.
     const order = p.values.map((_, i) => i).sort((a, b) => Math.abs(p.values[a]) - Math.abs(p.values[b]));
     withClip(c, r, () => {
       for (const i of order) {
         const [px, py] = p.points[i];
-        const sx = r.x + ((px - cx) / span + 0.5) * r.w, sy = r.y + (0.5 - (py - cy) / span) * r.h;
+        const sx = r.x + ((px - cx) / span + 0.5) * r.w,
+          sy = r.y + (0.5 - (py - cy) / span) * r.h;
         drawMarker(c, sx, sy, 3.5, diverging((p.values[i] - vmin) / (vmax - vmin)), 'circle', [60, 60, 60, 140]);
       }
     });
   });
 
   // Colour bar: one row per pixel from vmax (top) to vmin (bottom).
-  const bx = width - barArea + 12, by = dataTop || titleH + 60, bh = dataH || height - by - 60;
+  const bx = width - barArea + 12,
+    by = dataTop || titleH + 60,
+    bh = dataH || height - by - 60;
   for (let yy = 0; yy < bh; yy++) fillRect(c, bx, by + yy, BAR_W, 1, diverging(1 - (yy + 0.5) / bh));
   strokeRect(c, bx - 1, by - 1, BAR_W + 2, bh + 2, INK);
   for (const v of barT.values) {

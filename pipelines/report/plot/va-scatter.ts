@@ -29,7 +29,9 @@ export interface VaScatterOptions {
 
 export const renderVaScatter = (yTrue: readonly VA[], yPred: readonly VA[], opts: VaScatterOptions = {}): Canvas => {
   if (yTrue.length !== yPred.length) throw new RangeError(`plotVaScatter: ${yTrue.length} true vs ${yPred.length} predicted`);
-  const width = opts.width ?? 1000, height = opts.height ?? 540, s = opts.textScale ?? 2;
+  const width = opts.width ?? 1000,
+    height = opts.height ?? 540,
+    s = opts.textScale ?? 2;
   const c = createCanvas(width, height);
   const [r0, r1] = opts.range ?? [-1, 1];
   const [d0, d1] = extent([...yTrue, ...yPred].flat()) ?? [r0, r1];
@@ -42,7 +44,8 @@ export const renderVaScatter = (yTrue: readonly VA[], yPred: readonly VA[], opts
   const names = ['valence', 'arousal'];
   const half = Math.floor(width / 2);
   names.forEach((name, k) => {
-    const tv = yTrue.map((p) => p[k]), pv = yPred.map((p) => p[k]);
+    const tv = yTrue.map((p) => p[k]),
+      pv = yPred.map((p) => p[k]);
     const axis = (label: string): AxisSpec => ({ min: t.min, max: t.max, ticks: t.values, format: (v) => formatTick(v, t.step), label });
     // square data area: shrink the outer box's width to match its height
     const outer = { x: k * half, y: titleH, w: half, h: height - titleH };
@@ -62,7 +65,6 @@ export const renderVaScatter = (yTrue: readonly VA[], yPred: readonly VA[], opts
   });
   return c;
 };
-
 
 export const plotVaScatter = async (yTrue: readonly VA[], yPred: readonly VA[], opts: VaScatterOptions = {}): Promise<Buffer> =>
   encodePng(renderVaScatter(yTrue, yPred, opts));

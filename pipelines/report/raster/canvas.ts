@@ -53,7 +53,10 @@ export const blend = (c: Canvas, x: number, y: number, color: Rgba, coverage = 1
 
 /** Axis-aligned filled rectangle in pixel units; fractional edges get partial coverage. */
 export const fillRect = (c: Canvas, x: number, y: number, w: number, h: number, color: Rgba): void => {
-  const x0 = Math.floor(x), x1 = Math.ceil(x + w), y0 = Math.floor(y), y1 = Math.ceil(y + h);
+  const x0 = Math.floor(x),
+    x1 = Math.ceil(x + w),
+    y0 = Math.floor(y),
+    y1 = Math.ceil(y + h);
   for (let py = y0; py < y1; py++) {
     const cy = Math.min(py + 1, y + h) - Math.max(py, y);
     for (let px = x0; px < x1; px++) {

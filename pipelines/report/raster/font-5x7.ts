@@ -14,7 +14,7 @@ const SRC: Record<string, string> = {
   '!': '..#..|..#..|..#..|..#..|..#..|.....|..#..',
   '"': '.#.#.|.#.#.|.#.#.|.....|.....|.....|.....',
   '#': '.#.#.|.#.#.|#####|.#.#.|#####|.#.#.|.#.#.',
-  '$': '..#..|.####|#.#..|.###.|..#.#|####.|..#..',
+  $: '..#..|.####|#.#..|.###.|..#.#|####.|..#..',
   '%': '##...|##..#|...#.|..#..|.#...|#..##|...##',
   '&': '.##..|#..#.|#.#..|.#...|#.#.#|#..#.|.##.#',
   "'": '..#..|..#..|..#..|.....|.....|.....|.....',
@@ -110,10 +110,7 @@ const SRC: Record<string, string> = {
 
 /** Each glyph as a list of rows (row 0 = top of the 7-row body), each row a 5-bit mask (bit 4 = left). */
 export const GLYPHS: ReadonlyMap<string, readonly number[]> = new Map(
-  Object.entries(SRC).map(([ch, s]) => [
-    ch,
-    s.split('|').map((row) => [...row].reduce((m, p) => (m << 1) | (p === '#' ? 1 : 0), 0)),
-  ]),
+  Object.entries(SRC).map(([ch, s]) => [ch, s.split('|').map((row) => [...row].reduce((m, p) => (m << 1) | (p === '#' ? 1 : 0), 0))]),
 );
 
 export const glyphFor = (ch: string): readonly number[] => GLYPHS.get(ch) ?? GLYPHS.get('?')!;

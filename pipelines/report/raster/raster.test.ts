@@ -6,10 +6,19 @@ import { drawText, textWidth } from './text.js';
 
 const px = (c: Canvas, x: number, y: number) => Array.from(c.data.subarray((y * c.width + x) * 4, (y * c.width + x) * 4 + 4));
 const inkBox = (c: Canvas) => {
-  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
-  for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++) {
-    if (c.data[(y * c.width + x) * 4] < 128) { x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y); }
-  }
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -1,
+    y1 = -1;
+  for (let y = 0; y < c.height; y++)
+    for (let x = 0; x < c.width; x++) {
+      if (c.data[(y * c.width + x) * 4] < 128) {
+        x0 = Math.min(x0, x);
+        y0 = Math.min(y0, y);
+        x1 = Math.max(x1, x);
+        y1 = Math.max(y1, y);
+      }
+    }
   return { x0, y0, x1, y1 };
 };
 
@@ -59,15 +68,48 @@ describe('canvas and shapes', () => {
     expect(greys.size).toBeGreaterThan(5); // intermediate shades, not a jagged 2-level line
   });
   it('dashed polylines leave gaps; NaN points break the line', () => {
-    const solid = createCanvas(100, 10), dashed = createCanvas(100, 10);
-    drawPolyline(solid, [[0, 5], [100, 5]], [0, 0, 0, 255], { width: 2 });
-    drawPolyline(dashed, [[0, 5], [50, 5], [100, 5]], [0, 0, 0, 255], { width: 2, dash: [8, 5] });
-    const inked = (c: Canvas) => { let k = 0; for (let x = 0; x < 100; x++) if (px(c, x, 5)[0] < 128) k++; return k; };
+    const solid = createCanvas(100, 10),
+      dashed = createCanvas(100, 10);
+    drawPolyline(
+      solid,
+      [
+        [0, 5],
+        [100, 5],
+      ],
+      [0, 0, 0, 255],
+      { width: 2 },
+    );
+    drawPolyline(
+      dashed,
+      [
+        [0, 5],
+        [50, 5],
+        [100, 5],
+      ],
+      [0, 0, 0, 255],
+      { width: 2, dash: [8, 5] },
+    );
+    const inked = (c: Canvas) => {
+      let k = 0;
+      for (let x = 0; x < 100; x++) if (px(c, x, 5)[0] < 128) k++;
+      return k;
+    };
     expect(inked(solid)).toBe(100);
     expect(inked(dashed)).toBeGreaterThan(50);
     expect(inked(dashed)).toBeLessThan(85); // 8-on-5-off is 62% ink, plus the dashes' rounded ends
     const broken = createCanvas(100, 10);
-    drawPolyline(broken, [[0, 5], [40, 5], [NaN, NaN], [60, 5], [100, 5]], [0, 0, 0, 255], { width: 2 });
+    drawPolyline(
+      broken,
+      [
+        [0, 5],
+        [40, 5],
+        [NaN, NaN],
+        [60, 5],
+        [100, 5],
+      ],
+      [0, 0, 0, 255],
+      { width: 2 },
+    );
     expect(px(broken, 50, 5)[0]).toBe(255);
   });
   it('markers cover about their area', () => {

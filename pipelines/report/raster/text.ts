@@ -19,8 +19,7 @@ export interface TextStyle {
 export const ADVANCE = GLYPH_W + 1;
 
 /** Width in pixels of `text` at `scale` (no trailing spacing column). */
-export const textWidth = (text: string, scale = 1): number =>
-  text.length === 0 ? 0 : ([...text].length * ADVANCE - 1) * scale;
+export const textWidth = (text: string, scale = 1): number => (text.length === 0 ? 0 : ([...text].length * ADVANCE - 1) * scale);
 
 /** Height of the caps (without descenders) at `scale`. */
 export const textHeight = (scale = 1): number => GLYPH_ROWS_ABOVE * scale;

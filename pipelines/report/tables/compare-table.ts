@@ -48,7 +48,7 @@ export const significant = (d: { mean: number; stderr: number; n: number }): boo
 const verdict = (m: MetricName, d: { mean: number; stderr: number; n: number }, dec: number): string => {
   if (!Number.isFinite(d.mean)) return 'n/a';
   if (Number(d.mean.toFixed(dec)) === 0 || !significant(d)) return 'tie';
-  return (d.mean > 0) === higherIsBetter(m) ? 'ELIM' : 'baseline';
+  return d.mean > 0 === higherIsBetter(m) ? 'ELIM' : 'baseline';
 };
 
 const tOf = (d: { mean: number; stderr: number }): string =>
@@ -59,7 +59,8 @@ const splitTable = (split: Split, dec: number): string => {
   const rows: string[][] = [];
   for (const m of METRICS) {
     for (const ax of AXES) {
-      const e = split.elim[ax][m], b = split.baseline[ax][m];
+      const e = split.elim[ax][m],
+        b = split.baseline[ax][m];
       const d = statDifference(e, b);
       rows.push([
         `${METRIC_LABEL[m]} ${higherIsBetter(m) ? '(^)' : '(v)'}`,

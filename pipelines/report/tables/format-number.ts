@@ -8,8 +8,6 @@ export const fmtSigned = (x: number, decimals = 3): string => {
   return `${r < 0 ? '-' : '+'}${Math.abs(r).toFixed(decimals)}`;
 };
 
-export const fmtMeanStd = (mean: number, std: number, decimals = 3): string =>
-  `${fmt(mean, decimals)} ± ${fmt(std, decimals)}`;
+export const fmtMeanStd = (mean: number, std: number, decimals = 3): string => `${fmt(mean, decimals)} ± ${fmt(std, decimals)}`;
 
-export const fmtSignedMeanStd = (mean: number, std: number, decimals = 3): string =>
-  `${fmtSigned(mean, decimals)} ± ${fmt(std, decimals)}`;
+export const fmtSignedMeanStd = (mean: number, std: number, decimals = 3): string => `${fmtSigned(mean, decimals)} ± ${fmt(std, decimals)}`;

@@ -25,8 +25,7 @@ export const flattenConfig = (obj: Readonly<Record<string, unknown>>, prefix = '
     return [[key, typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v)]];
   });
 
-const configSection = (config: Readonly<Record<string, unknown>>): string =>
-  `## Configuration\n\n${mdTable(['key', 'value'], flattenConfig(config))}`;
+const configSection = (config: Readonly<Record<string, unknown>>): string => `## Configuration\n\n${mdTable(['key', 'value'], flattenConfig(config))}`;
 
 const finalSection = (final: readonly FinalMetrics[]): string => {
   const rows = final.flatMap((f) => AXES.map((ax) => [f.split, ax, ...METRICS.map((m) => fmt(f[ax][m]))]));
@@ -35,8 +34,12 @@ const finalSection = (final: readonly FinalMetrics[]): string => {
 
 const identitySection = (rows: readonly IdentityRow[]): string => {
   const body = sortIdentityRows(rows).map((r) => [
-    r.identity, String(r.n), fmt(r.rmseV), fmt(r.rmseA),
-    r.cccV === undefined ? '' : fmt(r.cccV), r.cccA === undefined ? '' : fmt(r.cccA),
+    r.identity,
+    String(r.n),
+    fmt(r.rmseV),
+    fmt(r.rmseA),
+    r.cccV === undefined ? '' : fmt(r.cccV),
+    r.cccA === undefined ? '' : fmt(r.cccA),
   ]);
   return `## Per-identity errors (worst first)\n\n${mdTable(['identity', 'n', 'RMSE v', 'RMSE a', 'CCC v', 'CCC a'], body, [false, true, true, true, true, true])}`;
 };

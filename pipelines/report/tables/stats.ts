@@ -12,8 +12,7 @@ export const sampleStd = (xs: readonly number[]): number => {
   return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
 };
 
-export const rmse = (t: readonly number[], p: readonly number[]): number =>
-  Math.sqrt(mean(t.map((x, i) => (x - p[i]) ** 2)));
+export const rmse = (t: readonly number[], p: readonly number[]): number => Math.sqrt(mean(t.map((x, i) => (x - p[i]) ** 2)));
 
 /** Lin's concordance correlation: the one definition (lib/metrics; 1 when equal, 0 when either side is constant). */
 export { ccc } from '../../../lib/metrics/metrics.js';

@@ -49,14 +49,21 @@ describe('formatCompareTable', () => {
   const lines = text.split('\n');
 
   it('has both splits, held-out first, with 8 metric rows each', () => {
-    const h = lines.indexOf('Held-out identities'), t = lines.indexOf('Training identities');
+    const h = lines.indexOf('Held-out identities'),
+      t = lines.indexOf('Training identities');
     expect(h).toBeGreaterThan(0);
     expect(t).toBeGreaterThan(h);
     for (const i of [h, t]) {
       const rows = lines.slice(i + 3, i + 11);
       expect(rows.map((r) => r.split(/\s+/).slice(0, 3).join(' '))).toEqual([
-        'RMSE (v) valence', 'RMSE (v) arousal', 'SAGR (^) valence', 'SAGR (^) arousal',
-        'PCC (^) valence', 'PCC (^) arousal', 'CCC (^) valence', 'CCC (^) arousal',
+        'RMSE (v) valence',
+        'RMSE (v) arousal',
+        'SAGR (^) valence',
+        'SAGR (^) arousal',
+        'PCC (^) valence',
+        'PCC (^) arousal',
+        'CCC (^) valence',
+        'CCC (^) arousal',
       ]);
     }
     expect(lines[0]).toContain('3 seeds (1, 2, 3)');
@@ -90,7 +97,9 @@ describe('formatCompareTable', () => {
 
   it('calls a difference that prints as zero a tie', () => {
     const same: CompareResult = { ...compare, heldOut: { elim: axes(0.0001), baseline: axes(0) } };
-    const rows = formatCompareTable(same, { splits: ['heldOut'] }).split('\n').filter((l) => /^(RMSE|SAGR|PCC|CCC)/.test(l));
+    const rows = formatCompareTable(same, { splits: ['heldOut'] })
+      .split('\n')
+      .filter((l) => /^(RMSE|SAGR|PCC|CCC)/.test(l));
     expect(rows.length).toBe(8);
     for (const r of rows) expect(r).toMatch(/\+0\.000 ± 0\.000\s+\S+\s+tie$/);
   });
@@ -104,16 +113,37 @@ describe('formatCompareTable', () => {
       const ax = (vals: number[]) => ({ rmse: noisy(vals), sagr: noisy(vals), pcc: noisy(vals), ccc: noisy(vals) });
       return { seeds: [0, 1, 2], heldOut: { elim: { valence: ax(e), arousal: ax(e) }, baseline: { valence: ax(b), arousal: ax(b) } }, train: compare.train };
     };
-    const tie = formatCompareTable(mk(base.map((b, i) => b + d[i]), base), { splits: ['heldOut'] });
+    const tie = formatCompareTable(
+      mk(
+        base.map((b, i) => b + d[i]),
+        base,
+      ),
+      { splits: ['heldOut'] },
+    );
     expect(tie.split('\n')[1]).toMatch(/^n = 3 paired seeds/);
     const cccV = tie.split('\n').find((l) => /^CCC \(\^\)\s+valence/.test(l))!;
     expect(cccV).toMatch(/\+0\.026 ± 0\.155\s+0\.3\s+tie$/);
     // the same mean with a small spread (t = 8.7) is a win
-    const tight = formatCompareTable(mk(base.map((b, i) => b + [0.02, 0.03, 0.028][i]), base), { splits: ['heldOut'] });
+    const tight = formatCompareTable(
+      mk(
+        base.map((b, i) => b + [0.02, 0.03, 0.028][i]),
+        base,
+      ),
+      { splits: ['heldOut'] },
+    );
     expect(tight.split('\n').find((l) => /^CCC \(\^\)\s+valence/.test(l))).toMatch(/\+0\.026 ± 0\.005\s+8\.\d\s+ELIM$/);
     // one seed has no spread to judge by: always a tie
     const one: CompareResult = { seeds: [0], heldOut: { elim: axes(0.5), baseline: axes(0) }, train: compare.train };
-    const oneRows = formatCompareTable({ ...one, heldOut: { elim: { valence: { ...axes(0.5).valence, ccc: noisy([0.9]) }, arousal: axes(0.5).arousal }, baseline: { valence: { ...axes(0).valence, ccc: noisy([0.1]) }, arousal: axes(0).arousal } } }, { splits: ['heldOut'] });
+    const oneRows = formatCompareTable(
+      {
+        ...one,
+        heldOut: {
+          elim: { valence: { ...axes(0.5).valence, ccc: noisy([0.9]) }, arousal: axes(0.5).arousal },
+          baseline: { valence: { ...axes(0).valence, ccc: noisy([0.1]) }, arousal: axes(0).arousal },
+        },
+      },
+      { splits: ['heldOut'] },
+    );
     expect(oneRows.split('\n').find((l) => /^CCC \(\^\)\s+valence/.test(l))).toMatch(/tie$/);
   });
 
@@ -132,7 +162,14 @@ describe('formatting helpers', () => {
     expect(fmtSigned(NaN)).toBe('n/a');
   });
   it('textTable pads to the widest cell', () => {
-    const t = textTable(['a', 'num'], [['long text', '1.5'], ['x', '10.25']], ['left', 'right']).split('\n');
+    const t = textTable(
+      ['a', 'num'],
+      [
+        ['long text', '1.5'],
+        ['x', '10.25'],
+      ],
+      ['left', 'right'],
+    ).split('\n');
     expect(t[0]).toBe('a            num');
     expect(t[1]).toBe('---------  -----');
     expect(t[2]).toBe('long text    1.5');
@@ -150,14 +187,23 @@ describe('markdownSummary', () => {
       { identity: 's2', rmseV: 0.5, rmseA: 0.4, n: 12, cccV: 0.1, cccA: 0.2 },
     ],
     compare,
-    plots: [{ title: 'Loss curves', file: 'loss-curves.png' }, { title: 't-SNE', file: 'tsne.png' }],
+    plots: [
+      { title: 'Loss curves', file: 'loss-curves.png' },
+      { title: 't-SNE', file: 'tsne.png' },
+    ],
   });
 
   it('has the sections in order', () => {
     const heads = md.split('\n').filter((l) => l.startsWith('#'));
     expect(heads).toEqual([
-      '# ELIM run seed 1', '## Configuration', '## Final metrics', '## ELIM vs baseline',
-      '## Per-identity errors (worst first)', '## Plots', '### Loss curves', '### t-SNE',
+      '# ELIM run seed 1',
+      '## Configuration',
+      '## Final metrics',
+      '## ELIM vs baseline',
+      '## Per-identity errors (worst first)',
+      '## Plots',
+      '### Loss curves',
+      '### t-SNE',
     ]);
   });
   it('flattens config, escapes pipes, formats metrics, sorts identities, links plots', () => {
@@ -175,6 +221,10 @@ describe('markdownSummary', () => {
   });
   it('helpers', () => {
     expect(mdCell('a|b\nc')).toBe('a\\|b c');
-    expect(flattenConfig({ a: { b: { c: 1 } }, d: [1, 2], e: null })).toEqual([['a.b.c', '1'], ['d', '[1,2]'], ['e', 'null']]);
+    expect(flattenConfig({ a: { b: { c: 1 } }, d: [1, 2], e: null })).toEqual([
+      ['a.b.c', '1'],
+      ['d', '[1,2]'],
+      ['e', 'null'],
+    ]);
   });
 });

@@ -8,7 +8,10 @@ export const textTable = (header: readonly string[], rows: readonly (readonly st
   const all = [header, ...rows];
   const widths = header.map((_, j) => Math.max(...all.map((r) => [...(r[j] ?? '')].length)));
   const line = (r: readonly string[]) =>
-    r.map((cell, j) => (align[j] === 'right' ? cell.padStart(widths[j]) : cell.padEnd(widths[j]))).join('  ').trimEnd();
+    r
+      .map((cell, j) => (align[j] === 'right' ? cell.padStart(widths[j]) : cell.padEnd(widths[j])))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(header), rule, ...rows.map(line)].join('\n');
 };

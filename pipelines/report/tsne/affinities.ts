@@ -42,13 +42,21 @@ export const conditionalAffinities = (dist2: Float64Array, n: number, perplexity
     // Shift distances by the row's nearest neighbour so exp() never underflows to an all-zero row.
     let dmin = Infinity;
     for (let j = 0; j < n; j++) if (j !== i && row[j] < dmin) dmin = row[j];
-    let b = 1, lo = 0, hi = Infinity, h = 0;
+    let b = 1,
+      lo = 0,
+      hi = Infinity,
+      h = 0;
     for (let step = 0; step < MAX_STEPS; step++) {
       h = rowEntropy(row, i, n, b, dmin, p.subarray(i * n, (i + 1) * n));
       if (Math.abs(h - target) < TOL) break;
       // Entropy falls as beta grows: too much entropy means beta is too small.
-      if (h > target) { lo = b; b = hi === Infinity ? b * 2 : (b + hi) / 2; }
-      else { hi = b; b = (b + lo) / 2; }
+      if (h > target) {
+        lo = b;
+        b = hi === Infinity ? b * 2 : (b + hi) / 2;
+      } else {
+        hi = b;
+        b = (b + lo) / 2;
+      }
     }
     beta[i] = b;
     entropy[i] = h;

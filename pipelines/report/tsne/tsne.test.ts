@@ -21,11 +21,15 @@ const nearestNeighbourAgreement = (y: Float64Array, labels: number[]): number =>
   const n = labels.length;
   let agree = 0;
   for (let i = 0; i < n; i++) {
-    let best = -1, bestD = Infinity;
+    let best = -1,
+      bestD = Infinity;
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
       const dd = (y[2 * i] - y[2 * j]) ** 2 + (y[2 * i + 1] - y[2 * j + 1]) ** 2;
-      if (dd < bestD) { bestD = dd; best = j; }
+      if (dd < bestD) {
+        bestD = dd;
+        best = j;
+      }
     }
     if (labels[best] === labels[i]) agree++;
   }
@@ -39,7 +43,8 @@ describe('t-SNE affinities', () => {
       const { p, entropy } = conditionalAffinities(squaredDistances(x, n, 10), n, perplexity);
       for (let i = 0; i < n; i++) {
         // Recompute the entropy from the row itself rather than trusting the solver's value.
-        let h = 0, sum = 0;
+        let h = 0,
+          sum = 0;
         for (let j = 0; j < n; j++) {
           const v = p[i * n + j];
           sum += v;
@@ -57,10 +62,11 @@ describe('t-SNE affinities', () => {
     const { x, n } = twoClusters(20, 5, 3, 1);
     const P = jointAffinities(conditionalAffinities(squaredDistances(x, n, 5), n, 10).p, n);
     let total = 0;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      total += P[i * n + j];
-      expect(P[i * n + j]).toBeCloseTo(P[j * n + i], 15);
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        total += P[i * n + j];
+        expect(P[i * n + j]).toBeCloseTo(P[j * n + i], 15);
+      }
     expect(total).toBeCloseTo(1, 6);
   });
 });
@@ -74,15 +80,25 @@ describe('tsne', () => {
     expect(nearestNeighbourAgreement(y, labels)).toBeGreaterThan(0.95);
     // and the clusters are far apart relative to their spread
     const centroid = (lab: number) => {
-      let cx = 0, cy = 0, m = 0;
-      labels.forEach((l, i) => { if (l === lab) { cx += y[2 * i]; cy += y[2 * i + 1]; m++; } });
+      let cx = 0,
+        cy = 0,
+        m = 0;
+      labels.forEach((l, i) => {
+        if (l === lab) {
+          cx += y[2 * i];
+          cy += y[2 * i + 1];
+          m++;
+        }
+      });
       return [cx / m, cy / m];
     };
     const [a, b] = [centroid(0), centroid(1)];
-    const spread = Math.sqrt(labels.reduce((s, l, i) => {
-      const c = l === 0 ? a : b;
-      return s + (y[2 * i] - c[0]) ** 2 + (y[2 * i + 1] - c[1]) ** 2;
-    }, 0) / n);
+    const spread = Math.sqrt(
+      labels.reduce((s, l, i) => {
+        const c = l === 0 ? a : b;
+        return s + (y[2 * i] - c[0]) ** 2 + (y[2 * i + 1] - c[1]) ** 2;
+      }, 0) / n,
+    );
     expect(Math.hypot(a[0] - b[0], a[1] - b[1])).toBeGreaterThan(2 * spread);
   });
 

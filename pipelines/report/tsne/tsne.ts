@@ -46,9 +46,11 @@ export const tsne = (x: Float64Array | Float32Array, n: number, d: number, opts:
     // Student-t kernel: num_ij = 1 / (1 + |y_i - y_j|^2); Q = num / sum(num). Upper triangle only.
     let sumNum = 0;
     for (let i = 0; i < n; i++) {
-      const yi0 = y[2 * i], yi1 = y[2 * i + 1];
+      const yi0 = y[2 * i],
+        yi1 = y[2 * i + 1];
       for (let j = i + 1; j < n; j++) {
-        const dx = yi0 - y[2 * j], dy = yi1 - y[2 * j + 1];
+        const dx = yi0 - y[2 * j],
+          dy = yi1 - y[2 * j + 1];
         const v = 1 / (1 + dx * dx + dy * dy);
         num[i * n + j] = v;
         sumNum += 2 * v;
@@ -58,12 +60,15 @@ export const tsne = (x: Float64Array | Float32Array, n: number, d: number, opts:
     grad.fill(0);
     const invSum = 1 / sumNum;
     for (let i = 0; i < n; i++) {
-      const yi0 = y[2 * i], yi1 = y[2 * i + 1];
-      let gx = 0, gy = 0;
+      const yi0 = y[2 * i],
+        yi1 = y[2 * i + 1];
+      let gx = 0,
+        gy = 0;
       for (let j = i + 1; j < n; j++) {
         const v = num[i * n + j];
         const m = 4 * (pScale * P[i * n + j] - v * invSum) * v;
-        const fx = m * (yi0 - y[2 * j]), fy = m * (yi1 - y[2 * j + 1]);
+        const fx = m * (yi0 - y[2 * j]),
+          fy = m * (yi1 - y[2 * j + 1]);
         gx += fx;
         gy += fy;
         grad[2 * j] -= fx;
@@ -74,7 +79,7 @@ export const tsne = (x: Float64Array | Float32Array, n: number, d: number, opts:
     }
     // Gains grow where the gradient keeps pushing against the last update, shrink where it agrees.
     for (let k = 0; k < 2 * n; k++) {
-      gains[k] = (grad[k] > 0) !== (update[k] > 0) ? gains[k] + 0.2 : Math.max(MIN_GAIN, gains[k] * 0.8);
+      gains[k] = grad[k] > 0 !== update[k] > 0 ? gains[k] + 0.2 : Math.max(MIN_GAIN, gains[k] * 0.8);
       update[k] = momentum * update[k] - lr * gains[k] * grad[k];
       y[k] += update[k];
     }
@@ -84,8 +89,16 @@ export const tsne = (x: Float64Array | Float32Array, n: number, d: number, opts:
 };
 
 const centre = (y: Float64Array, n: number): void => {
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) { mx += y[2 * i]; my += y[2 * i + 1]; }
-  mx /= n; my /= n;
-  for (let i = 0; i < n; i++) { y[2 * i] -= mx; y[2 * i + 1] -= my; }
+  let mx = 0,
+    my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += y[2 * i];
+    my += y[2 * i + 1];
+  }
+  mx /= n;
+  my /= n;
+  for (let i = 0; i < n; i++) {
+    y[2 * i] -= mx;
+    y[2 * i + 1] -= my;
+  }
 };

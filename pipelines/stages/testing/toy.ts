@@ -35,7 +35,10 @@ export interface ToyProblem {
   readonly batch: (rng: Rng) => ToyBatch;
   readonly encoder: Module;
   readonly projector: Module;
-  readonly init: (rng: Rng) => { encoder: { params: Map<string, Tensor>; state: Map<string, Tensor> }; projector: { params: Map<string, Tensor>; state: StateTree } };
+  readonly init: (rng: Rng) => {
+    encoder: { params: Map<string, Tensor>; state: Map<string, Tensor> };
+    projector: { params: Map<string, Tensor>; state: StateTree };
+  };
 }
 
 export const toyProblem = (o: ToyOptions = {}): ToyProblem => {

@@ -3,8 +3,21 @@
 // only. Every figure it returns is compared between Node and the browser backends.
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  Rng, ops as T, valueAndGrad, scope, makeConfig, makeEnv, elimStepSync, withGrad, formatElimError, predictImages,
-  nn, ot, type Backend, type LoadedModel, type Tensor,
+  Rng,
+  ops as T,
+  valueAndGrad,
+  scope,
+  makeConfig,
+  makeEnv,
+  elimStepSync,
+  withGrad,
+  formatElimError,
+  predictImages,
+  nn,
+  ot,
+  type Backend,
+  type LoadedModel,
+  type Tensor,
 } from 'elim-ts';
 
 export interface ProgramResult {
@@ -51,7 +64,8 @@ export async function runProgram(backend: Backend, loadModel: (b: Backend) => Pr
   c.dispose();
 
   // 2. an entropic OT problem (host side, float64)
-  const n = 5, m = 4;
+  const n = 5,
+    m = 4;
   const cost = Array.from({ length: n * m }, (_, k) => ((k * 37) % 11) / 10);
   const problem = ot.makeProblem({ cost, n, m, dtype: 'float64' });
   if (E.isLeft(problem)) throw new Error(`makeProblem: ${JSON.stringify(problem.left)}`);
@@ -62,8 +76,12 @@ export async function runProgram(backend: Backend, loadModel: (b: Backend) => Pr
   // 3. one ELIM step (an MLP encoder and the projector head) with its gradient
   const elim = scope(() => {
     const data = Rng.fromSeed(7);
-    const size = 32, inDim = 6, latent = 8;
-    const xs: number[] = [], ys: number[] = [], keys: string[] = [];
+    const size = 32,
+      inDim = 6,
+      latent = 8;
+    const xs: number[] = [],
+      ys: number[] = [],
+      keys: string[] = [];
     for (let s = 0; s < size; s++) {
       const id = s % 4;
       const y = [data.uniform() * 2 - 1, data.uniform() * 2 - 1];
@@ -82,7 +100,13 @@ export async function runProgram(backend: Backend, loadModel: (b: Backend) => Pr
     const env = makeEnv(backend, { config: makeConfig({ domains: 4, topk: 6 }), seed: 3 });
     const r = withGrad(params, () => {
       const z: Tensor = encoder.apply(nn.subtree(params, 'encoder'), enc.state, xb, { training: true }).y;
-      return elimStepSync({ z, labels, keys, iteration: 60, models: { projector: { module: projector, params: nn.subtree(params, 'projector'), state: pr.state } } })(env);
+      return elimStepSync({
+        z,
+        labels,
+        keys,
+        iteration: 60,
+        models: { projector: { module: projector, params: nn.subtree(params, 'projector'), state: pr.state } },
+      })(env);
     });
     if (E.isLeft(r)) throw new Error(formatElimError(r.left));
     const o = r.right.out;
