@@ -71,17 +71,15 @@ describe('VA losses (property, float64 CPU backend)', () => {
 });
 
 describe('tensor cost and relevance = typed-array definitions', () => {
-  const points = fc
-    .record({ n: fc.integer({ min: 1, max: 6 }), m: fc.integer({ min: 1, max: 6 }), d: fc.integer({ min: 1, max: 5 }) })
-    .chain(({ n, m, d }) =>
-      fc.record({
-        n: fc.constant(n),
-        m: fc.constant(m),
-        d: fc.constant(d),
-        x: fc.array(dbl(-2, 2), { minLength: n * d, maxLength: n * d }),
-        y: fc.array(dbl(-2, 2), { minLength: m * d, maxLength: m * d }),
-      }),
-    );
+  const points = fc.record({ n: fc.integer({ min: 1, max: 6 }), m: fc.integer({ min: 1, max: 6 }), d: fc.integer({ min: 1, max: 5 }) }).chain(({ n, m, d }) =>
+    fc.record({
+      n: fc.constant(n),
+      m: fc.constant(m),
+      d: fc.constant(d),
+      x: fc.array(dbl(-2, 2), { minLength: n * d, maxLength: n * d }),
+      y: fc.array(dbl(-2, 2), { minLength: m * d, maxLength: m * d }),
+    }),
+  );
 
   it('cosine and squared Euclidean costs, with a gradient check through the cosine cost', () => {
     fc.assert(
