@@ -145,16 +145,9 @@ const subRowAt = (p: string, sub: string, rpl: number, kc4: number): string =>
   `  const ${p}y = ${idiv(sub, rpl)};\n  const ${p}x = (${sub} - ${p}y * ${rpl}) * ${kc4};\n`;
 
 // The kernel-map outputs for rows 1..3 of a block (row 0 is the kernel's own result): identity
-// functions GPU.js turns into extra color attachments of the same draw.
-function gemmRow1(v: number[]) {
-  return v;
-}
-function gemmRow2(v: number[]) {
-  return v;
-}
-function gemmRow3(v: number[]) {
-  return v;
-}
+// functions GPU.js turns into extra color attachments of the same draw. Sources as strings: a
+// bundler's minifier would rename real functions, and GPU.js finds sub-kernel calls by name.
+const GEMM_ROWS = [1, 2, 3].map((r) => `function gemmRow${r}(v) {\n  return v;\n}`);
 
 /**
  * C[b] = X[b] . Y[b]^T over 4x4 blocks: batch is max of the operands' (a batch of 1 broadcasts).
@@ -207,7 +200,7 @@ export const gemmPacked = (rt: Runtime, X: Packed, Y: Packed, m: number, n: numb
     { name: 'gemmX', source: fetch('gemmX', 'user_X') },
     { name: 'gemmY', source: fetch('gemmY', 'user_Y') },
   ];
-  const texs = rt.runMultiRaw(['X', 'Y'], s, [groups * gw, H], [X.tex, Y.tex], [gemmRow1, gemmRow2, gemmRow3], natives);
+  const texs = rt.runMultiRaw(['X', 'Y'], s, [groups * gw, H], [X.tex, Y.tex], GEMM_ROWS, natives);
   return { texs, batch, mb, nb, S, H };
 };
 

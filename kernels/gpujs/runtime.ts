@@ -150,11 +150,12 @@ ${body}
     body: string,
     out: readonly [number, number],
     args: readonly unknown[],
-    outputs: readonly ((v: number[]) => number[])[],
+    /** Sub-kernel sources, e.g. 'function row1(v) { return v; }': strings, because a minifier renames functions and GPU.js finds sub-kernel calls by name. */
+    outputs: readonly string[],
     nativeFunctions: ReadonlyArray<{ name: string; source: string }> = [],
   ): GpuHandle[] {
     const src = `function (${params.join(', ')}) {\n${body}\n}`;
-    const key = `map${out[0]}x${out[1]}|${outputs.map((f) => f.name).join(',')}|${src}|${nativeFunctions.map((f) => f.source).join('|')}|${args.map(argKey).join(',')}`;
+    const key = `map${out[0]}x${out[1]}|${outputs.join(',')}|${src}|${nativeFunctions.map((f) => f.source).join('|')}|${args.map(argKey).join(',')}`;
     let k = this.cache.get(key);
     if (!k) {
       const settings = {
