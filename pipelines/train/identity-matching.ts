@@ -12,6 +12,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { noGrad } from '../../lib/autograd/tape.js';
+import { currentBackend } from '../../lib/backend/current.js';
 import * as T from '../../lib/ops/index.js';
 import { subtree } from '../../lib/nn/tree.js';
 import { scope } from '../../lib/tensor/scope.js';
@@ -71,7 +72,9 @@ export const matchToAnchor = (
   // the transport stage's output holds tensors: solve and shift inside one scope
   const r = noGrad(() =>
     scope(() => {
-      const z = T.tensor(zHost, [zHost.length / d, d], { dtype: 'float64' });
+      // float64 where the backend computes in it (the CPU backend); a GPU backend has float32 only
+      const dtype = currentBackend().dtypes.includes('float64') ? 'float64' : 'float32';
+      const z = T.tensor(zHost, [zHost.length / d, d], { dtype });
       const solved = solveTransport({ z, zHost, anchor: anchorIdx, targets }, transport);
       if (E.isLeft(solved)) return solved;
       const mu = vectorShift(z, anchorIdx, targets, solved.right, 'identity-vector', strength).toArray();
