@@ -11,6 +11,7 @@ import { Session, type Validation } from './session.js';
 import { context, diverging, dot, lineChart, PALETTE, vaDisc, type Series } from './charts.js';
 import { probe } from './probe.js';
 import { tsne } from '../../pipelines/report/tsne/tsne.js';
+import type { Method } from '../../pipelines/train/elim-objective.js';
 
 /** The fields of the form (CLI spelling); everything else stays at the CLI's defaults or the query. */
 const FIELDS: ReadonlyArray<{ name: string; label: string; choices?: readonly string[] }> = [
@@ -69,7 +70,7 @@ export const buildForm = (onChange: () => void): void => {
   }
 };
 
-const COLORS = { baseline: PALETTE[0]!, elim: PALETTE[1]! };
+const COLORS: Record<Method, string> = { baseline: PALETTE[0]!, elim: PALETTE[1]!, adversarial: PALETTE[2]! };
 const TERM_COLORS = PALETTE.slice(2);
 
 let stopRequested = false;
