@@ -37,7 +37,7 @@ export const loadTrainedModelFromBytes = (bytes: Uint8Array, backend: Backend, n
   if (E.isLeft(header)) return E.left(`${name}: ${describeCheckpointError(header.left)}`);
   const meta = header.right.metadata;
   let rawSpec: unknown;
-  type Recorded = { method: Method; elim: ElimConfig; settings?: { adversary?: { hidden: number } }; adversaryClasses?: number };
+  type Recorded = { method: Method; elim: ElimConfig; settings?: { adversary?: { hidden: number } } };
   let config: Recorded;
   try {
     rawSpec = JSON.parse(meta['user.modelSpec'] ?? 'null');
@@ -54,7 +54,7 @@ export const loadTrainedModelFromBytes = (bytes: Uint8Array, backend: Backend, n
     return E.left(`${name}: metadata config.method must be elim, baseline or adversarial; got ${JSON.stringify(config.method)}`);
   }
   const hidden = config.settings?.adversary?.hidden ?? 64;
-  const classes = config.adversaryClasses ?? 1;
+  const classes = Number(meta['user.adversaryClasses'] ?? 1);
   if (
     config.method === 'adversarial' &&
     !(Number.isSafeInteger(hidden) && hidden >= 1 && hidden <= 1 << 16 && Number.isSafeInteger(classes) && classes >= 1 && classes <= 1 << 20)

@@ -54,9 +54,6 @@ export const resumeProblem = (step: number, user: Readonly<Record<string, string
     }
     if (was === null || typeof was !== 'object') return 'it records no config (not written by elim train)';
     const now = JSON.parse(want.metadata.config) as Record<string, unknown>;
-    // derived from the data (the adversary's classes = training identities), not an option: not compared
-    delete (was as Record<string, unknown>).adversaryClasses;
-    delete now.adversaryClasses;
     // the method first: it explains every ELIM field that differs with it
     const method = firstDifference((was as Record<string, unknown>).method, now.method, 'method');
     const d = method ?? firstDifference(was, now);

@@ -143,10 +143,9 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
     checkpointPath,
     resume: spec.resume,
     control: o.control,
-    // the adversary's class count comes from the data (the training identities), not from an option
-    metadata: adversary
-      ? { ...metadata, config: JSON.stringify({ method: spec.method, elim: spec.elim, settings: spec.settings, adversaryClasses: trainIds.length }) }
-      : metadata,
+    // the adversary's class count comes from the data (the training identities), not from an option:
+    // a key of its own, beside the config the resume check compares
+    metadata: adversary ? { ...metadata, adversaryClasses: String(trainIds.length) } : metadata,
   });
   if (E.isLeft(trained)) return E.left({ _tag: 'RunError', stage: 'train', message: trained.left.message });
   const r = trained.right;
