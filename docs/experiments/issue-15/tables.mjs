@@ -51,3 +51,22 @@ console.log('');
 console.log(`| ${head.join(' | ')} |`);
 console.log(`|${head.map(() => '---').join('|')}|`);
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+
+// the issue's criterion, against the regularised baseline: >= +0.05 on both axes, each beyond 2 SE
+const beats = (held) => {
+  const ok = (x, r) => {
+    const d = x.map((v, i) => v - r[i]);
+    const m = mean(d),
+      se = std(d) / Math.sqrt(d.length);
+    return m >= 0.05 && se > 0 && m > 2 * se;
+  };
+  return ok(held.valence.ccc.values, ref.V) && ok(held.arousal.ccc.values, ref.A);
+};
+const winners = [];
+for (const [name, v] of Object.entries(c.variants)) {
+  if (beats(v.heldOut)) winners.push(name);
+  if (v.heldOutMatched && beats(v.heldOutMatched)) winners.push(`${name} +ttm`);
+}
+if (c.baselineMatched?.heldOutMatched && beats(c.baselineMatched.heldOutMatched)) winners.push('baseline (regularised) +ttm');
+console.log('');
+console.log(`Beats the regularised baseline by >= +0.05 CCC on both axes, beyond 2 SE: ${winners.length ? winners.join(', ') : 'none'}`);
