@@ -1,9 +1,9 @@
 /**
  * Training benchmark (npm run bench:train; issue #7 item 6, and issue #3's loading check):
  * AL64 (lib/nn/al64.ts, batch 64) images/s for
- *   (a) the baseline training step: encoder forward, `baselineStepSync` (L_va + 0.5 (L_PCC +
+ *   (a) the baseline training step: encoder forward, `baselineStep` (L_va + 0.5 (L_PCC +
  *       L_CCC)), backward, Adam (betas 0.5, 0.99);
- *   (b) the ELIM step: `elimStepSync` with 8 identities x 8 images, N = 8, k = 6, the default
+ *   (b) the ELIM step: `elimStep` with 8 identities x 8 images, N = 8, k = 6, the default
  *       ElimConfig otherwise and warm-up off (the ELIM term is active; checked each step);
  *   (c) inference: eval mode, batch 64;
  * on our CPU backend with 1 and 2 threads, GPU.js when it has a GL kernel class (skipped

@@ -28,7 +28,7 @@ import { adam } from '../lib/optim/adam.js';
 import { Rng } from '../lib/rng/rng.js';
 import { scope } from '../lib/tensor/scope.js';
 import type { Tensor } from '../lib/tensor/tensor.js';
-import { baselineStepSync } from '../pipelines/baseline.js';
+import { baselineStep } from '../pipelines/baseline.js';
 import { withGrad, type StepOutput } from '../pipelines/elim.js';
 import { makeEnv } from '../pipelines/env.js';
 import { makeConfig } from '../pipelines/config.js';
@@ -145,7 +145,7 @@ const oursAl64 = async (b: WebGpuBackend, workload: 'infer' | 'baseline'): Promi
   }
   const optimizer = adam({ lr: 1e-4, betas: [0.5, 0.99] });
   let opt = optimizer.init(params);
-  const env = makeEnv(b, { config: makeConfig({}), seed: 11 });
+  const env = makeEnv({ config: makeConfig({}), seed: 11 });
   const dropout = Rng.fromSeed(13);
   const keys = Array.from({ length: B }, (_, i) => `id${i % 4}`);
   let reads = 0;
@@ -153,7 +153,7 @@ const oursAl64 = async (b: WebGpuBackend, workload: 'infer' | 'baseline'): Promi
     const r0 = b.stats.syncReads + b.stats.asyncReads;
     const r = withGrad(params, () => {
       const e = al.encoder.apply(subtree(params, 'encoder'), subtree(state, 'encoder'), x, { training: true, rng: dropout.fork() });
-      const out = baselineStepSync({
+      const out = baselineStep({
         z: e.y,
         labels: y,
         keys,

@@ -18,8 +18,8 @@ export * as checkpoint from '../lib/checkpoint/index.js';
 export * as stages from '../pipelines/stages/index.js';
 
 // ELIM: the steps and their composition, options, environment, errors
-export { elimStep, elimStepSync, elimOnlyStep, elimOnlyStepSync, withGrad, disabledReason } from '../pipelines/elim.js';
-export { baselineStep, baselineStepSync, batchPart } from '../pipelines/baseline.js';
+export { elimStep, elimOnlyStep, withGrad, disabledReason } from '../pipelines/elim.js';
+export { baselineStep, batchPart } from '../pipelines/baseline.js';
 export type { StepInput, StepOutput, StepModels, ElimOutcome, DisabledReason, BatchPart } from '../pipelines/baseline.js';
 export * from '../pipelines/config.js';
 export * from '../pipelines/env.js';

@@ -4,14 +4,16 @@
  * ELIM-Age (appendix §4.4): the domain key is an age group instead of the identity, so the
  * matching removes the *age* shift of expression tendency; and the transport uses a squared
  * Euclidean cost with the log-domain solver instead of the default 1 - cos. The example
- * 1. inspects one batch with a hand-written composition of the effectful stages
- *    (group -> sample -> transport -> normalize), printing each age group's mean shift;
- * 2. trains a small MLP encoder + projector with `elimStepSync` inside `withGrad` and Adam.
+ * 1. inspects one batch with a hand-written composition of the stages (ReaderEither over the
+ *    Env: validate -> group -> sample -> transport -> normalize), printing each age group's
+ *    mean shift;
+ * 2. trains a small MLP encoder + projector with `elimStep` inside `withGrad` and Adam, each
+ *    iteration under its own random key (`withRng`).
  *
  * Run: npm run build && node dist/examples/custom-pipeline.js [steps]
  */
 import * as E from 'fp-ts/lib/Either.js';
-import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
+import * as RE from 'fp-ts/lib/ReaderEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { createCpuBackend } from '../kernels/cpu/cpu-backend.js';
 import { useBackend } from '../lib/backend/current.js';
@@ -24,9 +26,9 @@ import { initModule, sequential } from '../lib/nn/module.js';
 import { mergeTrees, subtree, type StateTree } from '../lib/nn/tree.js';
 import { adam } from '../lib/optim/adam.js';
 import { makeConfig } from '../pipelines/config.js';
-import { forkStreams, makeEnv, type Env } from '../pipelines/env.js';
+import { forkStreams, makeEnv, withRng, type Env } from '../pipelines/env.js';
 import { formatElimError, type ElimError } from '../pipelines/errors.js';
-import { elimStepSync, withGrad } from '../pipelines/elim.js';
+import { elimStep, withGrad } from '../pipelines/elim.js';
 import { group } from '../pipelines/stages/group.js';
 import { keptIndices, sample } from '../pipelines/stages/sample.js';
 import { transport } from '../pipelines/stages/transport.js';
@@ -53,24 +55,24 @@ const makeBatch = (rng: Rng, size: number, inDim: number) => {
   return { x: T.tensor(xs, [size, inDim]), labels: T.tensor(ys, [size, 2]), keys };
 };
 
-/** A user-composed stage: each drawn age group's mean ID shift, from the effectful stages. */
-export const inspectShifts = (data: StepData): RTE.ReaderTaskEither<Env, ElimError, Array<{ key: string | number; meanShift: number }>> =>
+/** A user-composed stage: each drawn age group's mean ID shift, from the library's stages. */
+export const inspectShifts = (data: StepData): RE.ReaderEither<Env, ElimError, Array<{ key: string | number; meanShift: number }>> =>
   pipe(
-    RTE.asks((env: Env) => forkStreams(env.rng)),
-    RTE.bindTo('streams'),
-    RTE.bind('checked', () => validate(data)),
-    RTE.bind('groups', ({ streams }) => group({ keys: data.keys, rng: streams.group })),
-    RTE.flatMap(({ streams, checked, groups }) => {
-      if (groups._tag === 'Skipped') return RTE.right([]);
+    RE.asks((env: Env) => forkStreams(env)),
+    RE.bindTo('streams'),
+    RE.bind('checked', () => validate(data)),
+    RE.bind('groups', ({ streams }) => group({ keys: data.keys, rng: streams.group })),
+    RE.flatMap(({ streams, checked, groups }) => {
+      if (groups._tag === 'Skipped') return RE.right([]);
       return pipe(
         sample({ anchor: groups.anchor, targets: groups.targets, labels: checked.labelsHost, rng: streams.sample }),
-        RTE.flatMap((s) => {
+        RE.flatMap((s) => {
           const anchor = keptIndices(s.anchor);
           const targets = s.targets.map(keptIndices);
           return pipe(
             transport({ z: data.z, zHost: checked.zHost, anchor, targets }),
-            RTE.flatMap((tr) => normalize({ z: data.z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })),
-            RTE.map(({ mu, sizes }) => {
+            RE.flatMap((tr) => normalize({ z: data.z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })),
+            RE.map(({ mu, sizes }) => {
               const m = Array.from(mu.toArray());
               let at = 0;
               return sizes.map((n, i) => {
@@ -84,10 +86,11 @@ export const inspectShifts = (data: StepData): RTE.ReaderTaskEither<Env, ElimErr
     }),
   );
 
-export const main = async (steps = 300, log: (line: string) => void = console.log): Promise<number[]> => {
-  const backend = useBackend(createCpuBackend());
+export const main = (steps = 300, log: (line: string) => void = console.log): number[] => {
+  useBackend(createCpuBackend());
   const config = makeConfig({ domainKey: 'age-group', domains: 4, topk: 6, transport: { cost: 'sqeuclidean', solver: 'log', lambda: 2 } });
-  const env = makeEnv(backend, { config, seed: 2022 });
+  const env = makeEnv({ config, seed: 2022 });
+  const stepKeys = Rng.fromSeed(2023);
   const inDim = 8;
   const latent = 8;
   const encoder = sequential([linear(inDim, 16), relu(), linear(16, latent)]);
@@ -100,7 +103,7 @@ export const main = async (steps = 300, log: (line: string) => void = console.lo
   // 1. one batch through the hand-composed stages
   const probe = makeBatch(data, 48, inDim);
   const z0 = encoder.apply(enc.params, enc.state, probe.x, { training: false }).y;
-  const shifts = await inspectShifts({ z: z0, labels: probe.labels, keys: probe.keys })(env)();
+  const shifts = inspectShifts({ z: z0, labels: probe.labels, keys: probe.keys })(env);
   if (E.isLeft(shifts)) throw new Error(formatElimError(shifts.left));
   for (const s of shifts.right) log(`age group ${s.key}: mean shift ${s.meanShift.toFixed(4)}`);
 
@@ -113,15 +116,16 @@ export const main = async (steps = 300, log: (line: string) => void = console.lo
   const outcomes = new Map<string, number>();
   for (let it = 0; it < steps; it++) {
     const b = makeBatch(data, 48, inDim);
+    const stepEnv = withRng(env, stepKeys);
     const r = withGrad(params, () => {
       const z: Tensor = encoder.apply(subtree(params, 'encoder'), enc.state, b.x, { training: true }).y;
-      return elimStepSync({
+      return elimStep({
         z,
         labels: b.labels,
         keys: b.keys,
         iteration: it,
         models: { projector: { module: proj, params: subtree(params, 'projector'), state } },
-      })(env);
+      })(stepEnv);
     });
     b.x.dispose();
     b.labels.dispose();
@@ -140,4 +144,4 @@ export const main = async (steps = 300, log: (line: string) => void = console.lo
 };
 
 const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntry) void main(Number(process.argv[2] ?? 300));
+if (isEntry) main(Number(process.argv[2] ?? 300));

@@ -12,10 +12,10 @@ import { validateConfig } from './config.js';
 import { forkStreams, type Env, type StepStreams } from './env.js';
 import type { ElimError } from './errors.js';
 import type { GroupOutcome } from './stages/group.js';
-import { lossSync, type LossTerms } from './stages/loss.js';
-import { projectSync, type ProjectorModel } from './stages/project.js';
-import { lift, type Stage, type SyncStage } from './stages/stage.js';
-import { validateSync, type StepData, type Validated } from './stages/validate.js';
+import { loss, type LossTerms } from './stages/loss.js';
+import { project, type ProjectorModel } from './stages/project.js';
+import type { Stage } from './stages/stage.js';
+import { validate, type StepData, type Validated } from './stages/validate.js';
 import type { TransportSummary } from './stages/branch.js';
 
 export interface StepModels {
@@ -58,22 +58,20 @@ export const batchPart = (input: StepInput): RE.ReaderEither<Env, ElimError, Bat
   pipe(
     RE.ask<Env>(),
     RE.flatMapEither((env) => validateConfig(env.config)),
-    RE.flatMap(() => RE.asks((env: Env) => forkStreams(env.rng))),
+    RE.flatMap(() => RE.asks((env: Env) => forkStreams(env))),
     RE.bindTo('streams'),
-    RE.bind('checked', () => validateSync(input)),
-    RE.bind('projected', ({ streams }) => projectSync({ model: input.models.projector, x: input.z, role: 'batch', rng: streams.project })),
+    RE.bind('checked', () => validate(input)),
+    RE.bind('projected', ({ streams }) => project({ model: input.models.projector, x: input.z, role: 'batch', rng: streams.project })),
     RE.map(({ streams, checked, projected }) => ({ streams, checked, y: projected.y, state: projected.state })),
   );
 
-export const baselineStepSync: SyncStage<StepInput, StepOutput> = (input) =>
+export const baselineStep: Stage<StepInput, StepOutput> = (input) =>
   pipe(
     batchPart(input),
     RE.flatMap((b) =>
       pipe(
-        lossSync({ batch: { y: b.y, labels: input.labels }, warmup: 0 }),
-        RE.map(({ loss, terms }): StepOutput => ({ loss, terms, outcome: { _tag: 'Disabled', reason: 'baseline' }, state: b.state })),
+        loss({ batch: { y: b.y, labels: input.labels }, warmup: 0 }),
+        RE.map(({ loss: l, terms }): StepOutput => ({ loss: l, terms, outcome: { _tag: 'Disabled', reason: 'baseline' }, state: b.state })),
       ),
     ),
   );
-
-export const baselineStep: Stage<StepInput, StepOutput> = lift(baselineStepSync);

@@ -6,13 +6,17 @@ import { Rng } from '../lib/rng/rng.js';
 import { projector } from '../lib/nn/heads.js';
 import { initModule } from '../lib/nn/module.js';
 import { mergeTrees } from '../lib/nn/tree.js';
-import { elimStepSync, withGrad } from './elim.js';
-import { baselineStepSync } from './baseline.js';
+import { elimStep, withGrad } from './elim.js';
+import { baselineStep } from './baseline.js';
 import { attentionMatcher, matcherSpec } from './stages/attention.js';
 import { testEnv } from './stages/testing/env.js';
 import { memoryLogger } from './env.js';
 import type { ConfigOverrides } from './config.js';
 import type { DomainKey } from './stages/group.js';
+import { createCpuBackend } from '../kernels/cpu/cpu-backend.js';
+import { useBackend } from '../lib/backend/current.js';
+
+useBackend(createCpuBackend());
 
 const D = 6;
 
@@ -28,7 +32,7 @@ const run = (keys: DomainKey[], o: { overrides?: ConfigOverrides; labels?: numbe
   const attention =
     env.config.matching === 'attention' ? initModule(attentionMatcher(matcherSpec(D, env.config.attention)), Rng.fromSeed(4)).params : undefined;
   const input = { z, labels, keys, iteration: 100, models: { projector: { module, ...proj }, attention } };
-  return { env, input, elim: elimStepSync(input)(env), params: mergeTrees({ projector: proj.params, ...(attention ? { attention } : {}) }) };
+  return { env, input, elim: elimStep(input)(env), params: mergeTrees({ projector: proj.params, ...(attention ? { attention } : {}) }) };
 };
 
 describe('edge cases', () => {
@@ -36,7 +40,7 @@ describe('edge cases', () => {
     const { elim, env, input } = run(['a', 'a', 'a', 'a']);
     expect(E.isRight(elim) && elim.right.outcome).toEqual({ _tag: 'Skipped', reason: 'single-domain', domainsInBatch: 1 });
     expect(E.isRight(elim) && elim.right.terms.main.item()).toBe(0);
-    const base = baselineStepSync(input)(testEnv({ domains: 10, topk: 4 }, 3));
+    const base = baselineStep(input)(testEnv({ domains: 10, topk: 4 }, 3));
     expect(E.isRight(base) && E.isRight(elim) && base.right.loss.item()).toBe(E.isRight(elim) && elim.right.loss.item());
     void env;
   });
@@ -52,7 +56,7 @@ describe('edge cases', () => {
   it('all labels zero: Grouped, every term finite, gradients finite', () => {
     const keys = ['a', 'a', 'b', 'b', 'c', 'c'];
     const { params, env, input } = run(keys, { labels: new Array(12).fill(0) });
-    const g = withGrad(params, () => elimStepSync(input)(env));
+    const g = withGrad(params, () => elimStep(input)(env));
     expect(E.isRight(g)).toBe(true);
     if (E.isRight(g)) {
       expect(g.right.out.outcome._tag).toBe('Grouped');
@@ -80,21 +84,21 @@ describe('edge cases', () => {
     const keys = run(['a', 'a', 'b'], { labelRows: 3 });
     expect(E.isRight(keys.elim)).toBe(true);
     const env = testEnv();
-    const bad = elimStepSync({ ...keys.input, keys: ['a', 'b'] })(env);
+    const bad = elimStep({ ...keys.input, keys: ['a', 'b'] })(env);
     expect(E.isLeft(bad) && bad.left._tag === 'InputMismatch' && bad.left.message).toMatch(/2 domain keys for 3/);
   });
 
   it('ELIM-Attention matching runs through the step, and its parameters get gradients', () => {
     const keys = ['a', 'a', 'a', 'b', 'b', 'c', 'c', 'c'];
     const { params, env, input } = run(keys, { overrides: { matching: 'attention', attention: { heads: 2 } } });
-    const g = withGrad(params, () => elimStepSync(input)(env));
+    const g = withGrad(params, () => elimStep(input)(env));
     expect(E.isRight(g)).toBe(true);
     if (E.isRight(g)) {
       expect(g.right.out.transport).toBeUndefined();
       const w = g.right.grads.get('attention.fc.weight')!;
       expect(w.toArray().some((v) => v !== 0)).toBe(true);
     }
-    const missing = elimStepSync({ ...input, models: { projector: input.models.projector } })(env);
+    const missing = elimStep({ ...input, models: { projector: input.models.projector } })(env);
     expect(E.isLeft(missing) && missing.left._tag).toBe('InputMismatch');
   });
 
@@ -106,7 +110,7 @@ describe('edge cases', () => {
   it('the step logs its outcome through the Env logger', () => {
     const logger = memoryLogger();
     const { input, env } = run(['a', 'a', 'b', 'b']);
-    elimStepSync(input)({ ...env, logger });
+    elimStep(input)({ ...env, logger });
     expect(logger.records.some((r) => r.level === 'debug' && r.message === 'elim step')).toBe(true);
   });
 

@@ -5,10 +5,10 @@
  * returning the loss tensor, every term, the ELIM outcome (Grouped / Skipped / Disabled), the
  * projector's new state and a transport summary.
  *
- * Synchronous core (`elimStepSync`, a ReaderEither) so it can run inside `valueAndGrad`
- * (`withGrad` below does that and keeps errors as values); `elimStep` is the same as a
- * ReaderTaskEither stage. Note that running a step draws from `env.rng` (forks this step's
- * streams): the same seed and the same sequence of calls give bit-identical results.
+ * A synchronous stage (a ReaderEither, stages/stage.ts) so it can run inside `valueAndGrad`
+ * (`withGrad` below does that and keeps errors as values). A step forks its random streams from
+ * `env.rngKey` without advancing anything: the same Env and inputs give bit-identical outputs,
+ * and a loop gives each iteration its own key (env.ts `withRng`).
  *
  * Two-step mode (config steps 'two-step', the release): `elimStep` computes only the baseline
  * objective (outcome Disabled 'two-step'); after its optimiser step the trainer runs
@@ -26,9 +26,9 @@ import { forkStreams, type Env } from './env.js';
 import type { ElimError } from './errors.js';
 import { batchPart, type BatchPart, type DisabledReason, type StepInput, type StepOutput } from './baseline.js';
 import { elimBranch, type BranchOutput } from './stages/branch.js';
-import { lossSync } from './stages/loss.js';
-import { lift, type Stage, type SyncStage } from './stages/stage.js';
-import { validateSync } from './stages/validate.js';
+import { loss } from './stages/loss.js';
+import type { Stage } from './stages/stage.js';
+import { validate } from './stages/validate.js';
 
 export type { StepInput, StepOutput, StepModels, ElimOutcome } from './baseline.js';
 
@@ -71,43 +71,39 @@ const logStep = (env: Env, out: StepOutput): StepOutput => {
 };
 
 /** A step's output from its ELIM branch (or the reason it did not run) and its loss. */
-const stepOutput = (branch: Branch, loss: { loss: Tensor; terms: StepOutput['terms'] }): StepOutput => ({
-  loss: loss.loss,
-  terms: loss.terms,
+const stepOutput = (branch: Branch, l: { loss: Tensor; terms: StepOutput['terms'] }): StepOutput => ({
+  loss: l.loss,
+  terms: l.terms,
   outcome: branch.outcome,
   state: branch.state,
   transport: 'transport' in branch ? branch.transport : undefined,
 });
 
-export const elimStepSync: SyncStage<StepInput, StepOutput> = (input) =>
+export const elimStep: Stage<StepInput, StepOutput> = (input) =>
   pipe(
     batchPart(input),
     RE.bindTo('b'),
     RE.bind('branch', ({ b }) => branchFor(input, b, true)),
     RE.bind('warmup', () => RE.asks((env: Env) => warmupFactor(env.config.warmup, input.iteration))),
-    RE.bind('loss', ({ b, branch, warmup }) =>
-      lossSync({ batch: { y: b.y, labels: input.labels }, elim: 'predictions' in branch ? branch.predictions : undefined, warmup }),
+    RE.bind('total', ({ b, branch, warmup }) =>
+      loss({ batch: { y: b.y, labels: input.labels }, elim: 'predictions' in branch ? branch.predictions : undefined, warmup }),
     ),
-    RE.map(({ branch, loss }) => stepOutput(branch, loss)),
+    RE.map(({ branch, total }) => stepOutput(branch, total)),
     RE.flatMap((out) => RE.asks((env: Env) => logStep(env, out))),
   );
-
-export const elimStep: Stage<StepInput, StepOutput> = lift(elimStepSync);
 
 /** The two-step mode's second step: L_main alone (0 when Skipped/Disabled: the trainer may skip its update). */
-export const elimOnlyStepSync: SyncStage<StepInput, StepOutput> = (input) =>
+export const elimOnlyStep: Stage<StepInput, StepOutput> = (input) =>
   pipe(
-    RE.asks((env: Env) => forkStreams(env.rng)),
+    RE.asks((env: Env) => forkStreams(env)),
     RE.bindTo('streams'),
-    RE.bind('checked', () => validateSync(input)),
+    RE.bind('checked', () => validate(input)),
     RE.bind('branch', ({ streams, checked }) => branchFor(input, { streams, checked, y: input.z, state: input.models.projector.state }, false)),
     RE.bind('warmup', () => RE.asks((env: Env) => warmupFactor(env.config.warmup, input.iteration))),
-    RE.bind('loss', ({ branch, warmup }) => lossSync({ elim: 'predictions' in branch ? branch.predictions : undefined, warmup, like: input.z })),
-    RE.map(({ branch, loss }) => stepOutput(branch, loss)),
+    RE.bind('total', ({ branch, warmup }) => loss({ elim: 'predictions' in branch ? branch.predictions : undefined, warmup, like: input.z })),
+    RE.map(({ branch, total }) => stepOutput(branch, total)),
     RE.flatMap((out) => RE.asks((env: Env) => logStep(env, out))),
   );
-
-export const elimOnlyStep: Stage<StepInput, StepOutput> = lift(elimOnlyStepSync);
 
 class StepFailed {
   constructor(readonly error: ElimError) {}

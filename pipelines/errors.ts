@@ -12,7 +12,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { EngineError, tryEngine } from '../lib/errors.js';
 import type { OtError } from '../lib/ot/errors.js';
 
-export type StageName = 'validate' | 'group' | 'sample' | 'transport' | 'normalize' | 'project' | 'loss' | 'attention' | 'elimStep' | 'baselineStep' | 'config';
+export type StageName =
+  'validate' | 'group' | 'sample' | 'transport' | 'normalize' | 'project' | 'loss' | 'attention' | 'elimStep' | 'baselineStep' | 'adversary' | 'config';
 
 export type ElimError =
   /** The engine threw (shape mismatch, dtype, backend, disposed tensor, ...). */

@@ -15,7 +15,7 @@ import type { Backend } from '../lib/backend/backend.js';
 import { Rng } from '../lib/rng/rng.js';
 import { mergeTrees } from '../lib/nn/tree.js';
 import { adam } from '../lib/optim/adam.js';
-import { elimStepSync, withGrad } from './elim.js';
+import { elimStep, withGrad } from './elim.js';
 import { makeConfig } from './config.js';
 import { makeEnv } from './env.js';
 import { encode, toyProblem } from './stages/testing/toy.js';
@@ -64,7 +64,7 @@ describe('read-backs in one ELIM training step on gpujs', () => {
     gpu ??= createGpujsBackend({ log: () => undefined });
     const { backend, reads } = counting(gpu);
     useBackend(backend);
-    const env = makeEnv(backend, { config: makeConfig({ domains: 3, topk: 2 }), seed: 4 });
+    const env = makeEnv({ config: makeConfig({ domains: 3, topk: 2 }), seed: 4 });
     const toy = toyProblem({ seed: 2, ids: 3, perId: 3, inputDim: 4, latent: 4 });
     const m = toy.init(Rng.fromSeed(6));
     const batch = toy.batch(Rng.fromSeed(7));
@@ -74,7 +74,7 @@ describe('read-backs in one ELIM training step on gpujs', () => {
     reads.length = 0; // setup (uploads) done: count the step only
     const r = withGrad(params, () => {
       const z = encode(toy.encoder, m.encoder.params, m.encoder.state, batch.x);
-      return elimStepSync({ z, labels: batch.labels, keys: batch.keys, iteration: 100, models: { projector: { module: toy.projector, ...m.projector } } })(env);
+      return elimStep({ z, labels: batch.labels, keys: batch.keys, iteration: 100, models: { projector: { module: toy.projector, ...m.projector } } })(env);
     });
     if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
     opt.step(params, r.right.grads, state); // the optimiser's update is part of the step

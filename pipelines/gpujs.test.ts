@@ -10,20 +10,20 @@ import { useBackend } from '../lib/backend/current.js';
 import type { Backend } from '../lib/backend/backend.js';
 import { Rng } from '../lib/rng/rng.js';
 import { mergeTrees } from '../lib/nn/tree.js';
-import { elimStepSync, withGrad } from './elim.js';
-import { baselineStepSync } from './baseline.js';
+import { elimStep, withGrad } from './elim.js';
+import { baselineStep } from './baseline.js';
 import { makeConfig } from './config.js';
 import { makeEnv } from './env.js';
 import { encode, toyProblem } from './stages/testing/toy.js';
-import type { SyncStage } from './stages/stage.js';
+import type { Stage } from './stages/stage.js';
 import type { StepInput, StepOutput } from './baseline.js';
 
 let gpu: GpujsBackend | undefined;
 afterAll(() => gpu?.destroy());
 
-const runOn = (backend: Backend, step: SyncStage<StepInput, StepOutput>) => {
+const runOn = (backend: Backend, step: Stage<StepInput, StepOutput>) => {
   useBackend(backend);
-  const env = makeEnv(backend, { config: makeConfig({ domains: 3, topk: 2 }), seed: 4 });
+  const env = makeEnv({ config: makeConfig({ domains: 3, topk: 2 }), seed: 4 });
   const toy = toyProblem({ seed: 2, ids: 3, perId: 3, inputDim: 4, latent: 4 });
   const m = toy.init(Rng.fromSeed(6));
   const batch = toy.batch(Rng.fromSeed(7));
@@ -38,8 +38,8 @@ const runOn = (backend: Backend, step: SyncStage<StepInput, StepOutput>) => {
 
 describe('steps on the gpujs backend', () => {
   for (const [name, step] of [
-    ['elimStep', elimStepSync],
-    ['baselineStep', baselineStepSync],
+    ['elimStep', elimStep],
+    ['baselineStep', baselineStep],
   ] as const) {
     it(`${name}: forward and backward agree with the CPU backend`, () => {
       gpu ??= createGpujsBackend({ log: () => undefined });

@@ -16,9 +16,9 @@ import { projector } from '../lib/nn/heads.js';
 import { initModule } from '../lib/nn/module.js';
 import { createCpuBackend } from '../kernels/cpu/cpu-backend.js';
 import { createGpujsBackend, isGLKernelClass, type GpujsBackend } from '../kernels/gpujs/gpujs-backend.js';
-import { baselineStepSync } from './baseline.js';
+import { baselineStep } from './baseline.js';
 import { makeConfig, type ConfigOverrides } from './config.js';
-import { elimStepSync, withGrad } from './elim.js';
+import { elimStep, withGrad } from './elim.js';
 import { makeEnv } from './env.js';
 
 interface Traffic {
@@ -61,8 +61,8 @@ const D = 8;
 /** One training step's traffic: ELIM or baseline, same data, on `base`. */
 const stepTraffic = (base: Backend, elim: boolean, overrides: ConfigOverrides = {}) => {
   const t: Traffic = { downloads: [], uploads: [], plans: [], planDownloads: 0 };
-  const be = useBackend(counting(base, t));
-  const env = makeEnv(be, { config: makeConfig({ domains: 4, topk: 5, ...overrides }), seed: 3 });
+  useBackend(counting(base, t));
+  const env = makeEnv({ config: makeConfig({ domains: 4, topk: 5, ...overrides }), seed: 3 });
   const module = projector(D);
   const proj = initModule(module, Rng.fromSeed(1));
   const r = Rng.fromSeed(2);
@@ -79,7 +79,7 @@ const stepTraffic = (base: Backend, elim: boolean, overrides: ConfigOverrides = 
   const input = { z, labels, keys, iteration: 100, models: { projector: { module, ...proj } } };
   // only the step: creating the inputs above is not part of it
   Object.assign(t, { downloads: [], uploads: [] });
-  const g = withGrad(proj.params, () => (elim ? elimStepSync : baselineStepSync)(input)(env));
+  const g = withGrad(proj.params, () => (elim ? elimStep : baselineStep)(input)(env));
   const traffic = { ...t, downloads: [...t.downloads], uploads: [...t.uploads], loss: NaN };
   expect(E.isRight(g), JSON.stringify(E.isLeft(g) && g.left)).toBe(true);
   if (E.isRight(g)) {

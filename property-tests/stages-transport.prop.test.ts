@@ -6,6 +6,10 @@ import * as T from '../lib/ops/index.js';
 import { solveTransport, targetPlan, type TransportInput } from '../pipelines/stages/transport.js';
 import { makeConfig } from '../pipelines/config.js';
 import { testEnv } from '../pipelines/stages/testing/env.js';
+import { createCpuBackend } from '../kernels/cpu/cpu-backend.js';
+import { useBackend } from '../lib/backend/current.js';
+
+useBackend(createCpuBackend());
 
 const SEED = 777;
 const params = { seed: SEED, numRuns: 150, verbose: 1 } as const;

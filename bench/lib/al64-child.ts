@@ -4,7 +4,7 @@
  * (bench/anchors/tfjs-train.ts), timed after warm-up, with the process's peak RSS at the end.
  *
  * Our steps mirror pipelines/train/trainer.ts: encoder forward in training mode, then the step
- * core (`baselineStepSync` or `elimStepSync`) inside `withGrad`, one read-back of the loss,
+ * core (`baselineStep` or `elimStep`) inside `withGrad`, one read-back of the loss,
  * Adam (betas 0.5, 0.99), the encoder's and projector's new BatchNorm state swapped in and the
  * old released. ELIM: 8 identities x 8 images, domains N = 8, topk k = 6, the default
  * ElimConfig otherwise, warm-up off (w1 = 0, w2 = 1, iterations from 1): every step checks
@@ -24,9 +24,9 @@ import { scope } from '../../lib/tensor/scope.js';
 import type { Tensor } from '../../lib/tensor/tensor.js';
 import { createCpuBackend } from '../../kernels/cpu/cpu-backend.js';
 import { enableRelaxedSimd } from '../../kernels/cpu/wasm/relaxed-flag.js';
-import { baselineStepSync } from '../../pipelines/baseline.js';
+import { baselineStep } from '../../pipelines/baseline.js';
 import { makeConfig } from '../../pipelines/config.js';
-import { elimStepSync, withGrad, type StepOutput } from '../../pipelines/elim.js';
+import { elimStep, withGrad, type StepOutput } from '../../pipelines/elim.js';
 import { makeEnv } from '../../pipelines/env.js';
 import { nextModelState } from '../../pipelines/train/model.js';
 import { formatElimError } from '../../pipelines/errors.js';
@@ -122,9 +122,9 @@ export const runOurs = (backend: Backend, spec: ChildSpec): ChildAnswer => {
 
   const optimizer = adam({ lr: 1e-4, betas: [0.5, 0.99] });
   let opt = optimizer.init(params);
-  const env = makeEnv(backend, { config: ELIM_BENCH_CONFIG, seed: 11 });
+  const env = makeEnv({ config: ELIM_BENCH_CONFIG, seed: 11 });
   const dropoutRng = Rng.fromSeed(13);
-  const core = spec.workload === 'elim' ? elimStepSync : baselineStepSync;
+  const core = spec.workload === 'elim' ? elimStep : baselineStep;
   const losses: number[] = [];
   let iteration = 1;
   let active = true;

@@ -14,7 +14,10 @@ import { scope } from '../tensor/scope.js';
 import * as nn from '../nn/index.js';
 import { adam } from '../optim/adam.js';
 import { multiStep } from '../optim/schedules.js';
-import { trainStep, type TrainState } from '../optim/train-step.js';
+import { clipGradNorm } from '../optim/clip.js';
+import { valueAndGradTree } from '../optim/grads.js';
+import type { OptimizerState } from '../optim/optimizer.js';
+import { disposeReplaced, type ParamTree, type StateTree } from '../nn/tree.js';
 import { loadCheckpoint, saveCheckpoint, templateOf, type FileIO } from './checkpoint.js';
 import { describeCheckpointError } from './errors.js';
 
@@ -38,17 +41,31 @@ const batch = (data: Rng) => ({
   y: T.randomUniform([6, 2], data, -1, 1),
 });
 
+interface TrainState {
+  readonly params: ParamTree;
+  readonly state: StateTree;
+  readonly opt: OptimizerState;
+}
+
+/** One step as the trainer takes it: dropout from its stream, the encoder's gradients clipped to norm 1. */
+const step = (s: TrainState, rngs: { data: Rng; dropout: Rng }): { next: TrainState; loss: number } =>
+  scope(() => {
+    const { x, y } = batch(rngs.data);
+    const { out, grads } = valueAndGradTree(s.params, () => {
+      const r = model.apply(s.params, s.state, x, { training: true, rng: rngs.dropout });
+      return { loss: T.mean(T.square(T.sub(r.y, y))), state: r.state };
+    });
+    const loss = out.loss.item();
+    disposeReplaced(s.state, out.state);
+    const u = optimizer.step(s.params, clipGradNorm(grads, 1, (n) => n.startsWith('encoder.')).grads, s.opt);
+    return { next: { params: u.params, state: out.state, opt: u.state }, loss };
+  });
+
 const run = (s0: TrainState, rngs: { data: Rng; dropout: Rng }, steps: number) => {
   let s = s0;
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) {
-    const r = scope(() => {
-      const { x, y } = batch(rngs.data);
-      return trainStep(model, optimizer, s, x, (out) => T.mean(T.square(T.sub(out, y))), {
-        rng: rngs.dropout,
-        clip: { maxNorm: 1, which: (n) => n.startsWith('encoder.') },
-      });
-    });
+    const r = step(s, rngs);
     s = r.next;
     losses.push(r.loss);
   }

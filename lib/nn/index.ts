@@ -10,7 +10,7 @@
  *   disposeReplaced(enc.state, state);                     // old running stats are the caller's to free
  *
  * Training one tree with one optimiser: mergeTrees({ encoder, projector }) and
- * named([['encoder', al.encoder], ['projector', al.projector]]); see lib/optim (trainStep).
+ * named([['encoder', al.encoder], ['projector', al.projector]]).
  */
 export * from './tree.js';
 export * from './init.js';

@@ -4,7 +4,10 @@ import { useBackend } from '../backend/current.js';
 import * as T from '../ops/index.js';
 import { Rng } from '../rng/rng.js';
 import { adam } from '../optim/adam.js';
-import { trainStep, type TrainState } from '../optim/train-step.js';
+import { clipGradNorm } from '../optim/clip.js';
+import { valueAndGradTree } from '../optim/grads.js';
+import type { OptimizerState } from '../optim/optimizer.js';
+import { disposeReplaced, type ParamTree, type StateTree } from './tree.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as nn from './index.js';
 
@@ -21,13 +24,20 @@ const fits = (b: nn.Backbone, n = 4, lr = 3e-3) => {
   const x = T.randomNormal([n, ...b.inputShape], Rng.fromSeed(2));
   const y = T.randomUniform([n, 2], Rng.fromSeed(3), -1, 1);
   const mse = (out: Tensor) => T.mean(T.square(T.sub(out, y)));
-  let s: TrainState = { params, state, opt: opt.init(params) };
+  let s: { params: ParamTree; state: StateTree; opt: OptimizerState } = { params, state, opt: opt.init(params) };
   const live = backend.liveHandles();
   const losses: number[] = [];
   for (let i = 0; i < 100; i++) {
-    const r = trainStep(model, opt, s, x, mse, { clip: { maxNorm: 5 } });
-    s = r.next;
-    losses.push(r.loss);
+    // forward, loss, gradients, clipping to norm 5, Adam; the loss read and replaced state released
+    const { out, grads } = valueAndGradTree(s.params, () => {
+      const r = model.apply(s.params, s.state, x, { training: true });
+      return { loss: mse(r.y), state: r.state };
+    });
+    losses.push(out.loss.item());
+    out.loss.dispose();
+    disposeReplaced(s.state, out.state);
+    const u = opt.step(s.params, clipGradNorm(grads, 5).grads, s.opt);
+    s = { params: u.params, state: out.state, opt: u.state };
   }
   expect(backend.liveHandles()).toBe(live); // flat memory over 100 steps
   const first = losses.slice(0, 5).reduce((a, v) => a + v) / 5;

@@ -5,4 +5,3 @@ export * from './sgd.js';
 export * from './schedules.js';
 export * from './clip.js';
 export * from './grads.js';
-export * from './train-step.js';

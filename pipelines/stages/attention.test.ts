@@ -4,9 +4,13 @@ import * as T from '../../lib/ops/index.js';
 import { grad } from '../../lib/autograd/grad.js';
 import { Rng } from '../../lib/rng/rng.js';
 import { countParams, initModule } from '../../lib/nn/module.js';
-import { attentionMatcher, attentionSync, matcherSpec } from './attention.js';
+import { attentionMatcher, attention, matcherSpec } from './attention.js';
 import { DEFAULT_CONFIG } from '../config.js';
 import { testEnv } from './testing/env.js';
+import { createCpuBackend } from '../../kernels/cpu/cpu-backend.js';
+import { useBackend } from '../../lib/backend/current.js';
+
+useBackend(createCpuBackend());
 
 describe('ELIM-Attention', () => {
   it('has under 100K parameters at d = 64', () => {
@@ -26,7 +30,7 @@ describe('ELIM-Attention', () => {
       [10, d],
       { requiresGrad: true },
     );
-    const out = attentionSync({
+    const out = attention({
       z,
       anchor: [0, 1, 2],
       targets: [

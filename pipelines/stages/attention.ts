@@ -18,7 +18,7 @@ import { linearForward, linearParams } from '../../lib/nn/linear.js';
 import { prefixSpecs, type Module } from '../../lib/nn/module.js';
 import { subtree, type ParamTree } from '../../lib/nn/tree.js';
 import type { AttentionConfig } from '../config.js';
-import { engineStage, lift, type Stage, type SyncStage } from './stage.js';
+import { engineStage, type Stage } from './stage.js';
 
 export interface MatcherSpec {
   readonly dim: number;
@@ -71,12 +71,10 @@ export interface AttentionOutput {
   readonly mu: Tensor;
 }
 
-export const attentionSync: SyncStage<AttentionInput, AttentionOutput> = engineStage('attention', ({ z, anchor, targets, params }, env) => {
+export const attention: Stage<AttentionInput, AttentionOutput> = engineStage('attention', ({ z, anchor, targets, params }, env) => {
   const s = matcherSpec(z.shape[1], env.config.attention);
   const src = env.config.detachShift ? T.detach(z) : z;
   const za = T.gather(src, anchor);
   const parts = targets.map((idx) => matchWeights(params, s, za, T.gather(src, idx)));
   return { mu: parts.length === 1 ? parts[0] : T.concat(parts, 0) };
 });
-
-export const attention: Stage<AttentionInput, AttentionOutput> = lift(attentionSync);

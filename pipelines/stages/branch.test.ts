@@ -4,11 +4,15 @@ import { poolAnchors } from './branch.js';
 import { makeConfig, validateConfig } from '../config.js';
 import { Rng } from '../../lib/rng/rng.js';
 import { mergeTrees } from '../../lib/nn/tree.js';
-import { elimStepSync, withGrad } from '../elim.js';
+import { elimStep, withGrad } from '../elim.js';
 import { termValues } from './loss.js';
 import { testEnv } from './testing/env.js';
 import { encode, toyProblem } from './testing/toy.js';
 import type { ConfigOverrides } from '../config.js';
+import { createCpuBackend } from '../../kernels/cpu/cpu-backend.js';
+import { useBackend } from '../../lib/backend/current.js';
+
+useBackend(createCpuBackend());
 describe('branch: several anchors (issue #9)', () => {
   it('anchors 1 keeps the paper grouping; n pools the first n - 1 targets into the anchor set', () => {
     const anchor = [0, 1];
@@ -39,7 +43,7 @@ describe('the whole step with the issue-9 options', () => {
     const params = mergeTrees({ encoder: models.encoder.params, projector: models.projector.params });
     return withGrad(params, () => {
       const z = encode(toy.encoder, models.encoder.params, models.encoder.state, batch.x);
-      return elimStepSync({ z, labels: batch.labels, keys: batch.keys, iteration: 100, models: { projector: { module: toy.projector, ...models.projector } } })(
+      return elimStep({ z, labels: batch.labels, keys: batch.keys, iteration: 100, models: { projector: { module: toy.projector, ...models.projector } } })(
         env,
       );
     });

@@ -12,12 +12,12 @@ import type { Tensor } from '../../lib/tensor/tensor.js';
 import type { ParamTree, StateTree } from '../../lib/nn/tree.js';
 import type { Env, StepStreams } from '../env.js';
 import { inputMismatch, tryStage, type ElimError } from '../errors.js';
-import { attentionSync } from './attention.js';
-import { groupSync, type GroupOutcome } from './group.js';
-import { normalizeSync, type ShiftSource } from './normalize.js';
-import { projectSync, type ProjectorModel } from './project.js';
-import { keptIndices, sampleSync } from './sample.js';
-import { transportSync, type TransportOutput } from './transport.js';
+import { attention } from './attention.js';
+import { group, type GroupOutcome } from './group.js';
+import { normalize, type ShiftSource } from './normalize.js';
+import { project, type ProjectorModel } from './project.js';
+import { keptIndices, sample } from './sample.js';
+import { transport, type TransportOutput } from './transport.js';
 import type { ElimPredictions } from './loss.js';
 import type { StepData, Validated } from './validate.js';
 
@@ -57,11 +57,11 @@ const shiftFor =
     if (env.config.matching === 'attention') {
       if (!input.attention) return E.left(inputMismatch('attention', "matching 'attention' needs the attention parameters (StepModels.attention)"));
       return E.map(({ mu }: { mu: Tensor }) => ({ shift: { _tag: 'Weights', mu } as ShiftSource }))(
-        attentionSync({ z: input.data.z, anchor, targets, params: input.attention })(env),
+        attention({ z: input.data.z, anchor, targets, params: input.attention })(env),
       );
     }
-    return E.map((transport: TransportOutput) => ({ shift: { _tag: 'Transport', anchor, transport } as ShiftSource, transport }))(
-      transportSync({ z: input.data.z, zHost: input.checked.zHost, anchor, targets })(env),
+    return E.map((plans: TransportOutput) => ({ shift: { _tag: 'Transport', anchor, transport: plans } as ShiftSource, transport: plans }))(
+      transport({ z: input.data.z, zHost: input.checked.zHost, anchor, targets })(env),
     );
   };
 
@@ -78,11 +78,11 @@ export const poolAnchors = (anchor: number[], targets: number[][], anchors: numb
 
 export const elimBranch = (input: BranchInput): RE.ReaderEither<Env, ElimError, BranchOutput> =>
   pipe(
-    groupSync({ keys: input.data.keys, rng: input.streams.group }),
+    group({ keys: input.data.keys, rng: input.streams.group }),
     RE.flatMap((outcome): RE.ReaderEither<Env, ElimError, BranchOutput> => {
       if (outcome._tag === 'Skipped') return RE.right({ outcome, state: input.projector.state });
       return pipe(
-        sampleSync({ anchor: outcome.anchor, targets: outcome.targets, labels: input.checked.labelsHost, rng: input.streams.sample }),
+        sample({ anchor: outcome.anchor, targets: outcome.targets, labels: input.checked.labelsHost, rng: input.streams.sample }),
         RE.bindTo('sampled'),
         RE.bind('pooled', ({ sampled }) =>
           RE.asks((env: Env) => poolAnchors(keptIndices(sampled.anchor), sampled.targets.map(keptIndices), env.config.anchors)),
@@ -90,7 +90,7 @@ export const elimBranch = (input: BranchInput): RE.ReaderEither<Env, ElimError, 
         RE.let('anchor', ({ pooled }) => pooled.anchor),
         RE.let('targets', ({ pooled }) => pooled.targets),
         RE.bind('matched', ({ anchor, targets }) => shiftFor(input, anchor, targets)),
-        RE.bind('normed', ({ targets, matched }) => normalizeSync({ z: input.data.z, targets, shift: matched.shift })),
+        RE.bind('normed', ({ targets, matched }) => normalize({ z: input.data.z, targets, shift: matched.shift })),
         RE.bind('projected', ({ anchor, normed }) => projectElim(input, anchor, normed.zTilde, normed.sizes)),
         RE.bind(
           'predictions',
@@ -117,7 +117,7 @@ const projectElim =
     const allSizes = withAnchor ? [...sizes, anchor.length] : sizes;
     return pipe(
       tryStage('project', () => (withAnchor ? T.concat([zTilde, gatherRows(input.data.z, anchor)], 0) : zTilde)),
-      E.flatMap((x) => projectSync({ model: input.projector, x, role: 'elim', sizes: allSizes, rng: input.streams.project })(env)),
+      E.flatMap((x) => project({ model: input.projector, x, role: 'elim', sizes: allSizes, rng: input.streams.project })(env)),
       E.map((r) => ({ ...r, withAnchor })),
     );
   };

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { Rng } from '../../lib/rng/rng.js';
-import { groupDomains, groupSync, group, indexByKey } from './group.js';
+import { groupDomains, group, indexByKey } from './group.js';
 import { testEnv } from './testing/env.js';
+import { createCpuBackend } from '../../kernels/cpu/cpu-backend.js';
+import { useBackend } from '../../lib/backend/current.js';
+
+useBackend(createCpuBackend());
 
 const rng = () => Rng.fromSeed(3);
 
@@ -45,12 +49,11 @@ describe('group', () => {
     expect(mixed._tag === 'Grouped' && [mixed.anchor, ...mixed.targets].map((g) => g.key).sort()).toEqual(['a', 'c']);
   });
 
-  it('the stage reads N and the singleton policy from Env; the RTE form agrees', async () => {
-    const env = testEnv({ domains: 2 });
+  it('the stage reads N and the singleton policy from Env', () => {
     const keys = [1, 1, 2, 2, 3, 3];
-    const sync = groupSync({ keys, rng: Rng.fromSeed(1) })(env);
-    const viaTask = await group({ keys, rng: Rng.fromSeed(1) })(env)();
-    expect(sync).toEqual(viaTask);
-    expect(E.isRight(sync) && sync.right._tag === 'Grouped' && sync.right.targets.length).toBe(1);
+    const two = group({ keys, rng: Rng.fromSeed(1) })(testEnv({ domains: 2 }));
+    expect(E.isRight(two) && two.right._tag === 'Grouped' && two.right.targets.length).toBe(1);
+    const dropped = group({ keys: [1, 2, 3, 3], rng: Rng.fromSeed(1) })(testEnv({ domains: 3, singletons: 'drop' }));
+    expect(E.isRight(dropped) && dropped.right._tag).toBe('Skipped');
   });
 });

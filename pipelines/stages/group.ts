@@ -16,7 +16,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Rng } from '../../lib/rng/rng.js';
 import type { Singletons } from '../config.js';
-import { lift, type Stage, type SyncStage } from './stage.js';
+import type { Stage } from './stage.js';
 
 export type DomainKey = string | number;
 
@@ -67,9 +67,7 @@ export const groupDomains = (keys: readonly DomainKey[], n: number, singletons: 
   return { _tag: 'Grouped', anchor, targets, domainsInBatch, duplicated: picked.filter((g) => g.duplicated).length };
 };
 
-export const groupSync: SyncStage<GroupInput, GroupOutcome> =
+export const group: Stage<GroupInput, GroupOutcome> =
   ({ keys, rng }) =>
   (env) =>
     E.right(groupDomains(keys, env.config.domains, env.config.singletons, rng));
-
-export const group: Stage<GroupInput, GroupOutcome> = lift(groupSync);

@@ -1,4 +1,4 @@
-/** The ELIM stages: each exported as an effectful `Stage` (RTE) and its synchronous core (`*Sync`). */
+/** The ELIM stages, each a `Stage` (stage.ts: a ReaderEither over the Env), and the ELIM branch that composes them. */
 export * from './stage.js';
 export * from './validate.js';
 export * from './group.js';

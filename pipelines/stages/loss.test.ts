@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import * as T from '../../lib/ops/index.js';
-import { computeLoss, groupMseSum, lossSync, termValues } from './loss.js';
+import { computeLoss, groupMseSum, loss, termValues } from './loss.js';
 import { DEFAULT_CONFIG, makeConfig, RELEASE_PRESET, warmupFactor } from '../config.js';
 import { testEnv } from './testing/env.js';
+import { createCpuBackend } from '../../kernels/cpu/cpu-backend.js';
+import { useBackend } from '../../lib/backend/current.js';
+
+useBackend(createCpuBackend());
 
 describe('loss', () => {
   it('warm-up factor: 0 before w1, iteration/w2 until w2, then 1', () => {
@@ -36,12 +40,12 @@ describe('loss', () => {
     testEnv();
     const labels = T.zeros([4, 2]);
     const y = T.tensor([0.2, 0.1, -0.2, 0.4, 0.5, 0.0, 0.1, 0.3], [4, 2]);
-    const r = lossSync({ batch: { y, labels }, warmup: 1 })(testEnv());
+    const r = loss({ batch: { y, labels }, warmup: 1 })(testEnv());
     expect(E.isRight(r) && Object.values(termValues(r.right.terms)).every(Number.isFinite)).toBe(true);
   });
 
   it('no batch and no ELIM predictions without `like` is a typed error', () => {
-    const r = lossSync({ warmup: 1 })(testEnv());
+    const r = loss({ warmup: 1 })(testEnv());
     expect(E.isLeft(r) && r.left._tag).toBe('InputMismatch');
   });
 });

@@ -22,7 +22,7 @@ import { vaLoss } from '../../lib/losses/va-loss.js';
 import type { LossConfig } from '../config.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { inputMismatch, tryStage } from '../errors.js';
-import { lift, type Stage, type SyncStage } from './stage.js';
+import type { Stage } from './stage.js';
 
 export interface Predicted {
   readonly y: Tensor;
@@ -95,12 +95,11 @@ export const computeLoss = (input: LossInput, c: LossConfig, like: Tensor): Loss
   };
 };
 
-export const lossSync: SyncStage<LossInput, LossOutput> = (input) => (env) => {
+export const loss: Stage<LossInput, LossOutput> = (input) => (env) => {
   const like = input.batch?.y ?? input.elim?.targets.y ?? input.like;
   if (!like) return E.left(inputMismatch('loss', 'neither batch predictions, ELIM predictions nor a `like` tensor was given'));
   return tryStage('loss', () => computeLoss(input, env.config.loss, like));
 };
-export const loss: Stage<LossInput, LossOutput> = lift(lossSync);
 
 /** The terms as plain numbers (one read-back each), for logs and reports. */
 export const termValues = (t: LossTerms): Record<Exclude<keyof LossTerms, 'warmup'>, number> & { warmup: number } => ({

@@ -3,10 +3,14 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as T from '../../lib/ops/index.js';
 import { grad } from '../../lib/autograd/grad.js';
 import { Rng } from '../../lib/rng/rng.js';
-import { normalizeSync, rmsNormalize, costTensor } from './normalize.js';
+import { normalize, rmsNormalize, costTensor } from './normalize.js';
 import { solveTransport, targetPlan, type TransportOutput } from './transport.js';
 import { DEFAULT_CONFIG } from '../config.js';
 import { testEnv } from './testing/env.js';
+import { createCpuBackend } from '../../kernels/cpu/cpu-backend.js';
+import { useBackend } from '../../lib/backend/current.js';
+
+const backend = useBackend(createCpuBackend());
 
 /** Target k's plan read back, as the host checks below want it. */
 const planOf = (tr: TransportOutput, k: number) => ({ n: tr.n, m: tr.sizes[k], plan: targetPlan(tr, k).toArray() });
@@ -16,18 +20,16 @@ const rowsRms = (x: Float32Array | Float64Array, d: number) =>
 
 describe('normalize', () => {
   it('rmsNormalize gives unit-RMS rows (up to eps) and subtracts mu', () => {
-    const env = testEnv();
-    const z = T.tensor([1, 2, 3, 4, 10, 10, 10, 11], [2, 4], { backend: env.backend });
-    const mu = T.tensor([0.5, 10], [2, 1], { backend: env.backend });
+    const z = T.tensor([1, 2, 3, 4, 10, 10, 10, 11], [2, 4], { backend });
+    const mu = T.tensor([0.5, 10], [2, 1], { backend });
     const out = rmsNormalize(z, mu, 1e-6).toArray();
     rowsRms(out, 4).forEach((r) => expect(r).toBeCloseTo(1, 5));
     expect(out[4]).toBe(out[5]); // (10 - 10) ... equal entries stay equal
   });
 
   it('a row equal to its shift gives zeros and finite gradients', () => {
-    const env = testEnv();
-    const z = T.tensor([2, 2, 2], [1, 3], { backend: env.backend, requiresGrad: true });
-    const out = rmsNormalize(z, T.tensor([2], [1, 1], { backend: env.backend }), 1e-6);
+    const z = T.tensor([2, 2, 2], [1, 3], { backend: backend, requiresGrad: true });
+    const out = rmsNormalize(z, T.tensor([2], [1, 1], { backend }), 1e-6);
     expect(Array.from(out.toArray())).toEqual([0, 0, 0]);
     const [g] = grad(T.sum(out), [z]);
     expect(Array.from(g.toArray()).every(Number.isFinite)).toBe(true);
@@ -47,8 +49,8 @@ describe('normalize', () => {
     const tr = solveTransport({ z, zHost: host, anchor, targets }, DEFAULT_CONFIG.transport);
     if (E.isLeft(tr)) throw new Error('transport');
     const shift = { _tag: 'Transport' as const, anchor, transport: tr.right };
-    const per = normalizeSync({ z, targets, shift })(env);
-    const scalar = normalizeSync({ z, targets, shift })(testEnv({ shift: 'scalar' }));
+    const per = normalize({ z, targets, shift })(env);
+    const scalar = normalize({ z, targets, shift })(testEnv({ shift: 'scalar' }));
     if (E.isLeft(per) || E.isLeft(scalar)) throw new Error('normalize');
     const want = Array.from(tr.right.shift.toArray());
     Array.from(per.right.mu.toArray()).forEach((v, i) => expect(v).toBeCloseTo(want[i], 6));
@@ -68,7 +70,7 @@ describe('normalize', () => {
     const z = T.tensor(host, [6, d], { dtype: 'float64', requiresGrad: true });
     const tr = solveTransport({ z, zHost: host, anchor, targets }, DEFAULT_CONFIG.transport);
     if (E.isLeft(tr)) throw new Error('transport');
-    const out = normalizeSync({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr.right } })(env);
+    const out = normalize({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr.right } })(env);
     if (E.isLeft(out)) throw new Error('normalize');
     Array.from(out.right.mu.toArray()).forEach((v, j) => expect(v).toBeCloseTo(tr.right.shift.toArray()[j], 10));
     const [g] = grad(T.sum(out.right.mu), [z]);
@@ -110,7 +112,7 @@ describe('normalize: vector shifts (issue #9)', () => {
   it('vector: z_j - mu_j is the barycentric projection onto the anchor; [M, d]; detached by default', () => {
     const { d, host, anchor, targets, tr } = setup();
     const z = T.tensor(host, [7, d], { dtype: 'float64', requiresGrad: true });
-    const out = normalizeSync({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })(testEnv({ shift: 'vector', skipRms: true }));
+    const out = normalize({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })(testEnv({ shift: 'vector', skipRms: true }));
     if (E.isLeft(out)) throw new Error('normalize');
     expect(out.right.mu.shape).toEqual([4, d]);
     expect(out.right.mu.tracksGrad).toBe(false);
@@ -139,7 +141,7 @@ describe('normalize: vector shifts (issue #9)', () => {
   it('identity-vector: one displacement per target; within-target differences are kept', () => {
     const { d, host, anchor, targets, tr } = setup();
     const z = T.tensor(host, [7, d], { dtype: 'float64' });
-    const out = normalizeSync({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })(testEnv({ shift: 'identity-vector', skipRms: true }));
+    const out = normalize({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })(testEnv({ shift: 'identity-vector', skipRms: true }));
     if (E.isLeft(out)) throw new Error('normalize');
     const mu = out.right.mu.toArray();
     expect(row(mu, d, 0)).toEqual(row(mu, d, 1));
@@ -160,7 +162,7 @@ describe('normalize: vector shifts (issue #9)', () => {
     const { d, host, anchor, targets, tr } = setup();
     const z = T.tensor(host, [7, d], { dtype: 'float64' });
     const run = (shiftStrength: number) => {
-      const o = normalizeSync({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })(testEnv({ shift: 'vector', shiftStrength, skipRms: true }));
+      const o = normalize({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })(testEnv({ shift: 'vector', shiftStrength, skipRms: true }));
       if (E.isLeft(o)) throw new Error('normalize');
       return o.right;
     };
@@ -172,9 +174,7 @@ describe('normalize: vector shifts (issue #9)', () => {
   it('differentiable vector shift: at strength 1 the gradient reaches the anchor rows only', () => {
     const { d, host, anchor, targets, tr } = setup('norm'); // every column has mass
     const z = T.tensor(host, [7, d], { dtype: 'float64', requiresGrad: true });
-    const out = normalizeSync({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })(
-      testEnv({ shift: 'vector', detachShift: false, skipRms: true }),
-    );
+    const out = normalize({ z, targets, shift: { _tag: 'Transport', anchor, transport: tr } })(testEnv({ shift: 'vector', detachShift: false, skipRms: true }));
     if (E.isLeft(out)) throw new Error('normalize');
     expect(out.right.mu.tracksGrad).toBe(true);
     const [g] = grad(T.sum(T.square(out.right.zTilde)), [z]);

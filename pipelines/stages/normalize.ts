@@ -21,7 +21,7 @@ import * as T from '../../lib/ops/index.js';
 import type { Tensor } from '../../lib/tensor/tensor.js';
 import type { Cost, ShiftMode } from '../config.js';
 import { costTensor, targetPlan, type TransportOutput } from './transport.js';
-import { engineStage, lift, type Stage, type SyncStage } from './stage.js';
+import { engineStage, type Stage } from './stage.js';
 
 export type ShiftSource =
   { readonly _tag: 'Transport'; readonly anchor: readonly number[]; readonly transport: TransportOutput } | { readonly _tag: 'Weights'; readonly mu: Tensor };
@@ -119,7 +119,7 @@ export const rmsNormalize = (z: Tensor, mu: Tensor, eps: number, skipRms = false
   return T.div(c, T.add(T.sqrt(ms), eps));
 };
 
-export const normalizeSync: SyncStage<NormalizeInput, NormalizeOutput> = engineStage('normalize', ({ z, targets, shift }, env) => {
+export const normalize: Stage<NormalizeInput, NormalizeOutput> = engineStage('normalize', ({ z, targets, shift }, env) => {
   const c = env.config;
   const flat = targets.flat();
   const sizes = targets.map((t) => t.length);
@@ -129,5 +129,3 @@ export const normalizeSync: SyncStage<NormalizeInput, NormalizeOutput> = engineS
       : transportShift(z, shift.anchor, targets, shift.transport, c.shift, c.detachShift, c.transport.cost, c.shiftStrength);
   return { zTilde: rmsNormalize(T.gather(z, flat), mu, c.normEps, c.skipRms), mu, sizes };
 });
-
-export const normalize: Stage<NormalizeInput, NormalizeOutput> = lift(normalizeSync);

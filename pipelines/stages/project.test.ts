@@ -4,8 +4,12 @@ import * as T from '../../lib/ops/index.js';
 import { Rng } from '../../lib/rng/rng.js';
 import { projector } from '../../lib/nn/heads.js';
 import { initModule } from '../../lib/nn/module.js';
-import { projectSync } from './project.js';
+import { project } from './project.js';
 import { testEnv } from './testing/env.js';
+import { createCpuBackend } from '../../kernels/cpu/cpu-backend.js';
+import { useBackend } from '../../lib/backend/current.js';
+
+useBackend(createCpuBackend());
 
 const setup = (overrides = {}) => {
   const env = testEnv(overrides);
@@ -22,17 +26,17 @@ const setup = (overrides = {}) => {
 describe('project', () => {
   it("role 'batch' updates the running statistics", () => {
     const { env, model, x } = setup();
-    const r = projectSync({ model, x, role: 'batch', rng: Rng.fromSeed(0) })(env);
+    const r = project({ model, x, role: 'batch', rng: Rng.fromSeed(0) })(env);
     expect(E.isRight(r) && r.right.y.shape).toEqual([6, 2]);
     expect(E.isRight(r) && r.right.state.get('1.running_mean') !== model.state.get('1.running_mean')).toBe(true);
   });
 
   it('ELIM joint call: one BatchNorm over all rows, running statistics untouched', () => {
     const { env, model, x } = setup();
-    const r = projectSync({ model, x, role: 'elim', sizes: [3, 3], rng: Rng.fromSeed(0) })(env);
+    const r = project({ model, x, role: 'elim', sizes: [3, 3], rng: Rng.fromSeed(0) })(env);
     if (E.isLeft(r)) throw new Error('project');
     expect(r.right.state).toBe(model.state);
-    const batch = projectSync({ model, x, role: 'batch', rng: Rng.fromSeed(0) })(env);
+    const batch = project({ model, x, role: 'batch', rng: Rng.fromSeed(0) })(env);
     if (E.isLeft(batch)) throw new Error('project');
     expect(Array.from(r.right.y.toArray())).toEqual(Array.from(batch.right.y.toArray())); // same statistics, same output
   });
@@ -40,13 +44,13 @@ describe('project', () => {
   it('ELIM per-identity (release): statistics per group, running stats updated once per group', () => {
     const { env: joint, model, x } = setup();
     const env = testEnv({ projectorCalls: 'per-identity' });
-    const per = projectSync({ model, x, role: 'elim', sizes: [3, 3], rng: Rng.fromSeed(0) })(env);
-    const one = projectSync({ model, x, role: 'elim', sizes: [3, 3], rng: Rng.fromSeed(0) })(joint);
+    const per = project({ model, x, role: 'elim', sizes: [3, 3], rng: Rng.fromSeed(0) })(env);
+    const one = project({ model, x, role: 'elim', sizes: [3, 3], rng: Rng.fromSeed(0) })(joint);
     if (E.isLeft(per) || E.isLeft(one)) throw new Error('project');
     expect(per.right.state).not.toBe(model.state);
     expect(Array.from(per.right.y.toArray())).not.toEqual(Array.from(one.right.y.toArray()));
     // a group of one sample cannot be batch-normalised: a typed engine failure, not a throw
-    const bad = projectSync({ model, x, role: 'elim', sizes: [1, 5], rng: Rng.fromSeed(0) })(env);
+    const bad = project({ model, x, role: 'elim', sizes: [1, 5], rng: Rng.fromSeed(0) })(env);
     expect(E.isLeft(bad) && bad.left._tag).toBe('EngineFailure');
   });
 });

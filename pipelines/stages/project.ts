@@ -18,7 +18,7 @@ import type { Rng } from '../../lib/rng/rng.js';
 import type { Tensor } from '../../lib/tensor/tensor.js';
 import type { Module } from '../../lib/nn/module.js';
 import type { ParamTree, StateTree } from '../../lib/nn/tree.js';
-import { engineStage, lift, type Stage, type SyncStage } from './stage.js';
+import { engineStage, type Stage } from './stage.js';
 
 export interface ProjectorModel {
   readonly module: Module;
@@ -64,5 +64,4 @@ export const projectRows = (input: ProjectInput, calls: 'joint' | 'per-identity'
   return { y: ys.length === 1 ? ys[0] : T.concat(ys, 0), state };
 };
 
-export const projectSync: SyncStage<ProjectInput, ProjectOutput> = engineStage('project', (input, env) => projectRows(input, env.config.projectorCalls));
-export const project: Stage<ProjectInput, ProjectOutput> = lift(projectSync);
+export const project: Stage<ProjectInput, ProjectOutput> = engineStage('project', (input, env) => projectRows(input, env.config.projectorCalls));

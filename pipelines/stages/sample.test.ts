@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { Rng } from '../../lib/rng/rng.js';
 import type { Group } from './group.js';
-import { gumbelTopK, keptIndices, labelLogProbs, sampleGroups, sampleSync } from './sample.js';
+import { gumbelTopK, keptIndices, labelLogProbs, sampleGroups, sample } from './sample.js';
 import { testEnv } from './testing/env.js';
+import { createCpuBackend } from '../../kernels/cpu/cpu-backend.js';
+import { useBackend } from '../../lib/backend/current.js';
+
+useBackend(createCpuBackend());
 
 const g = (key: string, indices: number[]): Group => ({ key, indices, duplicated: false });
 
@@ -57,11 +61,11 @@ describe('sample', () => {
 
   it('the stage rejects k < 1 and tau <= 0 as InvalidConfig', () => {
     const input = { anchor: g('a', [0, 1]), targets: [g('b', [2, 3])], labels: new Array(8).fill(0.1), rng: Rng.fromSeed(0) };
-    const bad = sampleSync(input)(testEnv({ topk: 0 }));
+    const bad = sample(input)(testEnv({ topk: 0 }));
     expect(E.isLeft(bad) && bad.left._tag).toBe('InvalidConfig');
-    const badTau = sampleSync(input)(testEnv({ tau: 0 }));
+    const badTau = sample(input)(testEnv({ tau: 0 }));
     expect(E.isLeft(badTau) && badTau.left._tag === 'InvalidConfig' && badTau.left.field).toBe('tau');
-    const ok = sampleSync(input)(testEnv({ topk: 1 }));
+    const ok = sample(input)(testEnv({ topk: 1 }));
     expect(E.isRight(ok) && ok.right.targets[0].positions.length).toBe(1);
   });
 });

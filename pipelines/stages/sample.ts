@@ -20,7 +20,7 @@ import type { Rng } from '../../lib/rng/rng.js';
 import type { Sampling } from '../config.js';
 import { invalidConfig } from '../errors.js';
 import type { Group } from './group.js';
-import { lift, type Stage, type SyncStage } from './stage.js';
+import type { Stage } from './stage.js';
 
 export interface SampledGroup extends Group {
   /** Positions kept, into the group's original `indices`, best first for 'gumbel'. */
@@ -89,7 +89,7 @@ export const sampleGroups = (groups: readonly Group[], labels: ArrayLike<number>
 /** Batch indices of a sampled group's kept samples. */
 export const keptIndices = (s: SampledGroup): number[] => s.positions.map((p) => s.indices[p]);
 
-export const sampleSync: SyncStage<SampleInput, SampleOutput> =
+export const sample: Stage<SampleInput, SampleOutput> =
   ({ anchor, targets, labels, rng }) =>
   (env) => {
     const { sampling, topk, tau } = env.config;
@@ -98,5 +98,3 @@ export const sampleSync: SyncStage<SampleInput, SampleOutput> =
     const [a, ...ts] = sampleGroups([anchor, ...targets], labels, sampling, topk, tau, rng);
     return E.right({ anchor: a, targets: ts });
   };
-
-export const sample: Stage<SampleInput, SampleOutput> = lift(sampleSync);

@@ -4,9 +4,13 @@ import * as T from '../../lib/ops/index.js';
 import { Rng } from '../../lib/rng/rng.js';
 import { columnCosts, readBatchStats, solveBatched } from '../../lib/ot/index.js';
 import type { Backend } from '../../lib/backend/backend.js';
-import { buildProblem, pairWeights, solveTransport, targetPlan, transportSync, type TransportInput } from './transport.js';
+import { buildProblem, pairWeights, solveTransport, targetPlan, transport, type TransportInput } from './transport.js';
 import { DEFAULT_CONFIG, makeConfig } from '../config.js';
 import { testEnv } from './testing/env.js';
+import { createCpuBackend } from '../../kernels/cpu/cpu-backend.js';
+import { useBackend } from '../../lib/backend/current.js';
+
+const backend = useBackend(createCpuBackend());
 
 const features = (rows: number, dim: number, seed: number) => {
   const r = Rng.fromSeed(seed);
@@ -75,7 +79,6 @@ describe('transport', () => {
   });
 
   it("the backend primitive, and lib/ot's reference on a backend without it, give the host solver's plans and shift", () => {
-    const env = testEnv();
     const d = 4;
     const z = features(10, d, 2);
     const anchor = [0, 1, 2];
@@ -86,10 +89,10 @@ describe('transport', () => {
     const problems = targets.map((t) => right(buildProblem(pts(z, d, anchor), pts(z, d, t), DEFAULT_CONFIG.transport)).problem);
     const host = right(solveBatched(problems));
     const want = host.flatMap((o, k) => Array.from(columnCosts(problems[k], o.plan)));
-    const { sinkhornBatched, ...rest } = env.backend;
+    const { sinkhornBatched, ...rest } = backend;
     expect(sinkhornBatched).toBeDefined();
     const without: Backend = rest;
-    for (const be of [env.backend, without]) {
+    for (const be of [backend, without]) {
       const r = right(solveTransport(inputOf(z, d, anchor, targets, be), DEFAULT_CONFIG.transport));
       Array.from(r.shift.toArray()).forEach((v, j) => expect(Math.abs(v - want[j])).toBeLessThan(1e-12));
       host.forEach((o, k) => Array.from(targetPlan(r, k).toArray()).forEach((v, q) => expect(Math.abs(v - o.plan[q])).toBeLessThan(1e-12)));
@@ -117,7 +120,7 @@ describe('transport', () => {
     const ls = log.shift.toArray();
     Array.from(scaling.shift.toArray()).forEach((v, j) => expect(Math.abs(ls[j] - v)).toBeLessThan(1e-2 * Math.abs(v)));
     expect(readBatchStats(log.stats, 0).iterations).toEqual([300]);
-    const sq = transportSync(input)(testEnv({ transport: { cost: 'sqeuclidean' } }));
+    const sq = transport(input)(testEnv({ transport: { cost: 'sqeuclidean' } }));
     expect(E.isRight(sq)).toBe(true);
     // a regularisation where exp(-lambda C) underflows: the log-domain form stays finite
     const big = inputOf(

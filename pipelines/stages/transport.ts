@@ -42,7 +42,7 @@ import { firstNonFinite, nonFinite, type OtError } from '../../lib/ot/errors.js'
 import { columnCosts, type SinkhornOutput } from '../../lib/ot/output.js';
 import type { TransportConfig } from '../config.js';
 import { inputMismatch, transportFailure, tryStage, type ElimError } from '../errors.js';
-import { lift, type Stage, type SyncStage } from './stage.js';
+import type { Stage } from './stage.js';
 
 export interface TransportInput {
   /** Features of the whole batch, [B, d]: the plans are made on its backend, in its dtype. */
@@ -231,5 +231,4 @@ export const solveTransport = (input: TransportInput, c: TransportConfig): E.Eit
   );
 };
 
-export const transportSync: SyncStage<TransportInput, TransportOutput> = (input) => (env) => solveTransport(input, env.config.transport);
-export const transport: Stage<TransportInput, TransportOutput> = lift(transportSync);
+export const transport: Stage<TransportInput, TransportOutput> = (input) => (env) => solveTransport(input, env.config.transport);

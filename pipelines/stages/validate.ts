@@ -11,7 +11,7 @@ import type { Tensor } from '../../lib/tensor/tensor.js';
 import type { TypedArray } from '../../lib/tensor/dtype.js';
 import { inputMismatch, nonFinite, type ElimError } from '../errors.js';
 import type { DomainKey } from './group.js';
-import { lift, type Stage, type SyncStage } from './stage.js';
+import type { Stage } from './stage.js';
 
 export interface StepData {
   /** Latent features from the encoder, [B, d]. */
@@ -57,5 +57,4 @@ export const checkStepData = ({ z, labels, keys }: StepData): E.Either<ElimError
   return E.right({ batch, dim, zHost, labelsHost });
 };
 
-export const validateSync: SyncStage<StepData, Validated> = (input) => () => checkStepData(input);
-export const validate: Stage<StepData, Validated> = lift(validateSync);
+export const validate: Stage<StepData, Validated> = (input) => () => checkStepData(input);

@@ -10,12 +10,14 @@
  * lambda_t = lambda * (2 / (1 + exp(-10 p)) - 1), p = iteration / steps (DANN's ramp: the
  * encoder feels the adversary only once it has learnt something).
  */
-import { EngineError } from '../../lib/errors.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { relu } from '../../lib/nn/activations.js';
 import { linear } from '../../lib/nn/linear.js';
 import { sequential, type Module } from '../../lib/nn/module.js';
 import { EMPTY, subtree } from '../../lib/nn/tree.js';
 import * as T from '../../lib/ops/index.js';
+import { inputMismatch, type ElimError } from '../errors.js';
 import type { ObjectiveInput, ObjectiveOutput, Phase } from './objective.js';
 
 export interface AdversarySettings {
@@ -57,19 +59,21 @@ export const adversarialPhase = (base: Phase, adv: AdversarySettings, identities
   return {
     name: 'adversarial',
     encoderClipNorm: base.encoderClipNorm,
-    objective: (i: ObjectiveInput): ObjectiveOutput => {
-      const b = base.objective(i);
-      const classes = i.keys.map((k) => {
-        const c = index.get(k);
-        if (c === undefined)
-          throw new EngineError('ArgumentError', 'adversarial', `identity '${k}' is not one of the ${identities.length} training identities`);
-        return c;
-      });
-      const lam = reversalAt(adv.lambda, i.iteration, steps);
-      const logits = module.apply(subtree(i.params, 'adversary'), EMPTY, T.gradReverse(i.z, lam), { training: true, rng: i.rng }).y;
-      const ce = crossEntropy(logits, classes);
-      const loss = T.add(b.loss, T.mul(ce, adv.weight));
-      return { loss, terms: { ...b.terms, total: loss.item(), adversary: ce.item(), reversal: lam }, projectorState: b.projectorState, outcome: 'adversarial' };
-    },
+    objective: (i: ObjectiveInput) =>
+      pipe(
+        base.objective(i),
+        E.flatMap((b) => {
+          const unknown = i.keys.find((k) => !index.has(k));
+          if (unknown !== undefined)
+            return E.left(inputMismatch('adversary', `identity '${unknown}' is not one of the ${identities.length} training identities`));
+          const classes = i.keys.map((k) => index.get(k)!);
+          const lam = reversalAt(adv.lambda, i.iteration, steps);
+          const logits = module.apply(subtree(i.params, 'adversary'), EMPTY, T.gradReverse(i.z, lam), { training: true, rng: i.rng }).y;
+          const ce = crossEntropy(logits, classes);
+          const loss = T.add(b.loss, T.mul(ce, adv.weight));
+          const terms = { ...b.terms, total: loss.item(), adversary: ce.item(), reversal: lam };
+          return E.right<ElimError, ObjectiveOutput>({ loss, terms, projectorState: b.projectorState, outcome: 'adversarial' });
+        }),
+      ),
   };
 };

@@ -70,7 +70,7 @@ export const loadTrainedModelFromBytes = (bytes: Uint8Array, backend: Backend, n
   const extras: Array<readonly [string, Module]> =
     config.method === 'adversarial'
       ? [['adversary', adversaryModule(spec.latent, hidden, classes)]]
-      : phasesFor(config.method, config.elim, backend, spec.latent, 0).extras;
+      : phasesFor(config.method, config.elim, spec.latent, 0).extras;
   const model = buildModel(spec, extras);
   const fresh = initModel(model, Rng.fromSeed(0));
   const template = templateOf(fresh.params, fresh.state);

@@ -3,11 +3,16 @@
  * knows nothing of ELIM: it runs the encoder, hands z to the objective, and differentiates the
  * loss it returns. One-step training has one phase; the release's two-step training has two
  * (the baseline step, then the ELIM-only step), each with its own backward pass and update.
+ * An objective returns its stages' `Left` as a value: the trainer unwinds the autodiff scope and
+ * returns it to its caller with the iteration and phase (errors.ts `StageFailed`).
  */
+import type * as E from 'fp-ts/lib/Either.js';
 import type { Module } from '../../lib/nn/module.js';
 import type { ParamTree, StateTree } from '../../lib/nn/tree.js';
 import type { Rng } from '../../lib/rng/rng.js';
 import type { Tensor } from '../../lib/tensor/tensor.js';
+import type { Logger } from '../env.js';
+import type { ElimError } from '../errors.js';
 
 export interface ObjectiveInput {
   readonly z: Tensor;
@@ -21,6 +26,8 @@ export interface ObjectiveInput {
   /** 0-based optimisation iteration (the warm-up reads it). */
   readonly iteration: number;
   readonly rng: Rng;
+  /** Where the stages' warnings go (the trainer's event sink: trainer/events.ts `stageLogger`). */
+  readonly logger: Logger;
 }
 
 export interface ObjectiveOutput {
@@ -35,7 +42,7 @@ export interface ObjectiveOutput {
 
 export interface Phase {
   readonly name: string;
-  readonly objective: (input: ObjectiveInput) => ObjectiveOutput;
+  readonly objective: (input: ObjectiveInput) => E.Either<ElimError, ObjectiveOutput>;
   /** Clip the encoder's gradients to this global norm in this phase (0: no clipping). */
   readonly encoderClipNorm: number;
 }

@@ -16,6 +16,7 @@ import { makeConfig } from '../config.js';
 import { createEventSink, type EventSink } from '../cli/events.js';
 import { assembleBatch, imageSetFromSynthetic, subsetByIdentity } from './image-set.js';
 import { phasesFor } from './elim-objective.js';
+import { formatTrainError } from './errors.js';
 import { adversaryModule, crossEntropy, reversalAt } from './adversarial-objective.js';
 import { evaluateSet } from './evaluate.js';
 import { selectionSplit } from './run.js';
@@ -106,7 +107,7 @@ describe('early stopping on training identities', () => {
 
   it('keeps the parameters of the best selection step and evaluates those', async () => {
     const s = selectionSplit(trainSet, 0.25, 5);
-    const plan = phasesFor('baseline', makeConfig({ elim: false }), backend, 16, 0);
+    const plan = phasesFor('baseline', makeConfig({ elim: false }), 16, 0);
     const ev = recorder();
     const r = await train({
       settings: settings(8, { earlyStop: { fraction: 0.25 } }),
@@ -118,7 +119,7 @@ describe('early stopping on training identities', () => {
       validation: heldOut,
       events: ev,
     });
-    if (E.isLeft(r)) throw new Error(r.left.message);
+    if (E.isLeft(r)) throw new Error(formatTrainError(r.left));
     const scores = ev.events.filter((e) => e.event === 'selection').map((e) => [e.step as number, e.score as number] as const);
     expect(scores.map(([st]) => st)).toEqual([2, 4, 6, 8]);
     const best = scores.reduce((a, b) => (b[1] > a[1] ? b : a));
@@ -142,7 +143,7 @@ describe('identity-adversarial reference', () => {
   it('the encoder gets -lambda times the identity loss gradient, the adversary its ordinary gradient', () => {
     scope(() => {
       const ids = ['a', 'b', 'c'];
-      const plan = phasesFor('adversarial', makeConfig({ elim: false }), backend, 4, 0, {
+      const plan = phasesFor('adversarial', makeConfig({ elim: false }), 4, 0, {
         settings: { weight: 1, lambda: 1, hidden: 5 },
         identities: ids,
         steps: 10,
@@ -170,7 +171,7 @@ describe('identity-adversarial reference', () => {
 
   it('trains: the loss stays finite and the identity term is logged', async () => {
     const ids = [...new Set(trainSet.keys)];
-    const plan = phasesFor('adversarial', makeConfig({ elim: false }), backend, 16, 0, {
+    const plan = phasesFor('adversarial', makeConfig({ elim: false }), 16, 0, {
       settings: { weight: 0.1, lambda: 1, hidden: 8 },
       identities: ids,
       steps: 4,
@@ -183,7 +184,7 @@ describe('identity-adversarial reference', () => {
       train: trainSet,
       events: createEventSink({ quiet: true }),
     });
-    if (E.isLeft(r)) throw new Error(r.left.message);
+    if (E.isLeft(r)) throw new Error(formatTrainError(r.left));
     expect(r.right.outcomes).toEqual({ adversarial: 4 });
     for (const h of r.right.history) {
       expect(Number.isFinite(h.terms.total)).toBe(true);

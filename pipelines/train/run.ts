@@ -10,7 +10,6 @@ import type { Backend } from '../../lib/backend/backend.js';
 import { disposeTree } from '../../lib/nn/tree.js';
 import type { EventSink } from './events.js';
 import { versions } from '../io/versions.js';
-import { formatDataError } from '../data/data-error.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
 import {
   markdownSummary,
@@ -32,6 +31,7 @@ import { anchorLatents, matchedPredictions } from './identity-matching.js';
 import { vaMetrics } from './evaluate.js';
 import { loadRunData, type DataSpec, type RunData } from './load-data.js';
 import { train, type TrainResult } from './trainer.js';
+import { dataFailed, reportFailed, trainFailed, type RunError } from './errors.js';
 import { readCheckpointHeader, resumeProblem } from './resume-check.js';
 
 export interface RunOutputs {
@@ -57,7 +57,7 @@ export const selectionSplit = (trainSet: ImageSet, fraction: number, seed: numbe
   return { train: subsetByIdentity(trainSet, new Set(ids.filter((i) => !picked.has(i)))), selection: subsetByIdentity(trainSet, picked) };
 };
 
-export type RunError = { readonly _tag: 'RunError'; readonly stage: 'data' | 'train' | 'report'; readonly message: string };
+export type { RunError } from './errors.js';
 
 export interface RunOptions {
   readonly spec: RunSpec;
@@ -87,7 +87,7 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
   const dir = spec.out;
   const t0 = performance.now();
   const loaded = o.preloaded ? E.right(o.preloaded) : await loadRunData(o.data);
-  if (E.isLeft(loaded)) return E.left({ _tag: 'RunError', stage: 'data', message: formatDataError(loaded.left) });
+  if (E.isLeft(loaded)) return E.left(dataFailed(loaded.left));
   const d = loaded.right;
   const loadSeconds = (performance.now() - t0) / 1000;
   events.emit({ event: 'data', description: d.description, train: d.train.count, heldOut: d.heldOut.count, skipped: d.skipped });
@@ -98,12 +98,12 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
   if (spec.resume) {
     // refuse a foreign checkpoint before config.json is rewritten under it
     const header = await readCheckpointHeader(checkpointPath);
-    if (E.isLeft(header)) return E.left({ _tag: 'RunError', stage: 'train', message: `cannot resume: ${header.left}` });
+    if (E.isLeft(header)) return E.left(trainFailed({ _tag: 'ResumeRefused', path: checkpointPath, reason: header.left }));
     const refused = resumeProblem(header.right.step, header.right.user, {
       steps: spec.settings.steps,
       metadata: { ...metadata, seed: String(spec.settings.seed) },
     });
-    if (refused) return E.left({ _tag: 'RunError', stage: 'train', message: `cannot resume from ${checkpointPath}: ${refused}` });
+    if (refused) return E.left(trainFailed({ _tag: 'ResumeRefused', path: checkpointPath, reason: refused }));
   }
   const configJson = {
     command: o.label ?? 'train',
@@ -123,7 +123,7 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
     : { train: d.train, selection: undefined };
   const trainIds = [...new Set(split.train.keys)];
   const adversary = spec.settings.adversary ? { settings: spec.settings.adversary, identities: trainIds, steps: spec.settings.steps } : undefined;
-  const plan = phasesFor(spec.method, spec.elim, backend, spec.settings.model.latent, o.clipNorm, adversary);
+  const plan = phasesFor(spec.method, spec.elim, spec.settings.model.latent, o.clipNorm, adversary);
   if (split.selection)
     events.emit({
       event: 'early-stopping-split',
@@ -147,7 +147,7 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
     // a key of its own, beside the config the resume check compares
     metadata: adversary ? { ...metadata, adversaryClasses: String(trainIds.length) } : metadata,
   });
-  if (E.isLeft(trained)) return E.left({ _tag: 'RunError', stage: 'train', message: trained.left.message });
+  if (E.isLeft(trained)) return E.left(trainFailed(trained.left));
   const r = trained.right;
   const evTrain = evaluateSet(r, split.train, backend, { withLatents: true });
   const evHeld = evaluateSet(r, d.heldOut, backend, { withLatents: true });
@@ -182,7 +182,7 @@ export const executeRun = async (o: RunOptions): Promise<E.Either<RunError, RunO
     try {
       plots.push(...(await writeRunPlots(dir, r, d, evHeld, spec.method)));
     } catch (err) {
-      return E.left({ _tag: 'RunError', stage: 'report', message: `plots: ${(err as Error).message}` });
+      return E.left(reportFailed('plots', (err as Error).message));
     }
   }
   await writeFileAtomic(

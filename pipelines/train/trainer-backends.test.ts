@@ -13,6 +13,7 @@ import { makeConfig } from '../config.js';
 import { createEventSink } from '../cli/events.js';
 import { imageSetFromSynthetic, subsetByIdentity } from './image-set.js';
 import { phasesFor } from './elim-objective.js';
+import { formatTrainError } from './errors.js';
 import { train } from './trainer.js';
 
 const ds = synthesizeInMemory({ seed: 5, identities: 6, heldOut: 1, frames: 10, size: 16 });
@@ -23,7 +24,7 @@ afterAll(() => gpu?.destroy());
 const losses = async (backend: Backend, method: 'elim' | 'baseline') => {
   useBackend(backend);
   const config = makeConfig({ elim: method === 'elim', domains: 4, topk: 3, warmup: { w1: 0, w2: 1 } });
-  const plan = phasesFor(method, config, backend, 8, 0);
+  const plan = phasesFor(method, config, 8, 0);
   const r = await train({
     settings: {
       model: { backbone: 'al64', inputSize: 16, width: 0.125, hidden: 16, latent: 8, dropout: 0 },
@@ -52,7 +53,7 @@ const losses = async (backend: Backend, method: 'elim' | 'baseline') => {
     train: trainSet,
     events: createEventSink({ quiet: true }),
   });
-  if (E.isLeft(r)) throw new Error(r.left.message);
+  if (E.isLeft(r)) throw new Error(formatTrainError(r.left));
   return r.right.history.map((h) => h.terms.total);
 };
 

@@ -11,28 +11,28 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { saveCheckpoint, loadCheckpoint, templateOf, type TrainingCheckpoint } from '../../lib/checkpoint/checkpoint.js';
-import { describeCheckpointError } from '../../lib/checkpoint/errors.js';
 import { EngineError } from '../../lib/errors.js';
-import * as T from '../../lib/ops/index.js';
-import { clipGradNorm } from '../../lib/optim/clip.js';
-import { valueAndGradTree } from '../../lib/optim/grads.js';
-import { disposeOptimizerState, type OptimizerState } from '../../lib/optim/optimizer.js';
-import { asParameter, asState, subtree } from '../../lib/nn/tree.js';
+import { disposeOptimizerState } from '../../lib/optim/optimizer.js';
 import type { Module } from '../../lib/nn/module.js';
 import { Rng } from '../../lib/rng/rng.js';
 import type { Backend } from '../../lib/backend/backend.js';
 import type { Tensor } from '../../lib/tensor/tensor.js';
 import { identitySampler } from '../data/identity-sampler.js';
-import type { EventSink } from './events.js';
+import { stageLogger, type EventSink } from './events.js';
 import { nodeFileIO } from '../io/node-file-io.js';
 import { evaluateSet, type VaMetrics } from './evaluate.js';
 import { assembleBatch, type BatchAugment, type ImageSet } from './image-set.js';
-import { buildModel, initModel, nextModelState, type Model, type ModelSpec, type ModelTensors } from './model.js';
+import { buildModel, initModel, type Model, type ModelSpec, type ModelTensors } from './model.js';
 import type { Phase } from './objective.js';
 import type { AdversarySettings } from './adversarial-objective.js';
 import { makeOptimizer, type OptimizerSettings } from './optimizer-settings.js';
 import { stepStreams } from './step-rng.js';
 import { resumeProblem } from './resume-check.js';
+import type { TrainError } from './errors.js';
+import { phaseStep, type TrainingState } from './phase-step.js';
+import { keepBest, restoreBest, type BestSoFar } from './best-params.js';
+
+export type { TrainError } from './errors.js';
 
 export interface TrainSettings {
   readonly model: ModelSpec;
@@ -53,12 +53,6 @@ export interface TrainSettings {
   /** The identity-adversarial method's settings (method 'adversarial' only). */
   readonly adversary?: AdversarySettings;
 }
-
-export type TrainError =
-  | { readonly _tag: 'DataError'; readonly message: string }
-  | { readonly _tag: 'CheckpointError'; readonly message: string }
-  | { readonly _tag: 'NumericError'; readonly message: string; readonly step: number }
-  | { readonly _tag: 'EngineError'; readonly message: string; readonly step: number };
 
 export interface StepRecord {
   readonly step: number;
@@ -119,24 +113,23 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
   const { settings: s, backend, events } = inp;
   const model = buildModel(s.model, inp.extras);
   const optimizer = makeOptimizer(s.optimizer, s.steps);
-  let { params, state } = initModel(model, Rng.fromSeed(s.seed).fork());
-  let optState: OptimizerState = optimizer.init(params);
+  const init = initModel(model, Rng.fromSeed(s.seed).fork());
+  let t: TrainingState = { params: init.params, state: init.state, opt: optimizer.init(init.params) };
   let start = 0;
 
   if (inp.resume) {
-    if (!inp.checkpointPath) return E.left({ _tag: 'CheckpointError', message: 'resume needs a checkpoint path' });
-    const loaded = await loadCheckpoint(nodeFileIO, inp.checkpointPath, templateOf(params, state, optState), { backend })();
-    if (E.isLeft(loaded))
-      return E.left({ _tag: 'CheckpointError', message: `cannot resume from ${inp.checkpointPath}: ${describeCheckpointError(loaded.left)}` });
-    disposeAll(params);
-    disposeAll(state);
-    disposeOptimizerState(optState);
-    ({ params, state } = { params: new Map(loaded.right.params), state: new Map(loaded.right.state) });
-    optState = loaded.right.optimizer!;
+    const path = inp.checkpointPath;
+    if (!path) return E.left({ _tag: 'ResumeRefused', reason: 'resume needs a checkpoint path' });
+    const loaded = await loadCheckpoint(nodeFileIO, path, templateOf(t.params, t.state, t.opt), { backend })();
+    if (E.isLeft(loaded)) return E.left({ _tag: 'CheckpointFailed', op: 'resume', path, error: loaded.left });
+    disposeAll(t.params);
+    disposeAll(t.state);
+    disposeOptimizerState(t.opt);
+    t = { params: new Map(loaded.right.params), state: new Map(loaded.right.state), opt: loaded.right.optimizer! };
     start = loaded.right.step;
     const refused = resumeProblem(start, loaded.right.metadata ?? {}, { steps: s.steps, metadata: metadataFor(inp) });
-    if (refused) return E.left({ _tag: 'CheckpointError', message: `cannot resume from ${inp.checkpointPath}: ${refused}` });
-    events.emit({ event: 'resume', step: start, checkpoint: inp.checkpointPath });
+    if (refused) return E.left({ _tag: 'ResumeRefused', path, reason: refused });
+    events.emit({ event: 'resume', step: start, checkpoint: path });
   }
 
   // The batch order is a seeded sampler; resuming replays it up to `start` (index arithmetic only).
@@ -145,7 +138,7 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
     { identitiesPerBatch: s.batch.identities, imagesPerIdentity: s.batch.perIdentity },
     Rng.fromSeed(s.seed).fork().fork(),
   );
-  if (E.isLeft(sampler)) return E.left({ _tag: 'DataError', message: sampler.left.message });
+  if (E.isLeft(sampler)) return E.left({ _tag: 'DataFailed', error: sampler.left });
   for (let i = 0; i < start; i++) sampler.right.next();
 
   const history: StepRecord[] = [];
@@ -155,36 +148,31 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
   let images = 0;
   let step = start;
   const batchSize = s.batch.identities * s.batch.perIdentity;
+  const ctx = { model, optimizer, backend, size: inp.train.size, logger: stageLogger(events) };
 
   const checkpoint = async (): Promise<E.Either<TrainError, void>> => {
-    if (!inp.checkpointPath) return E.right(undefined);
-    const c: TrainingCheckpoint = { step, params, state, optimizer: optState, metadata: metadataFor(inp) };
-    const r = await saveCheckpoint(nodeFileIO, inp.checkpointPath, c)();
-    if (E.isLeft(r)) return E.left({ _tag: 'CheckpointError', message: describeCheckpointError(r.left) });
-    events.emit({ event: 'checkpoint', step, path: inp.checkpointPath });
+    const path = inp.checkpointPath;
+    if (!path) return E.right(undefined);
+    const c: TrainingCheckpoint = { step, params: t.params, state: t.state, optimizer: t.opt, metadata: metadataFor(inp) };
+    const r = await saveCheckpoint(nodeFileIO, path, c)();
+    if (E.isLeft(r)) return E.left({ _tag: 'CheckpointFailed', op: 'save', path, error: r.left });
+    events.emit({ event: 'checkpoint', step, path });
     return E.right(undefined);
   };
 
-  // early stopping: the best parameters so far on the selection split, as host copies
-  let best: {
-    step: number;
-    score: number;
-    params: Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }>;
-    state: Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }>;
-  } | null = null;
-  const hostCopy = (tree: ReadonlyMap<string, Tensor>) =>
-    new Map([...tree].map(([k, t]) => [k, { data: t.toArray() as Float32Array | Float64Array, shape: t.shape }]));
+  // early stopping: the best parameters so far on the selection split (best-params.ts)
+  let best: BestSoFar | null = null;
   const select = () => {
     if (!inp.selection) return;
-    const ev = evaluateSet({ model, params, state }, inp.selection, backend);
+    const ev = evaluateSet({ model, params: t.params, state: t.state }, inp.selection, backend);
     const score = (ev.overall.valence.ccc + ev.overall.arousal.ccc) / 2;
     events.emit({ event: 'selection', step, score, valence: ev.overall.valence, arousal: ev.overall.arousal });
-    if (Number.isFinite(score) && (!best || score > best.score)) best = { step, score, params: hostCopy(params), state: hostCopy(state) };
+    best = keepBest(best, step, score, t.params, t.state);
   };
 
   const validate = () => {
     if (!inp.validation) return;
-    const ev = evaluateSet({ model, params, state }, inp.validation, backend);
+    const ev = evaluateSet({ model, params: t.params, state: t.state }, inp.validation, backend);
     validations.push({ step, metrics: ev.overall });
     events.emit({ event: 'validation', step, valence: ev.overall.valence, arousal: ev.overall.arousal });
   };
@@ -206,56 +194,20 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
       const b = assembleBatch(inp.train, idx, s.augment, streams.augment);
       const terms: Record<string, number> = {};
       for (const phase of inp.phases) {
-        const x = T.tensor(b.x, [idx.length, 3, inp.train.size, inp.train.size], { backend });
-        const y = T.tensor(b.y, [idx.length, 2], { backend });
-        const { out, grads } = valueAndGradTree(params, () => {
-          const enc = model.encoder.apply(subtree(params, 'encoder'), subtree(state, 'encoder'), x, { training: true, rng: streams.dropout.fork() });
-          const o = phase.objective({
-            z: enc.y,
-            labels: y,
-            keys: b.keys,
-            projector: { module: model.projector, params: subtree(params, 'projector'), state: subtree(state, 'projector') },
-            params,
-            iteration: step,
-            rng: streams.objective.fork(),
-          });
-          return { loss: o.loss, encState: enc.state, projState: o.projectorState, terms: o.terms, outcome: o.outcome };
-        });
-        x.dispose();
-        y.dispose();
-        const lossValue = out.terms.total ?? out.loss.item();
-        out.loss.dispose();
-        if (!Number.isFinite(lossValue)) {
-          disposeAll(grads);
-          return E.left({
-            _tag: 'NumericError',
-            step,
-            message: `loss became ${lossValue} at iteration ${step} (phase ${phase.name}); lower the learning rate`,
-          });
-        }
-        const clipped = phase.encoderClipNorm > 0 ? clipGradNorm(grads, phase.encoderClipNorm, (n) => n.startsWith('encoder.')).grads : grads;
-        const next = optimizer.step(params, clipped, optState);
-        params = next.params;
-        optState = next.state;
-        state = nextModelState(state, out.encState, out.projState);
-        for (const [k, v] of Object.entries(out.terms)) terms[inp.phases.length > 1 ? `${phase.name}.${k}` : k] = v;
-        outcomes[out.outcome] = (outcomes[out.outcome] ?? 0) + 1;
+        const r = phaseStep(ctx, phase, t, b, step, streams);
+        if (E.isLeft(r)) return r;
+        t = r.right.next;
+        for (const [k, v] of Object.entries(r.right.terms)) terms[inp.phases.length > 1 ? `${phase.name}.${k}` : k] = v;
+        outcomes[r.right.outcome] = (outcomes[r.right.outcome] ?? 0) + 1;
       }
       step++;
       images += idx.length;
       history.push({ step, terms });
       const elapsed = (performance.now() - t0) / 1000;
-      if (step % s.logEvery === 0 || step === s.steps)
-        events.emit({ event: 'step', step, epoch: Math.floor((step * batchSize) / inp.train.count), imagesPerSecond: images / elapsed, ...terms });
-      events.progress({
-        step,
-        totalSteps: s.steps,
-        epoch: Math.floor((step * batchSize) / inp.train.count),
-        elapsedSeconds: elapsed,
-        imagesPerSecond: images / elapsed,
-        losses: pickTerms(terms),
-        label: inp.metadata?.label,
-      });
+      const epoch = Math.floor((step * batchSize) / inp.train.count);
+      if (step % s.logEvery === 0 || step === s.steps) events.emit({ event: 'step', step, epoch, imagesPerSecond: images / elapsed, ...terms });
+      const losses = pickTerms(terms);
+      events.progress({ step, totalSteps: s.steps, epoch, elapsedSeconds: elapsed, imagesPerSecond: images / elapsed, losses, label: inp.metadata?.label });
       if (s.validateEvery > 0 && step % s.validateEvery === 0 && step < s.steps) {
         select();
         validate();
@@ -273,39 +225,28 @@ export const train = async (inp: TrainInputs): Promise<E.Either<TrainError, Trai
       if (step % 10 === 0) await new Promise((r) => setImmediate(r));
     }
   } catch (err) {
-    if (err instanceof EngineError) return E.left({ _tag: 'EngineError', step, message: err.message });
+    if (err instanceof EngineError) return E.left({ _tag: 'EngineFailure', step, error: err });
     throw err;
   } finally {
     events.close();
   }
   select();
-  const kept = best as {
-    step: number;
-    score: number;
-    params: Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }>;
-    state: Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }>;
-  } | null;
+  const kept = best as BestSoFar | null; // assigned inside select(): TypeScript's flow analysis cannot see it
   if (kept && kept.step !== step) {
     // restore the selected parameters (the optimiser state stays the last one: it is not used again)
-    const restore = (tree: Map<string, Tensor>, saved: typeof kept.params, leaf: (t: Tensor) => Tensor) => {
-      const next = new Map([...saved].map(([k, v]) => [k, leaf(T.tensor(v.data, v.shape, { dtype: tree.get(k)!.dtype, backend }))]));
-      disposeAll(tree);
-      return next;
-    };
-    params = restore(params, kept.params, asParameter);
-    state = restore(state, kept.state, asState);
+    t = { ...t, ...restoreBest(kept, t.params, t.state, backend) };
     events.emit({ event: 'early-stopping', selectedStep: kept.step, score: kept.score, lastStep: step });
   }
   validate();
   const c = await checkpoint();
   if (E.isLeft(c)) return c;
-  disposeOptimizerState(optState);
+  disposeOptimizerState(t.opt);
   const seconds = (performance.now() - t0) / 1000;
   events.emit({ event: 'train-end', step, seconds, imagesPerSecond: images / seconds, outcomes });
   return E.right({
     model,
-    params,
-    state,
+    params: t.params,
+    state: t.state,
     step,
     stopped,
     history,

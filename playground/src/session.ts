@@ -2,8 +2,8 @@
  * One method's training run, one iteration per call, so the page can interleave the baseline
  * and ELIM and hand the event loop back between iterations. Every step is the trainer's
  * (pipelines/train/trainer.ts) in the same order: the seeded identity sampler, the per-iteration
- * random streams, the batch with its augmentation, each phase's objective differentiated,
- * optional encoder clipping, the optimiser step, the model state carried over; validation on the
+ * random streams, the batch with its augmentation, then each phase as the trainer runs it
+ * (pipelines/train/phase-step.ts: objective differentiated, encoder clipping, optimiser step); validation on the
  * held-out identities every `validateEvery` iterations and at the end. The trainer itself writes
  * checkpoints through Node's file system, so it is not loaded here; the browser test checks that
  * a page run and `elim compare` end with the same held-out metrics.
@@ -13,21 +13,21 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { Backend } from '../../lib/backend/backend.js';
-import * as T from '../../lib/ops/index.js';
-import { clipGradNorm } from '../../lib/optim/clip.js';
-import { valueAndGradTree } from '../../lib/optim/grads.js';
 import { disposeOptimizerState, type OptimizerState } from '../../lib/optim/optimizer.js';
-import { disposeTree, subtree } from '../../lib/nn/tree.js';
+import { disposeTree } from '../../lib/nn/tree.js';
 import { Rng } from '../../lib/rng/rng.js';
 import type { Tensor } from '../../lib/tensor/tensor.js';
 import { identitySampler, type IdentitySampler } from '../../pipelines/data/identity-sampler.js';
 import { phasesFor, type Method } from '../../pipelines/train/elim-objective.js';
 import { evaluateSet, type Evaluation, type VaMetrics } from '../../pipelines/train/evaluate.js';
 import { assembleBatch, subset as subsetOf } from '../../pipelines/train/image-set.js';
-import { buildModel, initModel, nextModelState, type Model } from '../../pipelines/train/model.js';
+import { buildModel, initModel, type Model } from '../../pipelines/train/model.js';
 import type { Phase } from '../../pipelines/train/objective.js';
 import { makeOptimizer } from '../../pipelines/train/optimizer-settings.js';
 import { stepStreams } from '../../pipelines/train/step-rng.js';
+import { phaseStep, type PhaseContext } from '../../pipelines/train/phase-step.js';
+import { formatTrainError } from '../../pipelines/train/errors.js';
+import { silentLogger } from '../../pipelines/env.js';
 import type { RunSpec } from '../../pipelines/cli/train-options.js';
 import type { PageData } from './data.js';
 
@@ -61,6 +61,7 @@ export class Session {
   private readonly optimizer;
   private readonly sampler: IdentitySampler;
   private readonly phases: readonly Phase[];
+  private readonly context: PhaseContext;
 
   private constructor(
     readonly spec: RunSpec,
@@ -71,13 +72,14 @@ export class Session {
   ) {
     const s = spec.settings;
     this.method = spec.method;
-    const plan = phasesFor(spec.method, spec.elim, backend, s.model.latent, clipNorm);
+    const plan = phasesFor(spec.method, spec.elim, s.model.latent, clipNorm);
     this.phases = plan.phases;
     this.model = buildModel(s.model, plan.extras);
     this.optimizer = makeOptimizer(s.optimizer, s.steps);
     ({ params: this.params, state: this.state } = initModel(this.model, Rng.fromSeed(s.seed).fork()));
     this.optState = this.optimizer.init(this.params);
     this.sampler = sampler;
+    this.context = { model: this.model, optimizer: this.optimizer, backend, size: data.train.size, logger: silentLogger };
   }
 
   static create(spec: RunSpec, data: PageData, backend: Backend, clipNorm: number): E.Either<string, Session> {
@@ -96,7 +98,7 @@ export class Session {
     return this.step >= this.spec.settings.steps;
   }
 
-  /** One training iteration; a Left when the loss stops being finite. */
+  /** One training iteration; a Left when a phase fails (a stage's Left, a non-finite loss). */
   iterate(): E.Either<string, Record<string, number>> {
     const s = this.spec.settings;
     const t0 = performance.now();
@@ -104,41 +106,12 @@ export class Session {
     const streams = stepStreams(s.seed, this.step);
     const b = assembleBatch(this.data.train, idx, s.augment, streams.augment);
     const terms: Record<string, number> = {};
-    const size = this.data.train.size;
     for (const phase of this.phases) {
-      const x = T.tensor(b.x, [idx.length, 3, size, size], { backend: this.backend });
-      const y = T.tensor(b.y, [idx.length, 2], { backend: this.backend });
-      const params = this.params;
-      const state = this.state;
-      const step = this.step;
-      const { out, grads } = valueAndGradTree(params, () => {
-        const enc = this.model.encoder.apply(subtree(params, 'encoder'), subtree(state, 'encoder'), x, { training: true, rng: streams.dropout.fork() });
-        const o = phase.objective({
-          z: enc.y,
-          labels: y,
-          keys: b.keys,
-          projector: { module: this.model.projector, params: subtree(params, 'projector'), state: subtree(state, 'projector') },
-          params,
-          iteration: step,
-          rng: streams.objective.fork(),
-        });
-        return { loss: o.loss, encState: enc.state, projState: o.projectorState, terms: o.terms, outcome: o.outcome };
-      });
-      x.dispose();
-      y.dispose();
-      const lossValue = out.terms.total ?? out.loss.item();
-      out.loss.dispose();
-      if (!Number.isFinite(lossValue)) {
-        for (const g of grads.values()) g.dispose();
-        return E.left(`${this.method}: loss became ${lossValue} at iteration ${this.step} (phase ${phase.name}); lower the learning rate`);
-      }
-      const clipped = phase.encoderClipNorm > 0 ? clipGradNorm(grads, phase.encoderClipNorm, (n) => n.startsWith('encoder.')).grads : grads;
-      const next = this.optimizer.step(this.params, clipped, this.optState);
-      this.params = next.params;
-      this.optState = next.state;
-      this.state = nextModelState(this.state, out.encState, out.projState);
-      for (const [k, v] of Object.entries(out.terms)) terms[this.phases.length > 1 ? `${phase.name}.${k}` : k] = v;
-      this.outcomes[out.outcome] = (this.outcomes[out.outcome] ?? 0) + 1;
+      const r = phaseStep(this.context, phase, { params: this.params, state: this.state, opt: this.optState }, b, this.step, streams);
+      if (E.isLeft(r)) return E.left(`${this.method}: ${formatTrainError(r.left)}`);
+      ({ params: this.params, state: this.state, opt: this.optState } = r.right.next);
+      for (const [k, v] of Object.entries(r.right.terms)) terms[this.phases.length > 1 ? `${phase.name}.${k}` : k] = v;
+      this.outcomes[r.right.outcome] = (this.outcomes[r.right.outcome] ?? 0) + 1;
     }
     this.step++;
     this.images += idx.length;

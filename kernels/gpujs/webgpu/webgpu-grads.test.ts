@@ -17,11 +17,11 @@ import { mergeTrees } from '../../../lib/nn/tree.js';
 import * as T from '../../../lib/ops/index.js';
 import { valueAndGradTree } from '../../../lib/optim/grads.js';
 import { Rng } from '../../../lib/rng/rng.js';
-import { baselineStepSync } from '../../../pipelines/baseline.js';
+import { baselineStep } from '../../../pipelines/baseline.js';
 import { makeConfig } from '../../../pipelines/config.js';
-import { elimStepSync, withGrad, type StepInput, type StepOutput } from '../../../pipelines/elim.js';
+import { elimStep, withGrad, type StepInput, type StepOutput } from '../../../pipelines/elim.js';
 import { makeEnv } from '../../../pipelines/env.js';
-import type { SyncStage } from '../../../pipelines/stages/stage.js';
+import type { Stage } from '../../../pipelines/stages/stage.js';
 import { encode, toyProblem } from '../../../pipelines/stages/testing/toy.js';
 import { expectClose } from '../../backend-conformance.js';
 import { createCpuBackend } from '../../cpu/cpu-backend.js';
@@ -44,9 +44,9 @@ const al64 = (backend: Backend) => {
   return { y: Array.from(out.y.toArray()), loss: out.loss.item(), grads: new Map([...grads].map(([k, g]) => [k, Array.from(g.toArray())])) };
 };
 
-const stepOn = (backend: Backend, step: SyncStage<StepInput, StepOutput>) => {
+const stepOn = (backend: Backend, step: Stage<StepInput, StepOutput>) => {
   useBackend(backend);
-  const env = makeEnv(backend, { config: makeConfig({ domains: 3, topk: 2 }), seed: 4 });
+  const env = makeEnv({ config: makeConfig({ domains: 3, topk: 2 }), seed: 4 });
   const toy = toyProblem({ seed: 2, ids: 3, perId: 3, inputDim: 4, latent: 4 });
   const m = toy.init(Rng.fromSeed(6));
   const batch = toy.batch(Rng.fromSeed(7));
@@ -70,8 +70,8 @@ describe.skipIf(!gpu)('gradients on the gpujs WebGPU mode vs the CPU backend', (
   }, 300_000);
 
   for (const [name, step] of [
-    ['elimStep', elimStepSync],
-    ['baselineStep', baselineStepSync],
+    ['elimStep', elimStep],
+    ['baselineStep', baselineStep],
   ] as const) {
     it(`${name}: loss and gradients agree with the CPU backend`, () => {
       const g = stepOn(gpu!, step);

@@ -8,6 +8,7 @@ import { dataSpecFrom } from '../data-options.js';
 import { createEventSink } from '../events.js';
 import { clipNormOf, runSpecFrom, TRAIN_OPTIONS } from '../train-options.js';
 import { executeRun } from '../../train/run.js';
+import { formatRunError } from '../../train/errors.js';
 import { fmtMetrics } from '../format.js';
 import { stoppedExitCode, withStopControl, type StopControl } from '../stop-control.js';
 import { acquireRunLock } from '../../io/run-lock.js';
@@ -58,7 +59,7 @@ export const run = async (argv: readonly string[]): Promise<number> => {
         resolved: parsed.options,
         label: 'train',
       });
-      if (E.isLeft(r)) return failure(`${r.left.stage}: ${r.left.message}`);
+      if (E.isLeft(r)) return failure(formatRunError(r.left));
       process.stderr.write(
         `\n${r.right.result.stopped ? 'stopped' : 'finished'} after ${r.right.result.step} iterations (${r.right.result.seconds.toFixed(1)} s, ${r.right.result.imagesPerSecond.toFixed(1)} img/s)\n` +
           `training identities: ${fmtMetrics(r.right.train.overall)}\n` +

@@ -9,7 +9,7 @@ import {
   scope,
   makeConfig,
   makeEnv,
-  elimStepSync,
+  elimStep,
   withGrad,
   formatElimError,
   predictImages,
@@ -97,10 +97,10 @@ export async function runProgram(backend: Backend, loadModel: (b: Backend) => Pr
     const enc = nn.initModule(encoder, init.fork(), { backend });
     const pr = nn.initModule(projector, init.fork(), { backend });
     const params = nn.mergeTrees({ encoder: enc.params, projector: pr.params });
-    const env = makeEnv(backend, { config: makeConfig({ domains: 4, topk: 6 }), seed: 3 });
+    const env = makeEnv({ config: makeConfig({ domains: 4, topk: 6 }), seed: 3 });
     const r = withGrad(params, () => {
       const z: Tensor = encoder.apply(nn.subtree(params, 'encoder'), enc.state, xb, { training: true }).y;
-      return elimStepSync({
+      return elimStep({
         z,
         labels,
         keys,
