@@ -11,8 +11,9 @@
  * and the bench-shape forward convolution at batch 8 only, it is slow), 'tfjs-webgl'.
  * Every engine is timed as op + read-back (download / dataSync). Prints one JSON line at the end.
  */
-import type { Backend, Conv2dAttrs } from '../lib/backend/backend.js';
-import { convOut, specFlops, specName, type ConvSpec, type KernelSpec } from './anchors/kernel-specs.js';
+import type { Backend } from '../lib/backend/backend.js';
+import { backendCall, fillValue } from './lib/backend-call.js';
+import { specFlops, specName, type ConvSpec, type KernelSpec } from './anchors/kernel-specs.js';
 import { runTfjsKernels } from './anchors/tfjs-kernels.js';
 import { gflops, timeSync, type Timing } from './lib/timing.js';
 
@@ -43,53 +44,16 @@ export interface GlRow {
   readonly note?: string;
 }
 
-const fillValue = (i: number): number => Math.sin(i * 0.7) * 0.5;
 const plan = (s: KernelSpec) => (quick ? { warmup: 0, reps: 1 } : s.kind === 'matmul' && s.n <= 512 ? { warmup: 1, reps: 3 } : { warmup: 1, reps: 2 });
 
 type Gpujs = Backend & { isGL: boolean; renderer: string | null; destroy(): void };
 
 const timeOurs = (be: Backend, spec: KernelSpec, p: { warmup: number; reps: number }): Timing => {
-  const handles: ReturnType<Backend['upload']>[] = [];
-  const up = (n: number) => {
-    const h = be.upload(Float32Array.from({ length: n }, (_, i) => fillValue(i)));
-    handles.push(h);
-    return h;
-  };
-  let run: () => void;
-  if (spec.kind === 'matmul') {
-    const n = spec.n;
-    const a = up(n * n),
-      b = up(n * n);
-    run = () => {
-      const c = be.matmul(a, [1, n, n], b, [1, n, n], false, false);
-      be.download(c);
-      be.release(c);
-    };
-  } else {
-    const { N: n, C, O, H, W, K, pad } = spec;
-    const [OH, OW] = convOut(spec);
-    const xShape = [n, C, H, W],
-      wShape = [O, C, K, K],
-      yShape = [n, O, OH, OW];
-    const attrs: Conv2dAttrs = { stride: [1, 1], pad: [pad, pad] };
-    const x = up(n * C * H * W),
-      w = up(O * C * K * K),
-      dy = up(n * O * OH * OW);
-    run = () => {
-      const r =
-        spec.kind === 'conv2d-fwd'
-          ? be.conv2d(x, xShape, w, wShape, attrs)
-          : spec.kind === 'conv2d-bwd-input'
-            ? be.conv2dBackwardInput(dy, yShape, w, wShape, xShape, attrs)
-            : be.conv2dBackwardFilter(x, xShape, dy, yShape, wShape, attrs);
-      be.download(r);
-      be.release(r);
-    };
-  }
+  const call = backendCall(be, spec);
   try {
-    return timeSync(run, p);
+    return timeSync(call.run, p);
   } finally {
-    for (const h of handles) be.release(h);
+    call.release();
   }
 };
 

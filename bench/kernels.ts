@@ -24,7 +24,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../lib/rng/rng.js';
-import type { Backend, Conv2dAttrs } from '../lib/backend/backend.js';
+import type { Backend } from '../lib/backend/backend.js';
+import { sizeOf } from '../lib/tensor/shape.js';
 import {
   fastConv2d,
   fastConv2dBackwardFilter,
@@ -45,7 +46,8 @@ import {
   wasmMatmul,
 } from '../kernels/cpu/wasm/index.js';
 import { enableRelaxedSimd } from '../kernels/cpu/wasm/relaxed-flag.js';
-import { convOut, specFlops, specName, type ConvSpec, type KernelSpec } from './anchors/kernel-specs.js';
+import { specFlops, specName, type ConvSpec, type KernelSpec } from './anchors/kernel-specs.js';
+import { backendCall, convShapes, fillValue } from './lib/backend-call.js';
 import { runTfjsKernels } from './anchors/tfjs-kernels.js';
 import { gflops, machineLine, timeSync, type Timing } from './lib/timing.js';
 import { printTable, type Cell } from './lib/table.js';
@@ -82,7 +84,6 @@ interface Plan {
 const plan = (warmup: number, reps: number): Plan => (quick ? { warmup: Math.min(warmup, 1), reps: 1 } : { warmup, reps });
 
 const rng = Rng.fromSeed(2);
-const fillValue = (i: number): number => Math.sin(i * 0.7) * 0.5; // cheap deterministic values for the peers' inputs
 const sharedRandom = (n: number): Float32Array => {
   const a = new Float32Array(new SharedArrayBuffer(n * 4));
   for (let i = 0; i < n; i++) a[i] = rng.uniform() * 2 - 1;
@@ -130,15 +131,10 @@ const benchOurs = (threads: number): void => {
         c = sharedRandom(n * n);
       run = () => fastMatmul(a, [1, n, n], b, [1, n, n], false, false, c);
     } else {
-      const { N, C, O, H, W, K, pad } = spec;
-      const [OH, OW] = convOut(spec);
-      const xShape = [N, C, H, W],
-        wShape = [O, C, K, K],
-        yShape = [N, O, OH, OW];
-      const attrs: Conv2dAttrs = { stride: [1, 1], pad: [pad, pad] };
-      const x = sharedRandom(N * C * H * W),
-        w = sharedRandom(O * C * K * K),
-        y = sharedRandom(N * O * OH * OW);
+      const { xShape, wShape, yShape, attrs } = convShapes(spec);
+      const x = sharedRandom(sizeOf(xShape)),
+        w = sharedRandom(sizeOf(wShape)),
+        y = sharedRandom(sizeOf(yShape));
       if (spec.kind === 'conv2d-fwd') run = () => fastConv2d(x, xShape, w, wShape, attrs, y);
       else if (spec.kind === 'conv2d-bwd-input') run = () => fastConv2dBackwardInput(y, yShape, w, wShape, xShape, attrs, x);
       else run = () => fastConv2dBackwardFilter(x, xShape, y, yShape, wShape, attrs, w);
@@ -240,14 +236,10 @@ const benchWasm = (threads: number): void => {
         );
       }
     } else {
-      const { N, C, O, H, W, K, pad } = spec;
-      const [OH, OW] = convOut(spec);
-      const xShape = [N, C, H, W],
-        wShape = [O, C, K, K];
-      const attrs: Conv2dAttrs = { stride: [1, 1], pad: [pad, pad] };
-      const x = sharedRandom(N * C * H * W),
-        w = sharedRandom(O * C * K * K),
-        y = sharedRandom(N * O * OH * OW);
+      const { xShape, wShape, yShape, attrs } = convShapes(spec);
+      const x = sharedRandom(sizeOf(xShape)),
+        w = sharedRandom(sizeOf(wShape)),
+        y = sharedRandom(sizeOf(yShape));
       if (spec.kind === 'conv2d-fwd') run = () => wasmConv2d(x, xShape, w, wShape, attrs, y);
       else if (spec.kind === 'conv2d-bwd-input') run = () => wasmConv2dBackwardInput(y, w, wShape, xShape, attrs, x);
       else run = () => wasmConv2dBackwardFilter(x, xShape, y, wShape, attrs, w);
@@ -360,45 +352,9 @@ const benchGpujs = async (): Promise<void> => {
       record(spec, engine, null, null);
       continue;
     }
-    const handles: ReturnType<Backend['upload']>[] = [];
-    const up = (n: number) => {
-      const h = be.upload(Float32Array.from({ length: n }, (_, i) => fillValue(i)));
-      handles.push(h);
-      return h;
-    };
-    let run: () => void;
-    if (spec.kind === 'matmul') {
-      const n = spec.n;
-      const a = up(n * n),
-        b = up(n * n);
-      run = () => {
-        const c = be.matmul(a, [1, n, n], b, [1, n, n], false, false);
-        be.download(c);
-        be.release(c);
-      };
-    } else {
-      const { N, C, O, H, W, K, pad } = spec;
-      const [OH, OW] = convOut(spec);
-      const xShape = [N, C, H, W],
-        wShape = [O, C, K, K],
-        yShape = [N, O, OH, OW];
-      const attrs: Conv2dAttrs = { stride: [1, 1], pad: [pad, pad] };
-      const x = up(N * C * H * W),
-        w = up(O * C * K * K),
-        dy = up(N * O * OH * OW);
-      run = () => {
-        const r =
-          spec.kind === 'conv2d-fwd'
-            ? be.conv2d(x, xShape, w, wShape, attrs)
-            : spec.kind === 'conv2d-bwd-input'
-              ? be.conv2dBackwardInput(dy, yShape, w, wShape, xShape, attrs)
-              : be.conv2dBackwardFilter(x, xShape, dy, yShape, wShape, attrs);
-        be.download(r);
-        be.release(r);
-      };
-    }
+    const call = backendCall(be, spec);
     try {
-      const t = timeSync(run, spec.kind === 'matmul' ? plan(1, spec.n <= 256 ? 3 : 2) : plan(1, 1));
+      const t = timeSync(call.run, spec.kind === 'matmul' ? plan(1, spec.n <= 256 ? 3 : 2) : plan(1, 1));
       const g = gflops(specFlops(spec), t.medianMs);
       console.log(`  ${engine} ${specName(spec)}: ${g.toFixed(2)} GFLOP/s (median ${t.medianMs.toFixed(1)} ms of ${t.reps})`);
       record(full, engine, g, t, spec);
@@ -406,7 +362,7 @@ const benchGpujs = async (): Promise<void> => {
       note(`gpujs ${specName(spec)} failed: ${(e as Error).message.split('\n')[0]}`);
       record(full, engine, null, null, spec);
     }
-    for (const h of handles) be.release(h);
+    call.release();
   }
   be.destroy?.();
 };

@@ -25,7 +25,7 @@ export interface GpujsModule {
 }
 
 /** The version of gpu.js the gpujs backend is written and tested against. */
-export const GPUJS_VERSION = '2.24.1';
+const GPUJS_VERSION = '2.24.1';
 
 const loadGpujsModule = async (): Promise<GpujsModule> => {
   try {

@@ -44,6 +44,12 @@ const problem = fc
   });
 
 /** The stage's input on the CPU backend, float64 (the plans are made there, by its primitive). */
+/** Rows 0..n-1 of z are the anchor's, then each target's ms[k] rows in turn. */
+const split = (n: number, ms: readonly number[]): { anchor: number[]; targets: number[][] } => {
+  let next = n;
+  return { anchor: Array.from({ length: n }, (_, i) => i), targets: ms.map((m) => Array.from({ length: m }, () => next++)) };
+};
+
 const inputOf = (z: number[], d: number, anchor: number[], targets: number[][]): TransportInput => ({
   z: T.tensor(z, [z.length / d, d], { dtype: 'float64' }),
   zHost: z,
@@ -59,9 +65,7 @@ describe('transport (property)', () => {
         const c = makeConfig({ transport: { cost: kind, relevance, solver: kind === 'sqeuclidean' ? 'log' : 'scaling' } }).transport;
         fc.assert(
           fc.property(problem, ({ d, n, ms, z }) => {
-            const anchor = Array.from({ length: n }, (_, i) => i);
-            let next = n;
-            const targets = ms.map((m) => Array.from({ length: m }, () => next++));
+            const { anchor, targets } = split(n, ms);
             const r = solveTransport(inputOf(z, d, anchor, targets), c);
             if (E.isLeft(r)) return r.left._tag === 'TransportFailure'; // only zero-norm 'norm' weights can be rejected
             const shift = r.right.shift.toArray();
@@ -90,9 +94,7 @@ describe('transport (property)', () => {
     const c = makeConfig({ transport: { relevance: 'norm' } }).transport;
     fc.assert(
       fc.property(problem, ({ d, n, ms, z }) => {
-        const anchor = Array.from({ length: n }, (_, i) => i);
-        let next = n;
-        const targets = ms.map((m) => Array.from({ length: m }, () => next++));
+        const { anchor, targets } = split(n, ms);
         const r = solveTransport(inputOf(z, d, anchor, targets), c);
         if (E.isLeft(r)) return true;
         for (const v of r.right.shift.toArray()) expect(v).toBeGreaterThanOrEqual(0);

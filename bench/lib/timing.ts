@@ -36,42 +36,53 @@ export const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** Times a synchronous function. */
-export const timeSync = (fn: () => void, opts: TimingOptions = {}): Timing => {
+/** The timed loop's bookkeeping (shared by timeSync and timeAsync): wall time per run and CPU time over all runs. */
+const timedRuns = (opts: TimingOptions) => {
   const { warmup = 1, reps = 5, maxMs = Number.POSITIVE_INFINITY } = opts;
-  for (let i = 0; i < warmup; i++) fn();
   const walls: number[] = [];
   let cpu = 0;
   let wall = 0;
-  while (walls.length < reps && (walls.length === 0 || wall < maxMs)) {
-    const c0 = cpuMs();
-    const t0 = performance.now();
+  let c0 = 0;
+  let t0 = 0;
+  return {
+    warmup,
+    more: (): boolean => walls.length < reps && (walls.length === 0 || wall < maxMs),
+    start: (): void => {
+      c0 = cpuMs();
+      t0 = performance.now();
+    },
+    stop: (): void => {
+      const dt = performance.now() - t0;
+      cpu += cpuMs() - c0;
+      wall += dt;
+      walls.push(dt);
+    },
+    result: (): Timing => ({ medianMs: median(walls), minMs: Math.min(...walls), cpuPerWall: wall > 0 ? cpu / wall : 0, reps: walls.length }),
+  };
+};
+
+/** Times a synchronous function. */
+export const timeSync = (fn: () => void, opts: TimingOptions = {}): Timing => {
+  const r = timedRuns(opts);
+  for (let i = 0; i < r.warmup; i++) fn();
+  while (r.more()) {
+    r.start();
     fn();
-    const dt = performance.now() - t0;
-    cpu += cpuMs() - c0;
-    wall += dt;
-    walls.push(dt);
+    r.stop();
   }
-  return { medianMs: median(walls), minMs: Math.min(...walls), cpuPerWall: wall > 0 ? cpu / wall : 0, reps: walls.length };
+  return r.result();
 };
 
 /** Times an asynchronous function (awaited each run). */
 export const timeAsync = async (fn: () => Promise<void>, opts: TimingOptions = {}): Promise<Timing> => {
-  const { warmup = 1, reps = 5, maxMs = Number.POSITIVE_INFINITY } = opts;
-  for (let i = 0; i < warmup; i++) await fn();
-  const walls: number[] = [];
-  let cpu = 0;
-  let wall = 0;
-  while (walls.length < reps && (walls.length === 0 || wall < maxMs)) {
-    const c0 = cpuMs();
-    const t0 = performance.now();
+  const r = timedRuns(opts);
+  for (let i = 0; i < r.warmup; i++) await fn();
+  while (r.more()) {
+    r.start();
     await fn();
-    const dt = performance.now() - t0;
-    cpu += cpuMs() - c0;
-    wall += dt;
-    walls.push(dt);
+    r.stop();
   }
-  return { medianMs: median(walls), minMs: Math.min(...walls), cpuPerWall: wall > 0 ? cpu / wall : 0, reps: walls.length };
+  return r.result();
 };
 
 /** GFLOP/s of `flops` done in `ms` milliseconds. */

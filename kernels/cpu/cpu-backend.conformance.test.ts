@@ -3,7 +3,7 @@
  * one thread, once on two with every heavy call split over the worker pool (min flops 0), so the
  * fast kernels' threaded path is held to the same definition.
  */
-import { describeBackendConformance } from '../backend-conformance.js';
+import { describeBackendConformance } from '../conformance/backend.test-helpers.js';
 import { createCpuBackend } from './cpu-backend.js';
 import { setFastParallelMinFlops } from './fast/index.js';
 

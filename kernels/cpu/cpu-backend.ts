@@ -1,7 +1,9 @@
 /**
  * The CPU backend: handles wrap typed arrays drawn from a BufferPool (SharedArrayBuffer-backed,
- * recycled by dtype and length). Every primitive runs its reference kernel except the heavy
- * ones (matmul, conv2d), which go through ./heavy-kernels.ts (the fast path for float32).
+ * recycled by dtype and length). Kernels, by tier: the heavy ones (matmul, conv2d and its
+ * backward passes, max pool) go through ./heavy-kernels.ts (float32: wasm SIMD, else the
+ * TypeScript fast kernels; float64: the reference); elementwise maps and reductions run ./light
+ * (the reference's arithmetic, one loop per op); every other primitive runs its reference kernel.
  */
 import { lightBinary } from './light/binary.js';
 import { lightReduce } from './light/reduce.js';

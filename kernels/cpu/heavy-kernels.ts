@@ -1,13 +1,12 @@
 /**
  * The one switch point for the heavy kernels (matmul, conv2d and its backward passes, and the
- * 2x2 max pool): float32
- * runs the fast CPU kernels (kernels/cpu/fast, another engineer's), float64 the reference
- * implementations (float64 is the numerical reference, so it is never "optimised").
- * The fast kernels write into a preallocated output and fully overwrite it.
- * float32 goes to the WebAssembly SIMD kernels (kernels/cpu/wasm) when they are available and
- * not disabled (env ELIM_WASM=0); otherwise to the TypeScript fast kernels, with the reason
- * logged once. A call too big for the wasm memory (2 GiB) is declined by the wasm kernel and
- * runs on the TypeScript path.
+ * max pool). float64 runs the reference implementations (float64 is the numerical reference,
+ * so it is never "optimised"). float32 goes to the WebAssembly SIMD kernels (kernels/cpu/wasm)
+ * when they are available and not disabled (env ELIM_WASM=0); otherwise to the TypeScript fast
+ * kernels (kernels/cpu/fast), with the reason logged once. A call too big for the wasm memory
+ * (2 GiB) is declined by the wasm kernel and runs on the TypeScript path. Other max pools (and
+ * float64 ones) run ./light/max-pool.ts. Every path writes into a preallocated output and fully
+ * overwrites it.
  */
 import type { Conv2dAttrs, ConvActivation, Pool2dAttrs } from '../../lib/backend/backend.js';
 import { lightMaxPool2d, lightMaxPool2dBackward } from './light/max-pool.js';

@@ -11,7 +11,7 @@ import { initModule, type Module } from '../../lib/nn/module.js';
 import { valueAndGradTree } from '../../lib/optim/grads.js';
 import * as T from '../../lib/ops/index.js';
 import { Rng } from '../../lib/rng/rng.js';
-import { expectClose } from '../backend-conformance.js';
+import { expectClose } from '../conformance/compare.test-helpers.js';
 import { createCpuBackend } from '../cpu/cpu-backend.js';
 import { createGpujsBackend } from './gpujs-backend.js';
 

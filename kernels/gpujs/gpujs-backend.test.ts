@@ -6,7 +6,7 @@
  * approximations (pow(6, 6) comes back 46656.01 on llvmpipe).
  */
 import { describe, expect, it } from 'vitest';
-import { describeBackendConformance } from '../backend-conformance.js';
+import { describeBackendConformance } from '../conformance/backend.test-helpers.js';
 import { createGpujsBackend, isGLKernelClass } from './gpujs-backend.js';
 
 const backend = createGpujsBackend({ log: (m) => console.log(m) });

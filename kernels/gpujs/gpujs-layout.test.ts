@@ -4,7 +4,7 @@
  * size-1 dims and broadcasting. Tolerance as the conformance suite (1e-4 scaled, float32).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectClose } from '../backend-conformance.js';
+import { expectClose } from '../conformance/compare.test-helpers.js';
 import * as ref from '../cpu/reference/index.js';
 import { Rng } from '../../lib/rng/rng.js';
 import { sizeOf } from '../../lib/tensor/shape.js';

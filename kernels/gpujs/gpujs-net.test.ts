@@ -11,7 +11,7 @@ import * as T from '../../lib/ops/index.js';
 import { Rng } from '../../lib/rng/rng.js';
 import { scope } from '../../lib/tensor/scope.js';
 import type { Tensor } from '../../lib/tensor/tensor.js';
-import { expectClose } from '../backend-conformance.js';
+import { expectClose } from '../conformance/compare.test-helpers.js';
 import { createCpuBackend } from '../cpu/cpu-backend.js';
 import { createGpujsBackend } from './gpujs-backend.js';
 

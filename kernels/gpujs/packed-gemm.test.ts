@@ -11,7 +11,8 @@
  * Skipped (with the reason printed) off GL: the packed path is GL-only.
  */
 import { describe, it, vi } from 'vitest';
-import { describeBackendConformance, expectClose } from '../backend-conformance.js';
+import { describeBackendConformance } from '../conformance/backend.test-helpers.js';
+import { expectClose } from '../conformance/compare.test-helpers.js';
 import * as ref from '../cpu/reference/index.js';
 import { Rng } from '../../lib/rng/rng.js';
 import type { Conv2dAttrs } from '../../lib/backend/backend.js';

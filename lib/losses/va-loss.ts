@@ -1,5 +1,5 @@
 /**
- * The VA regression losses (appendix §3, ELIM_SPEC §loss), built from lib/ops so autodiff gives
+ * The VA regression losses (appendix §3), built from lib/ops so autodiff gives
  * their gradients on every backend. scores and labels are [N, 2] (column 0 valence, 1 arousal).
  *   MSE per axis = mean (x - y)^2
  *   L_PCC = 1 - (PCC_v + PCC_a)/2,   L_CCC = 1 - (CCC_v + CCC_a)/2

@@ -9,8 +9,8 @@
  *   - otherwise, either side constant (zero variance): PCC = 0 (no linear association can be
  *     measured), and CCC = 0 (its formula gives 0 there: cov = 0, denominator > 0).
  * PCC is clamped to [-1, 1] against rounding, which keeps CCC <= |PCC| <= 1 exact.
- * The release's evaluation differs (unbiased cov over 1/N sds, mean of per-batch RMSEs): see
- * ELIM_SPEC §metrics; these are the textbook definitions.
+ * The release's evaluation differs (unbiased cov over 1/N sds, mean of per-batch RMSEs); these
+ * are the textbook definitions.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { badMetricParameter, emptyInput, lengthMismatch, nonFiniteValue, type MetricsError } from './errors.js';

@@ -8,21 +8,13 @@ import { adaptiveAvgPool2d, avgPool2d, globalAvgPool, maxPool2d } from './poolin
 import { multiHeadAttention, selfAttention } from './attention.js';
 import { basicBlock, resnet18 } from './resnet.js';
 import { mixerBlock } from './mixer.js';
-import { initModule, sequential, type ApplyCtx, type Module } from './module.js';
+import { initModule, sequential } from './module.js';
 import { relu } from './activations.js';
 import { grad } from '../autograd/grad.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { gradCheck } from '../../property-tests/gradcheck.js';
+import { checkModuleGrad } from './module-grad.test-helpers.js';
 
 useBackend(createCpuBackend());
 
-/** The gradient of a module's output in its input and every parameter (float64, params from seed 3), checked by the shared central-difference checker. */
-const checkModuleGrad = (m: Module, x: Tensor, ctx: ApplyCtx = { training: true, updateStats: false }, tol = 1e-6): number => {
-  const { params, state } = initModule(m, Rng.fromSeed(3), { dtype: 'float64' });
-  const names = [...params.keys()];
-  const x64 = T.tensor(x.toArray(), x.shape, { dtype: 'float64' });
-  return gradCheck((xi, ...ps) => m.apply(new Map(names.map((n, i) => [n, ps[i]])), state, xi, ctx).y, [x64, ...params.values()], { tol });
-};
 const f64 = (v: number[], shape: number[]) => T.tensor(v, shape, { dtype: 'float64' });
 const rand = (shape: number[], seed = 1) => T.randomNormal(shape, Rng.fromSeed(seed), 0, 1, { dtype: 'float64' });
 const none = new Map();

@@ -8,19 +8,12 @@ import { batchNorm1d, batchNorm2d } from './batch-norm.js';
 import { layerNorm } from './layer-norm.js';
 import { dropout } from './dropout.js';
 import { gelu, relu } from './activations.js';
-import { initModule, type ApplyCtx, type Module } from './module.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { initModule } from './module.js';
 import { gradCheck } from '../../property-tests/gradcheck.js';
+import { checkModuleGrad } from './module-grad.test-helpers.js';
 
 useBackend(createCpuBackend());
 
-/** The gradient of a module's output in its input and every parameter (float64, params from seed 3), checked by the shared central-difference checker. */
-const checkModuleGrad = (m: Module, x: Tensor, ctx: ApplyCtx = { training: true, updateStats: false }, tol = 1e-6): number => {
-  const { params, state } = initModule(m, Rng.fromSeed(3), { dtype: 'float64' });
-  const names = [...params.keys()];
-  const x64 = T.tensor(x.toArray(), x.shape, { dtype: 'float64' });
-  return gradCheck((xi, ...ps) => m.apply(new Map(names.map((n, i) => [n, ps[i]])), state, xi, ctx).y, [x64, ...params.values()], { tol });
-};
 const f64 = (v: number[], shape: number[], requiresGrad = false) => T.tensor(v, shape, { dtype: 'float64', requiresGrad });
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-9) => {
   expect(a.length).toBe(b.length);

@@ -4,46 +4,19 @@
  * damaged checkpoints, unreadable images in predict, and ordinary mistakes that must read as one
  * line naming the option or file. Tiny models: a few seconds each.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors, type RawTensor } from '../../lib/checkpoint/safetensors.js';
 import { encodePng } from '../data/synthetic/write-synthetic.js';
+import { bin, cliEnv, elimIn, events, requireDist, tempFolder, tinyModel, waitFor } from './e2e.test-helpers.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = path.join(root, 'bin', 'elim.js');
-const tmp = mkdtempSync(path.join(tmpdir(), 'elim-rel-'));
-const env = { ...process.env, ELIM_THREADS: '1' };
-const TINY = [
-  '--backend',
-  'cpu',
-  '--input-size',
-  '16',
-  '--width',
-  '0.25',
-  '--hidden',
-  '16',
-  '--latent',
-  '8',
-  '--synth-identities',
-  '6',
-  '--synth-held-out',
-  '2',
-  '--synth-frames',
-  '6',
-  '--identities-per-batch',
-  '3',
-  '--images-per-identity',
-  '4',
-  '--no-plots',
-  '--log-every',
-  '1',
-];
-const elim = (args: string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8', input, env, timeout: 120_000 });
+const tmp = tempFolder('rel');
+const env = cliEnv();
+const TINY = ['--backend', 'cpu', ...tinyModel({ identities: 6, frames: 6 })];
+const elim = elimIn(tmp, env);
 const base = path.join(tmp, 'base');
 const ckpt = path.join(base, 'checkpoint.safetensors');
 
@@ -51,23 +24,6 @@ const ckpt = path.join(base, 'checkpoint.safetensors');
 const oneLine = (stderr: string) => {
   expect(stderr).not.toMatch(/\n\s+at /);
   expect(stderr.trim().split('\n')).toHaveLength(1);
-};
-
-const events = (dir: string): Array<Record<string, unknown>> => {
-  const f = path.join(dir, 'events.jsonl');
-  if (!existsSync(f)) return [];
-  return readFileSync(f, 'utf8')
-    .split('\n')
-    .filter((l) => l.endsWith('}'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-};
-
-const waitFor = async (what: string, ok: () => boolean, ms = 60_000) => {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 };
 
 /** The base checkpoint with its tensors and metadata edited. */
@@ -82,7 +38,7 @@ const editedCheckpoint = (file: string, edit: (t: Map<string, RawTensor>, meta: 
 };
 
 beforeAll(() => {
-  if (!existsSync(path.join(root, 'dist', 'pipelines', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+  requireDist();
   const r = elim(['train', ...TINY, '--steps', '3', '--out', base]);
   expect(r.status, r.stderr).toBe(0);
 }, 120_000);

@@ -5,17 +5,13 @@
  * sides, different summation orders). Tiny AL64 (16 px, width 0.25): SwiftShader runs it at a
  * few images a second. Under CI=true (or ELIM_REQUIRE_WEBGPU=1) no adapter FAILS, else skips.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openWebGpuForTest, useSoftwareVulkanUnlessSet } from '../../kernels/gpujs/webgpu/test-device.js';
+import { cliEnv, elimIn, events as runEvents, requireDist, tempFolder, tinyModel } from './e2e.test-helpers.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = path.join(root, 'bin', 'elim.js');
-const tmp = mkdtempSync(path.join(tmpdir(), 'elim-webgpu-'));
+const tmp = tempFolder('webgpu');
 
 useSoftwareVulkanUnlessSet();
 const probe = openWebGpuForTest();
@@ -23,53 +19,15 @@ const available = typeof probe !== 'string';
 if (typeof probe === 'string') console.warn(`[webgpu e2e] SKIPPED (not CI): ${probe}`);
 else probe.destroy();
 
-const ARGS = [
-  '--input-size',
-  '16',
-  '--width',
-  '0.25',
-  '--hidden',
-  '16',
-  '--latent',
-  '8',
-  '--synth-identities',
-  '8',
-  '--synth-held-out',
-  '2',
-  '--synth-frames',
-  '8',
-  '--identities-per-batch',
-  '3',
-  '--images-per-identity',
-  '4',
-  '--no-plots',
-  '--log-every',
-  '1',
-  '--steps',
-  '20',
-  '--validate-every',
-  '0',
-  '--checkpoint-every',
-  '0',
-];
+const ARGS = [...tinyModel({ identities: 8, frames: 8 }), '--steps', '20', '--validate-every', '0', '--checkpoint-every', '0'];
 
 const train = (backend: string, out: string) =>
-  spawnSync(process.execPath, [bin, 'train', '--backend', backend, ...ARGS, '--out', out], {
-    cwd: tmp,
-    encoding: 'utf8',
-    env: { ...process.env, ELIM_THREADS: '1', ELIM_GPUJS_MODE: 'webgpu' },
-    timeout: 400_000,
-  });
-
-const events = (dir: string) =>
-  readFileSync(path.join(tmp, dir, 'events.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  elimIn(tmp, cliEnv({ ELIM_GPUJS_MODE: 'webgpu' }), 400_000)(['train', '--backend', backend, ...ARGS, '--out', out]);
+const events = (dir: string) => runEvents(path.join(tmp, dir));
 
 describe.skipIf(!available)('elim train on the gpujs WebGPU mode', () => {
   it("20 steps finish on WebGPUKernel with the CPU backend's final loss (1e-4 relative)", () => {
-    if (!existsSync(path.join(root, 'dist', 'pipelines', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+    requireDist();
     const g = train('gpujs', 'webgpu');
     expect(g.status, g.stderr).toBe(0);
     const c = train('cpu', 'cpu');

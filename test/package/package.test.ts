@@ -5,77 +5,28 @@
  * consumer's files strictly against the emitted .d.ts, run `npx elim --help`; then the same
  * program bundled by esbuild for the browser and run in headless Chromium on the CPU backend
  * (one thread, and Web Workers in a cross-origin isolated page) and on GPU.js WebGL2, with
- * results equal to Node's within the tolerances below.
+ * results equal to Node's within the tolerances in program-result.ts.
  *
  * Needs the network (or npm's cache) for the install and Debian's chromium; in CI (CI=true) a
  * missing chromium is a failure, elsewhere the browser part is skipped with the reason.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, haveChromium, launchChromium } from '../chromium.js';
+import { bundleForBrowser } from './browser-bundle.js';
+import { packAndInstall, repo, run } from './pack-install.js';
+import { TOL, worst, type ProgramResult } from './program-result.js';
 import { serve } from './serve.js';
-import { chromium, type Browser } from 'playwright-core';
-
-/** What consumer/program.ts returns (that file is compiled in the consumer's project, not here). */
-interface ProgramResult {
-  backend: string;
-  kernelClass: string;
-  loss: number;
-  grad: number[];
-  bigMatmulSum: number;
-  asyncReadEqual: boolean;
-  sinkhorn: { cost: number; planHead: number[] };
-  elim: { loss: number; main: number; va: number; outcome: string; gradSumSq: number };
-  al64: { step: number; predictions: number[] };
-  liveHandles: number;
-}
-
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const here = path.join(repo, 'test/package/consumer');
-const CHROMIUM = '/usr/bin/chromium';
-const inCI = process.env.CI === 'true';
-const haveChromium = existsSync(CHROMIUM);
-if (inCI && !haveChromium) throw new Error(`CI: ${CHROMIUM} is missing (.ci/run installs Debian's chromium)`);
-
-/**
- * Node/browser agreement. Same CPU kernels (WebAssembly SIMD; Chromium has relaxed SIMD on, so
- * fused multiply-adds round once where Node 20 rounds twice): float32 last bits. GPU.js on
- * WebGL2 (SwiftShader) computes in float32 with its own summation order and transcendental
- * functions: a few float32 ulps per op, accumulated over AL64's layers.
- */
-const TOL = {
-  cpu: { rel: 1e-5, abs: 1e-6 },
-  webgl2: { rel: 1e-4, abs: 1e-5 },
-} as const;
-
-/** Apparent size of a tree (what `du --apparent-size` counts). */
-const treeBytes = (dir: string): number => {
-  let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) n += treeBytes(p);
-    else if (e.isFile()) n += statSync(p).size;
-  }
-  return n;
-};
-
-const run = (cmd: string, args: string[], cwd: string, timeout = 300_000): string =>
-  execFileSync(cmd, args, {
-    cwd,
-    encoding: 'utf8',
-    timeout,
-    env: { ...process.env, ELIM_BACKEND: 'cpu', npm_config_loglevel: 'error' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
 
 const figures: Record<string, number | string> = {};
 let work = '';
 let project = '';
+let files: readonly string[] = [];
 let checkpoint = '';
 let nodeResult: ProgramResult;
 let server: Server | undefined;
@@ -85,23 +36,9 @@ beforeAll(() => {
   if (!existsSync(path.join(repo, 'dist/entries/index.js'))) run('npx', ['tsc', '-p', 'tsconfig.build.json'], repo);
   work = mkdtempSync(path.join(tmpdir(), 'elim-pkg-'));
   // pack what `npm pack` would (the build already ran: scripts/test.sh builds first)
-  const packed = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], repo)) as Array<{
-    filename: string;
-    size: number;
-    files: Array<{ path: string }>;
-  }>;
-  const tgz = path.join(work, packed[0]!.filename);
-  figures.tarballBytes = packed[0]!.size;
-  figures.tarballFiles = packed[0]!.files.length;
-  (globalThis as { __files?: string[] }).__files = packed[0]!.files.map((f) => f.path);
-  project = path.join(work, 'consumer');
-  mkdirSync(project);
-  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  const t0 = Date.now();
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tgz], project);
-  figures.installSeconds = (Date.now() - t0) / 1000;
-  figures.installedBytes = treeBytes(path.join(project, 'node_modules'));
-  for (const f of ['program.ts', 'node-main.ts', 'browser-main.ts']) copyFileSync(path.join(here, f), path.join(project, f));
+  const installed = packAndInstall(work);
+  ({ project, files } = installed);
+  Object.assign(figures, installed.figures);
 }, 400_000);
 
 afterAll(() => {
@@ -113,14 +50,20 @@ afterAll(() => {
 
 describe('the packed package', () => {
   it('holds compiled JS, .d.ts, README and LICENSE, and no sources, tests, benchmarks or images', () => {
-    const files = (globalThis as { __files?: string[] }).__files ?? [];
     expect(files).toContain('dist/entries/index.js');
     expect(files).toContain('dist/entries/index.d.ts');
     expect(files).toContain('dist/entries/node.d.ts');
     expect(files).toContain('LICENSE');
     expect(files).toContain('bin/elim.js');
-    const bad = files.filter((f) => /\.test\.|\.ts$(?<!\.d\.ts)|\.map$|\.png$|^bench\/|^dist\/bench\/|^dist\/examples\/|^experiments\//.test(f));
+    const bad = files.filter((f) => /\.test[.-]|\.ts$(?<!\.d\.ts)|\.map$|\.png$|^bench\/|^dist\/bench\/|^dist\/examples\/|^experiments\//.test(f));
     expect(bad).toEqual([]);
+    // test support (vitest-importing helpers) stays out of the package
+    const js = files.filter((f) => f.endsWith('.js'));
+    expect(js.length).toBeGreaterThan(10);
+    const importsVitest = js.filter((f) =>
+      /\bfrom\s*['"]vitest['"]|import\(\s*['"]vitest['"]\s*\)/.test(readFileSync(path.join(project, 'node_modules/elim-ts', f), 'utf8')),
+    );
+    expect(importsVitest).toEqual([]);
   });
 
   it('installs light: no compiling, no GPU stack, under 60 s and 40 MB', () => {
@@ -218,29 +161,6 @@ describe('the packed package', () => {
   }, 120_000);
 });
 
-/** max over fields of |a - b| / (rel * |b| + abs): <= 1 means within tolerance. */
-const worst = (a: ProgramResult, b: ProgramResult, tol: { rel: number; abs: number }): { ratio: number; at: string; maxAbs: number } => {
-  const pairs: Array<[string, number, number]> = [
-    ['loss', a.loss, b.loss],
-    ...a.grad.map((v, i): [string, number, number] => [`grad[${i}]`, v, b.grad[i]!]),
-    ['bigMatmulSum', a.bigMatmulSum, b.bigMatmulSum],
-    ['sinkhorn.cost', a.sinkhorn.cost, b.sinkhorn.cost],
-    ...a.sinkhorn.planHead.map((v, i): [string, number, number] => [`sinkhorn.plan[${i}]`, v, b.sinkhorn.planHead[i]!]),
-    ['elim.loss', a.elim.loss, b.elim.loss],
-    ['elim.main', a.elim.main, b.elim.main],
-    ['elim.va', a.elim.va, b.elim.va],
-    ['elim.gradSumSq', a.elim.gradSumSq, b.elim.gradSumSq],
-    ...a.al64.predictions.map((v, i): [string, number, number] => [`al64[${i}]`, v, b.al64.predictions[i]!]),
-  ];
-  let out = { ratio: 0, at: '', maxAbs: 0 };
-  for (const [at, x, y] of pairs) {
-    const d = Math.abs(x - y);
-    const r = d / (tol.rel * Math.abs(y) + tol.abs);
-    out = { ratio: Math.max(out.ratio, r), at: r > out.ratio ? at : out.at, maxAbs: Math.max(out.maxAbs, d) };
-  }
-  return out;
-};
-
 describe.skipIf(!haveChromium)(`the same program in headless Chromium${haveChromium ? '' : ` (skipped: no ${CHROMIUM})`}`, () => {
   let origin = '';
   const www = () => path.join(project, 'www');
@@ -248,47 +168,14 @@ describe.skipIf(!haveChromium)(`the same program in headless Chromium${haveChrom
   beforeAll(async () => {
     // the GPU backend is one install away: gpu.js (the repo's copy stands in for \`npm install gpu.js\`)
     execFileSync('ln', ['-sfn', path.join(repo, 'node_modules/gpu.js'), path.join(project, 'node_modules/gpu.js')]);
-    const esbuild = (await import('esbuild')) as typeof import('esbuild');
-    const r = await esbuild.build({
-      entryPoints: [path.join(project, 'browser-main.ts')],
-      absWorkingDir: project,
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      splitting: true,
-      minify: true,
-      target: 'es2022',
-      outdir: www(),
-      metafile: true,
-      logLevel: 'warning',
-    });
-    const outputs = Object.entries(r.metafile.outputs).map(([f, o]) => ({ f, bytes: o.bytes, gz: gzipSync(readFileSync(path.join(project, f))).length }));
-    const gpu = outputs.filter((o) => /gpujs-backend/.test(o.f));
-    const rest = outputs.filter((o) => !/gpujs-backend/.test(o.f));
-    figures.bundleBytes = rest.reduce((a, o) => a + o.bytes, 0);
-    figures.bundleGzipBytes = rest.reduce((a, o) => a + o.gz, 0);
-    figures.gpujsChunkBytes = gpu.reduce((a, o) => a + o.bytes, 0);
-    figures.gpujsChunkGzipBytes = gpu.reduce((a, o) => a + o.gz, 0);
+    const bundle = await bundleForBrowser(project, www());
+    Object.assign(figures, bundle.figures);
     // no Node built-in in the bundle's import graph (esbuild would also refuse to resolve one for platform browser)
-    const imported = Object.values(r.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
-    expect(imported.filter((p) => p.startsWith('node:') || /^(os|fs|path|worker_threads|v8|url)$/.test(p))).toEqual([]);
+    expect(bundle.imported.filter((p) => p.startsWith('node:') || /^(os|fs|path|worker_threads|v8|url)$/.test(p))).toEqual([]);
     writeFileSync(path.join(www(), 'index.html'), '<!doctype html><script type="module" src="browser-main.js"></script>');
     copyFileSync(checkpoint, path.join(www(), 'checkpoint.safetensors'));
     ({ server, origin } = await serve(www()));
-    // no --disable-gpu: WebGL2 comes from SwiftShader
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--use-angle=swiftshader',
-        '--enable-unsafe-swiftshader',
-      ],
-    });
+    browser = await launchChromium(['--use-angle=swiftshader']);
   }, 120_000);
 
   const open = async (url: string): Promise<{ result: ProgramResult; crossOriginIsolated: boolean; progress: number[]; logs: string[] }> => {

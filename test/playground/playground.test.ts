@@ -29,12 +29,10 @@ import { Jimp } from 'jimp';
 import { createCpuBackendAsync, loadTrainedModel, predictImages, useBackend } from '../../entries/node.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from '../../pipelines/data/images/sample-transform.js';
 import { serve } from '../package/serve.js';
+import { haveChromium, launchChromium } from '../chromium.js';
+import type { Metrics, Probe } from './probe.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CHROMIUM = '/usr/bin/chromium';
-const inCI = process.env.CI === 'true';
-const haveChromium = existsSync(CHROMIUM);
-if (inCI && !haveChromium) throw new Error(`CI=true but ${CHROMIUM} is missing`);
 
 /**
  * A small run both methods finish in seconds on two cores (the page's and the CLI's option
@@ -64,30 +62,6 @@ const NODE_THREADS: Record<Kind, string> = { cpu: '2', cpu1: '1', gpujs: '2' };
  * order, SwiftShader's exp/log) drifting through the Adam steps (measured: ~1e-3).
  */
 const TOL: Record<Kind, number> = { cpu: 1e-4, cpu1: 1e-4, gpujs: 0.01 };
-
-interface Metrics {
-  valence: { ccc: number };
-  arousal: { ccc: number };
-}
-interface RunProbe {
-  step: number;
-  images: number;
-  seconds: number;
-  imagesPerSecond: number;
-  steadyImagesPerSecond: number;
-  withValidationImagesPerSecond: number;
-  validations: Array<{ step: number; heldOut: Metrics; train: Metrics }>;
-}
-interface Probe {
-  phase: string;
-  error?: string;
-  backend?: { name: string; kernelClass: string; crossOriginIsolated: boolean };
-  runs: Record<string, RunProbe>;
-  charts: Record<string, Array<{ name: string; points: Array<[number, number]> }>>;
-  transport?: { plan: number[]; a: number[]; b: number[]; rowSums: number[]; shift: number[]; features: string; n: number; m: number };
-  predict?: { step?: number; error?: string; predictions?: Array<{ name: string; valence: number; arousal: number }> };
-  benchmark?: { train: number; heldOut: number };
-}
 
 const figures: Record<string, unknown> = {};
 let work = '';
@@ -154,19 +128,7 @@ beforeAll(async () => {
   checkpoint = path.join(work, 'compare-cpu', `seed-${OPTIONS.seed}`, 'elim', 'checkpoint.safetensors');
   copyFileSync(checkpoint, path.join(site, 'checkpoint.safetensors'));
   ({ server, origin } = await serve(site));
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--enable-unsafe-swiftshader',
-    ],
-  });
+  browser = await launchChromium();
   mkdirSync(shots, { recursive: true });
 }, 400_000);
 

@@ -15,37 +15,15 @@
  */
 import { gemm, type FastScratch } from './gemm.js';
 import { im2col, col2imAdd } from './conv.js';
+import { isPointwise, matmulSplit, takeChunks } from '../threads/job-split.js';
 
 export type JobKind = 'matmul' | 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardFilter';
 
 /** arrs = [a, b, out]. */
 export function matmulPart(arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch): void {
-  const a = arrs[0],
-    b = arrs[1],
-    out = arrs[2];
-  const ba = p[0],
-    ar = p[1],
-    ac = p[2],
-    bb = p[3],
-    br = p[4],
-    bc = p[5];
-  const transA = p[6] !== 0,
-    transB = p[7] !== 0,
-    split = p[8];
-  const M = transA ? ac : ar;
-  const K = transA ? ar : ac;
-  const N = transB ? br : bc;
-  const batch = Math.max(ba, bb);
-  const aRs = transA ? 1 : ac,
-    aCs = transA ? ac : 1;
-  const bRs = transB ? 1 : bc,
-    bCs = transB ? bc : 1;
-  const t0 = split === 0 ? lo : 0;
-  const t1 = split === 0 ? hi : batch;
-  const m0 = split === 1 ? lo : 0;
-  const m1 = split === 1 ? hi : M;
-  const n0 = split === 2 ? lo : 0;
-  const n1 = split === 2 ? hi : N;
+  const [a, b, out] = arrs;
+  const [ba, ar, ac, bb, br, bc] = p;
+  const { M, K, N, aRs, aCs, bRs, bCs, t0, t1, m0, m1, n0, n1 } = matmulSplit(p, lo, hi);
   for (let t = t0; t < t1; t++) {
     const ao = (ba === 1 ? 0 : t) * ar * ac + m0 * aRs;
     const bo = (bb === 1 ? 0 : t) * br * bc + n0 * bCs;
@@ -60,36 +38,14 @@ export function scratchCol(ws: FastScratch, n: number): Float32Array {
   return ws.col;
 }
 
-/** 1x1 kernel, stride 1, no padding: the image itself is the column matrix. */
-export function isPointwise(p: readonly number[]): boolean {
-  return p[5] === 1 && p[6] === 1 && p[7] === 1 && p[8] === 1 && p[9] === 0 && p[10] === 0;
-}
-
 /** arrs = [x, w, out]. */
 export function conv2dPart(arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch): void {
-  const x = arrs[0],
-    w = arrs[1],
-    out = arrs[2];
-  const N = p[0],
-    C = p[1],
-    H = p[2],
-    W = p[3],
-    O = p[4],
-    KH = p[5],
-    KW = p[6];
-  const sh = p[7],
-    sw = p[8],
-    ph = p[9],
-    pw = p[10],
-    OH = p[11],
-    OW = p[12],
-    split = p[13];
+  const [x, w, out] = arrs;
+  const [N, C, H, W, O, KH, KW, sh, sw, ph, pw, OH, OW, split] = p;
   const P = OH * OW,
     CKK = C * KH * KW;
-  const n0 = split === 0 ? lo : 0,
-    n1 = split === 0 ? hi : N;
-  const o0 = split === 1 ? lo : 0,
-    o1 = split === 1 ? hi : O;
+  const [n0, n1] = split === 0 ? [lo, hi] : [0, N];
+  const [o0, o1] = split === 1 ? [lo, hi] : [0, O];
   const direct = isPointwise(p);
   const col = direct ? x : scratchCol(ws, CKK * P);
   for (let n = n0; n < n1; n++) {
@@ -101,30 +57,13 @@ export function conv2dPart(arrs: Float32Array[], p: readonly number[], lo: numbe
 
 /** arrs = [dy, w, dx]. */
 export function conv2dBackwardInputPart(arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch): void {
-  const dy = arrs[0],
-    w = arrs[1],
-    dx = arrs[2];
-  const N = p[0],
-    C = p[1],
-    H = p[2],
-    W = p[3],
-    O = p[4],
-    KH = p[5],
-    KW = p[6];
-  const sh = p[7],
-    sw = p[8],
-    ph = p[9],
-    pw = p[10],
-    OH = p[11],
-    OW = p[12],
-    split = p[13];
+  const [dy, w, dx] = arrs;
+  const [N, C, H, W, O, KH, KW, sh, sw, ph, pw, OH, OW, split] = p;
   const P = OH * OW,
     KK = KH * KW,
     CKK = C * KK;
-  const n0 = split === 0 ? lo : 0,
-    n1 = split === 0 ? hi : N;
-  const c0 = split === 1 ? lo : 0,
-    c1 = split === 1 ? hi : C;
+  const [n0, n1] = split === 0 ? [lo, hi] : [0, N];
+  const [c0, c1] = split === 1 ? [lo, hi] : [0, C];
   const rows = (c1 - c0) * KK;
   if (isPointwise(p)) {
     for (let n = n0; n < n1; n++) gemm(rows, P, O, w, c0, 1, CKK, dy, n * O * P, P, 1, dx, (n * C + c0) * H * W, P, false, ws);
@@ -144,29 +83,12 @@ export function conv2dBackwardInputPart(arrs: Float32Array[], p: readonly number
  * so each chunk owns its rows (see fastConv2dBackwardFilter).
  */
 export function conv2dBackwardFilterPart(arrs: Float32Array[], p: readonly number[], lo: number, hi: number, ws: FastScratch): void {
-  const x = arrs[0],
-    dy = arrs[1],
-    dw = arrs[2];
-  const N = p[0],
-    C = p[1],
-    H = p[2],
-    W = p[3],
-    O = p[4],
-    KH = p[5],
-    KW = p[6];
-  const sh = p[7],
-    sw = p[8],
-    ph = p[9],
-    pw = p[10],
-    OH = p[11],
-    OW = p[12],
-    split = p[13];
+  const [x, dy, dw] = arrs;
+  const [N, C, H, W, O, KH, KW, sh, sw, ph, pw, OH, OW, split] = p;
   const P = OH * OW,
     CKK = C * KH * KW;
-  const n0 = split === 0 ? lo : 0,
-    n1 = split === 0 ? hi : N;
-  const o0 = split === 1 ? lo : 0,
-    o1 = split === 1 ? hi : O;
+  const [n0, n1] = split === 0 ? [lo, hi] : [0, N];
+  const [o0, o1] = split === 1 ? [lo, hi] : [0, O];
   const direct = isPointwise(p);
   const col = direct ? x : scratchCol(ws, CKK * P);
   if (n1 <= n0) {
@@ -189,17 +111,7 @@ export function runPart(kind: string, arrs: Float32Array[], p: readonly number[]
   else throw new Error(`fast kernels: unknown job ${kind}`);
 }
 
-/**
- * Runs chunks [lo_i, hi_i) (bounds = [lo0, hi0, lo1, hi1, ...]) taken one at a time from the
- * shared counter `next` (Atomics.add), so a thread the OS slows down simply takes fewer chunks.
- * Returns how many chunks this thread ran.
- */
+/** Takes chunks of a job off the shared counter until none is left (../threads/chunks.ts); returns how many it ran. */
 export function runChunks(kind: string, arrs: Float32Array[], p: readonly number[], bounds: readonly number[], next: Int32Array, ws: FastScratch): number {
-  const n = bounds.length >> 1;
-  let done = 0;
-  for (let i = Atomics.add(next, 0, 1); i < n; i = Atomics.add(next, 0, 1)) {
-    runPart(kind, arrs, p, bounds[2 * i], bounds[2 * i + 1], ws);
-    done++;
-  }
-  return done;
+  return takeChunks(bounds, next, (lo, hi) => runPart(kind, arrs, p, lo, hi, ws));
 }

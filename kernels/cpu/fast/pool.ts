@@ -7,7 +7,8 @@
  */
 import { newScratch, scratchF64, packPanels, micro4x4, microEdge, gemm } from './gemm.js';
 import { validRange, im2col, col2imAdd } from './conv.js';
-import { matmulPart, scratchCol, isPointwise, conv2dPart, conv2dBackwardInputPart, conv2dBackwardFilterPart, runPart, runChunks } from './jobs.js';
+import { matmulPart, scratchCol, conv2dPart, conv2dBackwardInputPart, conv2dBackwardFilterPart, runPart, runChunks } from './jobs.js';
+import { isPointwise, matmulSplit, takeChunks } from '../threads/job-split.js';
 import { isSharedArray } from '../threads/host.js';
 import { WorkerPool } from '../threads/worker-pool.js';
 
@@ -23,11 +24,13 @@ const KERNEL_FUNCTIONS: ReadonlyArray<(...args: never[]) => unknown> = [
   col2imAdd,
   matmulPart,
   scratchCol,
-  isPointwise,
   conv2dPart,
   conv2dBackwardInputPart,
   conv2dBackwardFilterPart,
   runPart,
+  takeChunks,
+  matmulSplit,
+  isPointwise,
   runChunks,
 ];
 

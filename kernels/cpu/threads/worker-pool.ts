@@ -71,7 +71,7 @@ function poolWorkerMain(
 }
 
 /** Source text of a function with module-transform import indirections removed. */
-export const cleanSource = (f: { toString(): string }): string =>
+const cleanSource = (f: { toString(): string }): string =>
   f
     .toString()
     .replace(/\(\s*0\s*,\s*__\w*import\w*__\s*\.\s*(\w+)\s*\)/g, '$1')

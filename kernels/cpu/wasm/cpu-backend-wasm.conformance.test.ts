@@ -4,7 +4,7 @@
  * The env var is read per call, so each block sets it for its own tests.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeBackendConformance } from '../../backend-conformance.js';
+import { describeBackendConformance } from '../../conformance/backend.test-helpers.js';
 import { createCpuBackend } from '../cpu-backend.js';
 import { heavyKernelInfo, matmulInto } from '../heavy-kernels.js';
 import { setFastParallelMinFlops } from '../fast/index.js';

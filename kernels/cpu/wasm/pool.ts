@@ -2,25 +2,12 @@
  * The wasm kernels' worker pool (../threads/worker-pool.ts: Node worker_threads or Web
  * Workers, started once and kept). Each worker instantiates the same compiled module over the
  * same shared WebAssembly.Memory, so a job is only its kind, integer parameters and chunk
- * bounds: operands already sit in the shared memory. Workers rebuild driver.ts's functions
- * from their source text.
+ * bounds: operands already sit in the shared memory. Workers rebuild the job functions
+ * from their source text (driver.ts, parts.ts).
  */
-import {
-  view,
-  wgemm,
-  wgemmPackedA,
-  wMatmulPart,
-  wPointwise,
-  wConvPart,
-  wConvBackInputPart,
-  wConvBackFilterPart,
-  wMaxPoolPart,
-  wPackBPart,
-  wRowsOnPackedBPart,
-  wRunPart,
-  wRunChunks,
-  type WasmThread,
-} from './driver.js';
+import { view, wgemm, wgemmPackedA, wMatmulPart, wPackBPart, wRowsOnPackedBPart, type WasmThread } from './driver.js';
+import { wConvPart, wConvBackInputPart, wConvBackFilterPart, wMaxPoolPart, wRunPart, wRunChunks } from './parts.js';
+import { isPointwise, matmulSplit, takeChunks } from '../threads/job-split.js';
 import type { WasmMemory, WasmModule } from './api.js';
 import { threadScratch, type WasmRuntime } from './runtime.js';
 import { WorkerPool } from '../threads/worker-pool.js';
@@ -30,7 +17,6 @@ const DRIVER: ReadonlyArray<(...args: never[]) => unknown> = [
   wgemm,
   wgemmPackedA,
   wMatmulPart,
-  wPointwise,
   wConvPart,
   wConvBackInputPart,
   wConvBackFilterPart,
@@ -38,6 +24,9 @@ const DRIVER: ReadonlyArray<(...args: never[]) => unknown> = [
   wPackBPart,
   wRowsOnPackedBPart,
   wRunPart,
+  takeChunks,
+  matmulSplit,
+  isPointwise,
   wRunChunks,
 ];
 

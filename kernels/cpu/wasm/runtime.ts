@@ -15,7 +15,7 @@ import { relaxedSimdAvailable } from './probe.js';
 import type { WasmExports, WasmThread } from './driver.js';
 import { envVar, sharedMemoryAvailable } from '../threads/host.js';
 
-export const PAGE = 65536;
+const PAGE = 65536;
 /** 2 GiB: addresses stay positive i32s. */
 const MAX_PAGES = 32768;
 /** Scratch slots reserved for threads (the calling one included). */
@@ -54,7 +54,7 @@ export const threadScratch = (scratchBase: number, scratchBytes: number, b: Bloc
   return { ap, bp, tmp, end: align(tmp + shape.MR * shape.NR * 4) };
 };
 
-export const makeThread = (ex: WasmExports, memory: WasmMemory, t: number, b: Blocking, s: { ap: number; bp: number; tmp: number }): WasmThread => ({
+const makeThread = (ex: WasmExports, memory: WasmMemory, t: number, b: Blocking, s: { ap: number; bp: number; tmp: number }): WasmThread => ({
   ex,
   memory,
   t,

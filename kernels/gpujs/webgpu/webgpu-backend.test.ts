@@ -6,7 +6,7 @@
  * ELIM_REQUIRE_WEBGPU=1) a missing adapter FAILS; elsewhere the file says why it skipped.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeBackendConformance } from '../../backend-conformance.js';
+import { describeBackendConformance } from '../../conformance/backend.test-helpers.js';
 import { openWebGpuForTest, webgpuRequired } from './test-device.js';
 
 const opened = openWebGpuForTest((m) => console.log(m));

@@ -23,7 +23,7 @@ import { elimStep, withGrad, type StepInput, type StepOutput } from '../../../pi
 import { makeEnv } from '../../../pipelines/env.js';
 import type { Stage } from '../../../pipelines/stages/stage.js';
 import { encode, toyProblem } from '../../../pipelines/stages/testing/toy.js';
-import { expectClose } from '../../backend-conformance.js';
+import { expectClose } from '../../conformance/compare.test-helpers.js';
 import { createCpuBackend } from '../../cpu/cpu-backend.js';
 import { openWebGpuForTest } from './test-device.js';
 

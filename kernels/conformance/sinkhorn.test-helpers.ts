@@ -10,9 +10,9 @@
  * 8.0e-7; the suite's tolerances are 1e-5 (cpu) and 1e-4 (gpujs).
  */
 import { expect } from 'vitest';
-import type { Backend, DataHandle, SinkhornAttrs } from '../lib/backend/backend.js';
-import { sinkhornBatchedReference } from '../lib/ot/batched.js';
-import { Rng } from '../lib/rng/rng.js';
+import type { Backend, DataHandle, SinkhornAttrs } from '../../lib/backend/backend.js';
+import { sinkhornBatchedReference } from '../../lib/ot/batched.js';
+import { Rng } from '../../lib/rng/rng.js';
 
 interface SinkhornCase {
   readonly label: string;
