@@ -5,18 +5,18 @@
  * (unknown option, missing value, wrong type, value out of its enum) is a `CliError` value.
  */
 import * as E from 'fp-ts/lib/Either.js';
+import { parseValue, type Kind, type KindName } from '../options/kinds.js';
 
-export type OptionKind = 'string' | 'number' | 'int' | 'boolean' | 'enum' | 'list';
+export type OptionKind = KindName;
 
-export interface OptionSpec {
+/** One option of a command: its kind (the value rules shared with the ELIM schema, options/kinds.ts) and how it reads. */
+export interface OptionSpec extends Kind {
   readonly name: string; // kebab-case flag name, also the config-file key (camelCase accepted)
-  readonly kind: OptionKind;
   readonly help: string;
   readonly default?: string | number | boolean | readonly string[];
-  readonly choices?: readonly string[]; // for enum
+  /** The default in words where it is not one value (another option's, or the preset's). */
+  readonly defaultNote?: string;
   readonly group?: string; // heading in --help
-  readonly min?: number;
-  readonly max?: number;
 }
 
 export interface CommandSpec {
@@ -28,7 +28,7 @@ export interface CommandSpec {
   readonly positionals?: { readonly name: string; readonly help: string; readonly min?: number };
 }
 
-export type OptionValue = string | number | boolean | readonly string[];
+export type OptionValue = string | number | boolean | null | readonly string[];
 export type ParsedOptions = Record<string, OptionValue>;
 
 export interface CliError {
@@ -43,41 +43,9 @@ const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase(
 
 /** Converts one raw value (from argv or a config file) to the option's kind. */
 export const coerce = (spec: OptionSpec, raw: unknown, where: string): E.Either<CliError, OptionValue> => {
-  const bad = (what: string) => E.left(cliError(`${where}: --${spec.name} ${what}`));
-  switch (spec.kind) {
-    case 'boolean':
-      if (typeof raw === 'boolean') return E.right(raw);
-      if (raw === 'true' || raw === '1' || raw === 'yes') return E.right(true);
-      if (raw === 'false' || raw === '0' || raw === 'no') return E.right(false);
-      return bad(`expects true or false, got '${String(raw)}'`);
-    case 'number':
-    case 'int': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-      if (!Number.isFinite(n)) return bad(`expects ${spec.kind === 'int' ? 'an integer' : 'a number'}, got '${String(raw)}'`);
-      if (spec.kind === 'int' && !Number.isInteger(n)) return bad(`expects an integer, got '${String(raw)}'`);
-      if (spec.min !== undefined && n < spec.min) return bad(`must be >= ${spec.min}, got ${n}`);
-      if (spec.max !== undefined && n > spec.max) return bad(`must be <= ${spec.max}, got ${n}`);
-      return E.right(n);
-    }
-    case 'enum':
-      if (typeof raw === 'string' && spec.choices?.includes(raw)) return E.right(raw);
-      return bad(`must be one of ${spec.choices?.join(', ')}; got '${String(raw)}'`);
-    case 'list':
-      if (Array.isArray(raw) && raw.every((x) => typeof x === 'string' || typeof x === 'number')) return E.right(raw.map(String));
-      if (typeof raw === 'string')
-        return E.right(
-          raw
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-        );
-      if (typeof raw === 'number') return E.right([String(raw)]);
-      return bad(`expects a comma-separated list, got '${String(raw)}'`);
-    case 'string':
-      if (typeof raw === 'string') return E.right(raw);
-      if (typeof raw === 'number') return E.right(String(raw));
-      return bad(`expects a string, got '${JSON.stringify(raw)}'`);
-  }
+  const v = parseValue(spec, raw);
+  if (E.isLeft(v)) return E.left(cliError(`${where}: --${spec.name} ${v.left}`));
+  return E.right(v.right);
 };
 
 export interface ParsedArgs {
@@ -175,7 +143,8 @@ export const helpText = (spec: CommandSpec): string => {
     lines.push('', `${g}:`);
     for (const o of os) {
       const flag = `--${o.name}${o.kind === 'boolean' ? '' : ` <${o.kind === 'enum' ? o.choices?.join('|') : o.kind}>`}`;
-      const def = o.default === undefined ? '' : ` (default: ${Array.isArray(o.default) ? o.default.join(',') : String(o.default)})`;
+      const shown = o.defaultNote ?? (o.default === undefined ? undefined : Array.isArray(o.default) ? o.default.join(',') : String(o.default));
+      const def = shown === undefined ? '' : ` (default: ${shown})`;
       lines.push(`  ${flag.padEnd(34)} ${o.help}${def}`);
     }
   }

@@ -1,5 +1,5 @@
 /**
- * The data options of a command -> the loader's DataSpec, checked: a path given to the synthetic
+ * The data options of a command (DATA_OPTIONS) -> the loader's DataSpec, checked: a path given to the synthetic
  * source (which reads no files) is an error, not a silently ignored option, and a real source
  * needs its path.
  *
@@ -9,9 +9,70 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { checkSynthShape, formatProblem } from '../limits.js';
-import { cliError, type CliError, type ParsedOptions } from './args.js';
+import { cliError, type CliError, type OptionSpec, type ParsedOptions } from './args.js';
 import type { DataSpec, DataSource } from '../train/load-data.js';
 import type { BandName, StyleName } from '../data/synthetic/face-model.js';
+
+const D = 'data';
+
+/** The data options of `elim train`, `compare` and (defaults dropped: as trained) `eval`. */
+export const DATA_OPTIONS: OptionSpec[] = [
+  {
+    name: 'data',
+    kind: 'enum',
+    choices: ['synthetic', 'generic-csv', 'afew-va', 'affectnet', 'aff-wild2'],
+    default: 'synthetic',
+    help: 'data source',
+    group: D,
+  },
+  { name: 'data-path', kind: 'string', help: 'CSV file or dataset folder (every source but synthetic)', group: D },
+  { name: 'images-root', kind: 'string', help: "folder image paths in the CSV are relative to (default: the CSV's folder)", group: D },
+  {
+    name: 'domain-key',
+    kind: 'enum',
+    choices: ['identity', 'age-group'],
+    default: 'identity',
+    help: 'ELIM domain: identity, or age group (ELIM-Age; needs an age column)',
+    group: D,
+  },
+  { name: 'synth-identities', kind: 'int', min: 4, default: 48, help: 'synthetic: identities in all (held-out included)', group: D },
+  { name: 'synth-held-out', kind: 'int', min: 1, default: 16, help: 'synthetic: identities never seen in training', group: D },
+  { name: 'synth-frames', kind: 'int', min: 2, default: 40, help: 'synthetic: frames per identity', group: D },
+  {
+    name: 'synth-band',
+    kind: 'enum',
+    choices: ['narrow', 'wide', 'disc'],
+    default: 'narrow',
+    help: "synthetic: each identity's personal emotion band (label shift by identity): narrow (strong), wide (weak), disc (none)",
+    group: D,
+  },
+  {
+    name: 'synth-style',
+    kind: 'enum',
+    choices: ['none', 'mild', 'strong'],
+    default: 'mild',
+    help: 'synthetic: expressive style by identity (resting offset and gain spread: expressive shift)',
+    group: D,
+  },
+  {
+    name: 'held-out-fraction',
+    kind: 'number',
+    min: 0.05,
+    max: 0.8,
+    default: 0.25,
+    help: 'real data: fraction of identities held out for evaluation',
+    group: D,
+  },
+  { name: 'allow-outside-root', kind: 'boolean', default: false, help: 'let image paths in a CSV leave the data root (../, absolute paths)', group: D },
+  {
+    name: 'bad-records',
+    kind: 'enum',
+    choices: ['error', 'skip'],
+    default: 'skip',
+    help: 'a bad record (missing image, bad value) stops the run, or is skipped and counted',
+    group: D,
+  },
+];
 
 const REAL = 'generic-csv|afew-va|affectnet|aff-wild2';
 

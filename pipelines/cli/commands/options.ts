@@ -1,4 +1,4 @@
-/** `elim options`: every ELIM option, its default, and where the default comes from (paper, release, or this project). */
+/** `elim options`: every ELIM option, its default, where the default comes from (paper, release, or this project) and its flags. */
 import type { CommandSpec } from '../args.js';
 import { parseCommand } from '../command.js';
 import { describeConfig } from '../../config.js';
@@ -17,9 +17,11 @@ export const run = async (argv: readonly string[]): Promise<number> => {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
     return 0;
   }
-  const w = [Math.max(...rows.map((r) => r.path.length)), Math.max(...rows.map((r) => JSON.stringify(r.default).length)), 13];
-  process.stdout.write(`${'option'.padEnd(w[0])}  ${'default'.padEnd(w[1])}  ${'from'.padEnd(w[2])}  note\n`);
-  for (const r of rows)
-    process.stdout.write(`${r.path.padEnd(w[0])}  ${JSON.stringify(r.default).padEnd(w[1])}  ${r.provenance.padEnd(w[2])}  ${r.note} [${r.values}]\n`);
+  const cells = rows.map((r) => [r.path, JSON.stringify(r.default), r.provenance, r.flags.join(', '), `${r.note} [${r.values}]`]);
+  const head = ['option', 'default', 'from', 'flag'];
+  const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: readonly string[]) => c.map((x, i) => (i < w.length ? x.padEnd(w[i]) : x)).join('  ');
+  process.stdout.write(`${line([...head, 'note [values]'])}\n`);
+  for (const c of cells) process.stdout.write(`${line(c)}\n`);
   return 0;
 };
