@@ -70,6 +70,7 @@ const main = async (): Promise<void> => {
   }
   for (const [r, workload] of al64Rows.map((r, i) => [r, i === 0 ? 'baseline' : 'infer'] as const)) {
     try {
+      tf.disposeVariables(); // runTfjsTrain names its variables: a second model in one page needs the first one's gone
       r.tfjs = (await runTfjsTrain({ backend: 'webgpu', workload, batch, warmup: plan.warmup, reps: plan.reps })).timing.medianMs;
       say(`tfjs-webgpu ${r.workload}: ${r.tfjs.toFixed(0)} ms`);
     } catch (e) {
