@@ -170,9 +170,11 @@ export const createGpujsBackend = (opts: GpujsBackendOptions = {}): GpujsBackend
 export type GpujsModeRequest = 'auto' | 'webgpu' | 'webgl';
 
 /**
- * `--backend gpujs`: WebGPU where Dawn (Node) gives an adapter, else the GL modes as before;
- * `mode` (default env ELIM_GPUJS_MODE, else 'auto') forces one. The WebGPU module is loaded
- * only here, by a variable path (it needs node:worker_threads; this file stays browser-safe).
+ * `--backend gpujs`: WebGPU where an adapter answers, else the GL modes as before, and the log
+ * says which it got; `mode` (default env ELIM_GPUJS_MODE, else 'auto') forces one. In Node the
+ * device is Dawn on a worker thread (loaded by a variable path: it needs node:worker_threads);
+ * in a page it is a Web Worker, which needs the engine itself in a dedicated worker of a
+ * cross-origin isolated page (else GL, with the reason in the log).
  */
 export const createGpujsBackendAuto = async (opts: GpujsBackendOptions & { gpujsMode?: GpujsModeRequest | string } = {}): Promise<GpujsBackend> => {
   const env = typeof process !== 'undefined' ? process.env?.ELIM_GPUJS_MODE : undefined;
@@ -180,24 +182,21 @@ export const createGpujsBackendAuto = async (opts: GpujsBackendOptions & { gpujs
   const log = opts.log ?? ((m: string) => console.info(m));
   if (want !== 'auto' && want !== 'webgpu' && want !== 'webgl')
     throw new EngineError('BackendError', 'gpujs', `unknown gpujs mode '${want}' (ELIM_GPUJS_MODE: auto, webgpu or webgl)`);
+  if (want === 'webgpu' && opts.requireGL) throw new EngineError('BackendError', 'gpujs', 'WebGPU mode cannot be combined with requireGL');
   const inNode = typeof process !== 'undefined' && !!process.versions?.node;
-  if (want !== 'webgl' && inNode && !opts.requireGL) {
+  if (want !== 'webgl' && !opts.requireGL) {
     try {
-      const path = './webgpu/backend.js';
-      const mod = (await import(path)) as typeof import('./webgpu/backend.js');
-      return mod.createWebGpuBackend({ log });
+      if (inNode) {
+        const path = './webgpu/backend.js';
+        const mod = (await import(path)) as typeof import('./webgpu/backend.js');
+        return mod.createWebGpuBackend({ log });
+      }
+      const mod = await import('./webgpu/backend-browser.js');
+      return await mod.createWebGpuBackendBrowser({ log });
     } catch (err) {
       if (want === 'webgpu') throw err;
       log(`[gpujs] auto: no WebGPU (${err instanceof Error ? err.message : String(err)}); trying GL`);
     }
-  } else if (want === 'webgpu') {
-    throw new EngineError(
-      'BackendError',
-      'gpujs',
-      inNode
-        ? 'WebGPU mode cannot be combined with requireGL'
-        : 'the gpujs WebGPU mode runs in Node only (a Dawn device thread); in a browser use the GL modes',
-    );
   }
   return createGpujsBackend({ ...opts, mode: opts.mode ?? 'gpu' });
 };

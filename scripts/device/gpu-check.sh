@@ -4,7 +4,9 @@
 #  1. WebGPU mode (Dawn over Vulkan, no X server): brings the Vulkan loader (libvulkan1) when
 #     missing and root, finds the NVIDIA driver's Vulkan ICD file (or writes one pointing at
 #     libGLX_nvidia.so.0, where a container mounted the driver without it), then runs
-#     bench/webgpu.ts (gpujs-webgpu beside tfjs-webgpu: matmul, conv2d fwd, AL64 step/inference).
+#     bench/webgpu.ts (gpujs-webgpu beside tfjs-webgpu: matmul, conv2d fwd/bwd, AL64 step/inference),
+#     then the same rows in headless Chromium (bench/webgpu-browser.ts, ELIM_CHROMIUM_GPU=1: Chromium's
+#     Vulkan WebGPU instead of SwiftShader; skipped when /usr/bin/chromium is missing).
 #  2. GL mode (GPU.js on headless-gl): GLX under Xvfb with __GLX_VENDOR_LIBRARY_NAME=nvidia
 #     (plain Xvfb renders with Mesa llvmpipe on the CPU, even on a GPU machine), then
 #     bench/gpu-check.ts (renderer, kernel class, GFLOP/s) and the gpujs/tfjs-webgl rows of
@@ -20,7 +22,7 @@ say() { echo "[gpu-check] $*"; }
 slice() { local want=$1 l; l=$(left); [ "$l" -lt 5 ] && l=5; if [ "$l" -lt "$want" ]; then echo "$l"; else echo "$want"; fi; } # never 0: timeout 0 means none
 [ "${1:-}" = "--quick" ] && export BENCH_QUICK=1
 
-[ -f dist/bench/webgpu.js ] && [ -f dist/bench/gpu-check.js ] || npx tsc -p tsconfig.build.json || { say "build failed"; exit 1; }
+[ -f dist/bench/webgpu.js ] && [ -f dist/bench/webgpu-browser.js ] && [ -f dist/bench/gpu-check.js ] || npx tsc -p tsconfig.build.json || { say "build failed"; exit 1; }
 
 say "GPU: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null || echo 'nvidia-smi not available')"
 
@@ -54,7 +56,13 @@ export ELIM_VULKAN_SYSTEM=1 # never SwiftShader here: the adapter printed must b
 command -v vulkaninfo >/dev/null && timeout 20 vulkaninfo --summary 2>/dev/null | grep -E 'deviceName|driverName|apiVersion' | sed 's/^/[gpu-check] vulkaninfo: /'
 
 say "WebGPU mode: bench/webgpu.ts (adapter lines first)"
-ELIM_REQUIRE_WEBGPU=1 timeout "$(slice 240)" node dist/bench/webgpu.js 2>&1 | grep -v 'XDG_RUNTIME_DIR' || say "WebGPU bench failed or timed out (exit ${PIPESTATUS[0]})"
+ELIM_REQUIRE_WEBGPU=1 timeout "$(slice 180)" node dist/bench/webgpu.js 2>&1 | grep -v 'XDG_RUNTIME_DIR' || say "WebGPU bench failed or timed out (exit ${PIPESTATUS[0]})"
+if [ -x /usr/bin/chromium ]; then
+  say "WebGPU in headless Chromium: bench/webgpu-browser.ts (page adapter line first)"
+  ELIM_CHROMIUM_GPU=1 timeout "$(slice 120)" node dist/bench/webgpu-browser.js 2>&1 | tail -n 25 || say "browser WebGPU bench failed or timed out"
+else
+  say "browser WebGPU rows skipped: /usr/bin/chromium missing (apt-get install chromium)"
+fi
 
 # --- 2. GL (headless-gl) under Xvfb, GLX routed to the NVIDIA driver -----------------------
 if ! command -v xvfb-run >/dev/null; then

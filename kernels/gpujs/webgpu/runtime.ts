@@ -1,31 +1,28 @@
 /**
- * The gpujs Runtime in WebGPU mode (Node): the same `run(params, body, outSize, args)` contract
- * every kernel file of kernels/gpujs uses, so the GL and WebGPU paths share their kernel
- * sources, but the kernels execute on a worker thread that owns Dawn (worker-main.ts).
+ * The gpujs Runtime in WebGPU mode: the same `run(params, body, outSize, args)` contract every
+ * kernel file of kernels/gpujs uses, so the GL and WebGPU paths share their kernel sources, but
+ * the kernels execute on a device thread (device-loop.ts) reached through a DeviceLink: Node's
+ * worker_threads (link-node.ts) or a browser Web Worker (link-browser.ts).
  *
  * The design (a lazily executed command queue):
  * - an op generates its GPU.js source here, posts { run } and returns a handle at once; the
- *   worker submits it to the GPU queue in order (an already-built kernel submits synchronously);
- * - a kernel's first run waits for the worker's answer, so compile errors surface at the op that
- *   caused them and not at some later read;
- * - reads are the flush points: `download` blocks on `Atomics.wait` until the worker has mapped
- *   the buffer (the only synchronous wait), `downloadAsync` awaits the same reply without
- *   blocking the thread.
+ *   device thread submits it to the GPU queue in order (a built kernel submits synchronously);
+ * - a kernel's first run waits for the device thread's answer, so compile errors surface at the
+ *   op that caused them and not at some later read;
+ * - reads are the flush points: `download` blocks on `Atomics.wait` until the buffer is mapped
+ *   (the only synchronous wait), `downloadAsync` awaits the same reply without blocking.
  * So the synchronous Backend contract holds for the trainer, evaluation and prediction unchanged,
  * and the GPU runs ahead of the host between reads.
  *
  * It extends Runtime only to be accepted where the kernel files take one; the base class's own
  * GPU instance is a 'cpu' one that no kernel here ever runs on.
  */
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { Input } from 'gpu.js';
 import { EngineError } from '../../../lib/errors.js';
 import { GpuHandle, layoutOf, Runtime } from '../runtime.js';
-import { workerSource } from './worker-main.js';
+import type { AsyncReply, DeviceLink, SyncReply } from './link.js';
 
-/** Marker stored in a GpuHandle: the buffer's id on the worker. */
+/** Marker stored in a GpuHandle: the buffer's id on the device thread. */
 class DeviceRef {
   constructor(readonly id: number) {}
 }
@@ -38,75 +35,47 @@ export interface WebGpuStats {
   compiles: number;
   syncReads: number;
   asyncReads: number;
-  /** Milliseconds the main thread spent blocked: first runs (compiles) and sync reads. */
+  /** Milliseconds the engine's thread spent blocked: first runs (compiles) and sync reads. */
   compileWaitMs: number;
   readWaitMs: number;
 }
 
-const INIT_TIMEOUT_MS = 120_000;
 const READ_TIMEOUT_MS = 600_000;
 const STOP_TIMEOUT_MS = 10_000;
 const BATCH_OPS = 32;
 
+/** Blocks until the device thread has stored `seq` in ctrl[0] (it notifies after each sync reply). */
+export const waitForSeq = (ctrl: Int32Array, seq: number, timeoutMs: number): void => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const cur = Atomics.load(ctrl, 0);
+    if (cur === seq) return;
+    if (Date.now() > deadline) throw new EngineError('BackendError', 'gpujs', 'the WebGPU device thread did not answer in time');
+    Atomics.wait(ctrl, 0, cur, 1000);
+  }
+};
+
 export class WebGpuRuntime extends Runtime {
   readonly adapter: string;
   readonly stats: WebGpuStats = { ops: 0, compiles: 0, syncReads: 0, asyncReads: 0, compileWaitMs: 0, readWaitMs: 0 };
-  private readonly worker: Worker;
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(8));
-  private readonly syncPort: MessagePort;
-  private readonly asyncPort: MessagePort;
   private readonly kids = new Map<string, number>();
   private readonly handles = new Set<GpuHandle>();
   private readonly pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void }>();
+  private readonly unhookExit: () => void;
   private batch: object[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private nextId = 1;
   private seq = 0;
   private stopped = false;
 
-  /** Starts the device thread and waits for its adapter; throws a BackendError naming what is missing. */
-  constructor() {
+  constructor(private readonly link: DeviceLink) {
     super('cpu');
-    const req = createRequire(import.meta.url);
-    const resolve = (name: string, hint: string): string => {
-      try {
-        return req.resolve(name);
-      } catch {
-        throw new EngineError('BackendError', 'gpujs', `WebGPU mode in Node needs the '${name}' package: ${hint}`);
-      }
-    };
-    const paths = { gpu: resolve('gpu.js', 'npm install gpu.js@2.24.1'), webgpu: resolve('webgpu', 'npm install webgpu@0.3.10 (Dawn for Node)') };
-    // the Vulkan loader complains on stderr without it (and the worker's env copy cannot set it)
-    if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = tmpdir();
-    const sync = new MessageChannel();
-    const asy = new MessageChannel();
-    this.syncPort = sync.port1;
-    this.asyncPort = asy.port1;
-    this.worker = new Worker(workerSource(), {
-      eval: true,
-      workerData: { paths, ctrl: this.ctrl, syncPort: sync.port2, asyncPort: asy.port2 },
-      transferList: [sync.port2, asy.port2],
-    });
-    // listeners first: adding a 'message' listener refs a port again
-    this.asyncPort.on('message', (m: { seq: number; data?: Float32Array; error?: string }) => this.settle(m));
-    this.worker.on('error', (e) => this.failAll(e));
-    this.worker.unref();
-    this.syncPort.unref();
-    this.asyncPort.unref(); // ref'd only while an async read is outstanding
-    const deadline = Date.now() + INIT_TIMEOUT_MS;
-    while (Atomics.load(this.ctrl, 1) === 0 && Date.now() < deadline) Atomics.wait(this.ctrl, 1, 0, 1000);
-    const reply = receiveMessageOnPort(this.syncPort)?.message as { adapter?: string; error?: string } | undefined;
-    if (Atomics.load(this.ctrl, 1) !== 1 || !reply?.adapter) {
-      void this.worker.terminate();
-      const why = reply?.error ?? 'the device thread did not answer';
-      throw new EngineError(
-        'BackendError',
-        'gpujs',
-        `no WebGPU device: ${why}. Dawn needs a Vulkan driver: on an NVIDIA server the driver's ICD (nvidia_icd.json), in software Chromium's SwiftShader (VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)`,
-      );
-    }
-    this.adapter = reply.adapter;
-    process.on('exit', this.onExit);
+    this.adapter = link.adapter;
+    link.listen(
+      (m) => this.settle(m),
+      (e) => this.failAll(e),
+    );
+    this.unhookExit = link.atExit(this.onExit);
   }
 
   override get liveCount(): number {
@@ -139,25 +108,20 @@ ${bd}
       this.post({ t: 'run', kid, out: idOf(hd), args: wire });
       return this.keep(hd);
     }
-    const seq = ++this.seq;
-    this.post({ t: 'run', kid, out: idOf(hd), args: wire, ack: true, seq }, true);
     const t0 = performance.now();
-    const r = this.waitSync(seq) as { ok?: boolean; error?: string };
+    const r = this.call({ t: 'run', kid, out: idOf(hd), args: wire, ack: true }, 0);
     this.stats.compileWaitMs += performance.now() - t0;
     if (r.error) throw new EngineError('BackendError', 'gpujs', `WebGPU kernel failed: ${r.error}`);
-    if (!this.classCounts.has('WebGPUKernel')) this.classCounts.set('WebGPUKernel', 0);
     this.classCounts.set('WebGPUKernel', (this.classCounts.get('WebGPUKernel') ?? 0) + 1);
     return this.keep(hd);
   }
 
-  /** Blocks until the worker has every earlier op done and this buffer mapped. */
+  /** Blocks until the device thread has every earlier op done and this buffer mapped. */
   override download(hd: GpuHandle): Float32Array {
     if (!hd.data) return new Float32Array(hd.size);
-    const seq = ++this.seq;
     this.stats.syncReads++;
-    this.post({ t: 'read', id: idOf(hd), size: hd.size, seq, sync: true }, true);
     const t0 = performance.now();
-    const r = this.waitSync(seq) as { data?: Float32Array; error?: string };
+    const r = this.call({ t: 'read', id: idOf(hd), size: hd.size, sync: true }, hd.size * 4);
     this.stats.readWaitMs += performance.now() - t0;
     if (!r.data) throw new EngineError('BackendError', 'gpujs', `WebGPU read failed: ${r.error ?? 'no data'}`);
     return r.data;
@@ -168,8 +132,9 @@ ${bd}
     const seq = ++this.seq;
     this.stats.asyncReads++;
     const p = new Promise<Float32Array>((resolve, reject) => this.pending.set(seq, { resolve, reject }));
-    this.asyncPort.ref(); // keep the process alive while a read is outstanding
-    this.post({ t: 'read', id: idOf(hd), size: hd.size, seq, sync: false }, true);
+    this.link.keepAlive(true); // keep the process alive while a read is outstanding
+    this.post({ t: 'read', id: idOf(hd), size: hd.size, seq, sync: false });
+    this.flush();
     return p;
   }
 
@@ -188,28 +153,27 @@ ${bd}
     if (this.stopped) return;
     for (const hd of [...this.handles]) this.release(hd);
     this.stop();
-    process.removeListener('exit', this.onExit);
+    this.unhookExit();
+    this.link.terminate();
     super.destroy();
   }
 
   /**
    * Node terminates a worker that is inside Dawn with a fatal napi error (exit code 134), so the
-   * device is destroyed on the worker first, synchronously, both on destroy() and at process exit.
+   * device is destroyed on its own thread first, synchronously, on destroy() and at process exit.
    */
   private stop(): void {
     if (this.stopped) return;
-    const seq = ++this.seq;
-    this.post({ t: 'stop', seq }, true);
-    this.stopped = true;
     try {
-      this.waitSync(seq, STOP_TIMEOUT_MS);
+      this.call({ t: 'stop' }, 0, STOP_TIMEOUT_MS);
     } catch {
       // a hung device thread: exit anyway
     }
+    this.stopped = true;
   }
 
   private readonly onExit = (): void => {
-    if (process.env.ELIM_WEBGPU_STATS) process.stderr.write(`[gpujs webgpu] ${JSON.stringify(this.stats)}\n`);
+    if (typeof process !== 'undefined' && process.env?.ELIM_WEBGPU_STATS) process.stderr.write(`[gpujs webgpu] ${JSON.stringify(this.stats)}\n`);
     this.stop();
   };
 
@@ -218,45 +182,45 @@ ${bd}
     return hd;
   }
 
+  /** Sends what is batched with `m` last, and blocks until the device thread answers `m`. */
+  private call(m: object, bytes: number, timeoutMs = READ_TIMEOUT_MS): SyncReply {
+    if (this.stopped) throw new EngineError('DisposedError', 'gpujs', 'the WebGPU backend was destroyed');
+    const msg = { ...m, seq: ++this.seq };
+    const b = this.take();
+    b.push(msg);
+    return this.link.callSync(b, msg, bytes, timeoutMs);
+  }
+
   /**
    * Messages go out in batches of BATCH_OPS (one postMessage each: the message costs about as
    * much as an op's source generation), at once when a reply is awaited, and at the next
    * event-loop turn otherwise, so the GPU never waits long for queued work.
    */
-  private post(m: object, now = false): void {
+  private post(m: object): void {
     if (this.stopped) throw new EngineError('DisposedError', 'gpujs', 'the WebGPU backend was destroyed');
     this.batch.push(m);
-    if (now || this.batch.length >= BATCH_OPS) this.flush();
-    else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), 0).unref();
+    if (this.batch.length >= BATCH_OPS) this.flush();
+    else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), 0);
+  }
+
+  private take(): object[] {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const b = this.batch;
+    this.batch = [];
+    return b;
   }
 
   private flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    if (this.batch.length === 0) return;
-    const b = this.batch;
-    this.batch = [];
-    this.worker.postMessage(b);
+    const b = this.take();
+    if (b.length > 0) this.link.send(b);
   }
 
-  private waitSync(seq: number, timeoutMs = READ_TIMEOUT_MS): unknown {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const cur = Atomics.load(this.ctrl, 0);
-      if (cur === seq) break;
-      if (Date.now() > deadline) throw new EngineError('BackendError', 'gpujs', 'the WebGPU device thread did not answer in time');
-      Atomics.wait(this.ctrl, 0, cur, 1000);
-    }
-    const m = receiveMessageOnPort(this.syncPort);
-    if (!m) throw new EngineError('BackendError', 'gpujs', 'the WebGPU device thread answered without a message');
-    return m.message;
-  }
-
-  private settle(m: { seq: number; data?: Float32Array; error?: string }): void {
+  private settle(m: AsyncReply): void {
     const p = this.pending.get(m.seq);
     if (!p) return;
     this.pending.delete(m.seq);
-    if (this.pending.size === 0) this.asyncPort.unref();
+    if (this.pending.size === 0) this.link.keepAlive(false);
     if (m.data) p.resolve(m.data);
     else p.reject(new EngineError('BackendError', 'gpujs', `WebGPU read failed: ${m.error ?? 'no data'}`));
   }
