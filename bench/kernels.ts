@@ -90,6 +90,9 @@ const sharedRandom = (n: number): Float32Array => {
   return a;
 };
 
+/** The three n x n operands of a square matmul (a, b, then c, drawn in that order). */
+const squareOperands = (n: number) => ({ a: sharedRandom(n * n), b: sharedRandom(n * n), c: sharedRandom(n * n) });
+
 const rows: ResultRow[] = [];
 const notes: string[] = [];
 const ENGINES: string[] = [];
@@ -117,6 +120,24 @@ const note = (msg: string): void => {
 
 const ourPlan = (s: KernelSpec): Plan => (s.kind === 'matmul' ? (s.n <= 256 ? plan(3, 9) : s.n <= 512 ? plan(2, 5) : plan(1, 3)) : plan(1, 3));
 
+/** A conv spec's shapes and its x, w, y buffers (drawn in that order). */
+const convOperands = (spec: ConvSpec) => {
+  const shapes = convShapes(spec);
+  const x = sharedRandom(sizeOf(shapes.xShape)),
+    w = sharedRandom(sizeOf(shapes.wShape)),
+    y = sharedRandom(sizeOf(shapes.yShape));
+  return { ...shapes, x, w, y };
+};
+
+/** Times one of our kernels' `run` on `spec`, prints its GFLOP/s and records the row. */
+const timeOurs = (spec: KernelSpec, engine: string, run: () => void): Timing => {
+  const t = timeSync(run, ourPlan(spec));
+  const g = gflops(specFlops(spec), t.medianMs);
+  console.log(`  ${engine} ${specName(spec)}: ${g.toFixed(2)} GFLOP/s (median ${t.medianMs.toFixed(1)} ms of ${t.reps}, cpu/wall ${t.cpuPerWall.toFixed(2)})`);
+  record(spec, engine, g, t);
+  return t;
+};
+
 const benchOurs = (threads: number): void => {
   setFastThreads(threads);
   const got = fastThreads();
@@ -126,25 +147,15 @@ const benchOurs = (threads: number): void => {
     let run: () => void;
     if (spec.kind === 'matmul') {
       const n = spec.n;
-      const a = sharedRandom(n * n),
-        b = sharedRandom(n * n),
-        c = sharedRandom(n * n);
+      const { a, b, c } = squareOperands(n);
       run = () => fastMatmul(a, [1, n, n], b, [1, n, n], false, false, c);
     } else {
-      const { xShape, wShape, yShape, attrs } = convShapes(spec);
-      const x = sharedRandom(sizeOf(xShape)),
-        w = sharedRandom(sizeOf(wShape)),
-        y = sharedRandom(sizeOf(yShape));
+      const { xShape, wShape, yShape, attrs, x, w, y } = convOperands(spec);
       if (spec.kind === 'conv2d-fwd') run = () => fastConv2d(x, xShape, w, wShape, attrs, y);
       else if (spec.kind === 'conv2d-bwd-input') run = () => fastConv2dBackwardInput(y, yShape, w, wShape, xShape, attrs, x);
       else run = () => fastConv2dBackwardFilter(x, xShape, y, yShape, wShape, attrs, w);
     }
-    const t = timeSync(run, ourPlan(spec));
-    const g = gflops(specFlops(spec), t.medianMs);
-    console.log(
-      `  ${engine} ${specName(spec)}: ${g.toFixed(2)} GFLOP/s (median ${t.medianMs.toFixed(1)} ms of ${t.reps}, cpu/wall ${t.cpuPerWall.toFixed(2)})`,
-    );
-    record(spec, engine, g, t);
+    timeOurs(spec, engine, run);
   }
 };
 
@@ -153,9 +164,7 @@ const benchOurs = (threads: number): void => {
 /** `--busy-matmul N SECONDS`: a child that keeps one core on one-thread wasm matmul N. */
 const busyMatmul = (n: number, seconds: number): void => {
   setWasmThreads(1);
-  const a = sharedRandom(n * n),
-    b = sharedRandom(n * n),
-    c = sharedRandom(n * n);
+  const { a, b, c } = squareOperands(n);
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) wasmMatmul(a, [1, n, n], b, [1, n, n], false, false, c);
 };
@@ -218,9 +227,7 @@ const benchWasm = (threads: number): void => {
     let run: () => void;
     if (spec.kind === 'matmul') {
       const n = spec.n;
-      const a = sharedRandom(n * n),
-        b = sharedRandom(n * n),
-        c = sharedRandom(n * n);
+      const { a, b, c } = squareOperands(n);
       run = () => wasmMatmul(a, [1, n, n], b, [1, n, n], false, false, c);
       if (n === 512 && threads === 1) {
         // what the copies into and out of the wasm memory cost, next to the whole call
@@ -236,20 +243,12 @@ const benchWasm = (threads: number): void => {
         );
       }
     } else {
-      const { xShape, wShape, yShape, attrs } = convShapes(spec);
-      const x = sharedRandom(sizeOf(xShape)),
-        w = sharedRandom(sizeOf(wShape)),
-        y = sharedRandom(sizeOf(yShape));
+      const { xShape, wShape, attrs, x, w, y } = convOperands(spec);
       if (spec.kind === 'conv2d-fwd') run = () => wasmConv2d(x, xShape, w, wShape, attrs, y);
       else if (spec.kind === 'conv2d-bwd-input') run = () => wasmConv2dBackwardInput(y, w, wShape, xShape, attrs, x);
       else run = () => wasmConv2dBackwardFilter(x, xShape, y, wShape, attrs, w);
     }
-    const t = timeSync(run, ourPlan(spec));
-    const g = gflops(specFlops(spec), t.medianMs);
-    console.log(
-      `  ${engine} ${specName(spec)}: ${g.toFixed(2)} GFLOP/s (median ${t.medianMs.toFixed(1)} ms of ${t.reps}, cpu/wall ${t.cpuPerWall.toFixed(2)})`,
-    );
-    record(spec, engine, g, t);
+    const t = timeOurs(spec, engine, run);
     const cpuMs = t.medianMs * t.cpuPerWall;
     if (threads === 1) wasmCpuMs.set(specName(spec), cpuMs);
     else efficiency.push(`${specName(spec)} ${((wasmCpuMs.get(specName(spec)) ?? Number.NaN) / cpuMs).toFixed(2)}`);

@@ -106,15 +106,17 @@ const nodeChild = (spec: ChildSpec, timeoutMs: number, extraArgs: readonly strin
   return r.value;
 };
 
-const fromAnswer = (a: ChildAnswer, reduced = false): Measured => ({
-  imagesPerSecond: (a.batch * 1000) / a.medianMs,
-  medianMs: a.medianMs,
-  batch: a.batch,
-  reps: a.reps,
-  cpuPerWall: a.cpuPerWall,
-  maxRssMiB: a.maxRssKiB / 1024,
-  reduced,
+/** A child's timing as a row's measurement: images per second from the batch and the median. */
+const measured = (t: { batch: number; medianMs: number; reps: number; cpuPerWall: number; maxRssKiB: number }) => ({
+  imagesPerSecond: (t.batch * 1000) / t.medianMs,
+  medianMs: t.medianMs,
+  batch: t.batch,
+  reps: t.reps,
+  cpuPerWall: t.cpuPerWall,
+  maxRssMiB: t.maxRssKiB / 1024,
 });
+
+const fromAnswer = (a: ChildAnswer, reduced = false): Measured => ({ ...measured(a), reduced });
 
 // --- ours -------------------------------------------------------------------------------------
 
@@ -212,14 +214,7 @@ const benchTorch = (threads: number): boolean => {
     }
     const a = r.value;
     if (threads === 1 && w === 'baseline') note(`torch ${a.torch} via ${defaultPython()}`);
-    record(engine, w, {
-      imagesPerSecond: (a.batch * 1000) / a.median_ms,
-      medianMs: a.median_ms,
-      batch: a.batch,
-      reps: a.reps,
-      cpuPerWall: a.cpu_per_wall,
-      maxRssMiB: a.max_rss_kib / 1024,
-    });
+    record(engine, w, measured({ batch: a.batch, medianMs: a.median_ms, reps: a.reps, cpuPerWall: a.cpu_per_wall, maxRssKiB: a.max_rss_kib }));
   }
   return true;
 };

@@ -4,7 +4,7 @@ import { Rng } from '../lib/rng/rng.js';
 import { disposeReplaced, mergeTrees, subtree } from '../lib/nn/tree.js';
 import { adam } from '../lib/optim/adam.js';
 import { scope } from '../lib/tensor/scope.js';
-import { elimStep, elimOnlyStep, withGrad } from './elim.js';
+import { elimStep, elimOnlyStep, withGrad, type StepOutput } from './elim.js';
 import { withRng } from './env.js';
 import { baselineStep } from './baseline.js';
 import { termValues } from './stages/loss.js';
@@ -27,6 +27,45 @@ const setup = (overrides: ConfigOverrides = {}, seed = 11) => {
 const stepInput = (s: ReturnType<typeof setup>, iteration = 100) => {
   const z = encode(s.toy.encoder, s.models.encoder.params, s.models.encoder.state, s.batch.x);
   return { z, labels: s.batch.labels, keys: s.batch.keys, iteration, models: { projector: { module: s.toy.projector, ...s.models.projector } } };
+};
+
+/**
+ * Trains the toy problem with Adam through elimStep, threading the projector's state: `onStep`
+ * sees each step's output (and the projector state it replaces) before the update, `afterStep`
+ * runs once the step's batch is freed.
+ */
+const trainToy = (
+  s: ReturnType<typeof setup>,
+  o: { lr: number; dataSeed: number; keySeed: number; steps: number },
+  hooks: { onStep: (out: StepOutput, projState: StepOutput['state']) => void; afterStep?: () => void },
+) => {
+  let params = mergeTrees({ encoder: s.models.encoder.params, projector: s.models.projector.params });
+  const opt = adam({ lr: o.lr });
+  let optState = opt.init(params);
+  let projState = s.models.projector.state;
+  const dataRng = Rng.fromSeed(o.dataSeed);
+  const keys = Rng.fromSeed(o.keySeed);
+  for (let it = 0; it < o.steps; it++) {
+    const batch = s.toy.batch(dataRng);
+    const env = withRng(s.env, keys);
+    const r = withGrad(params, () => {
+      const z = encode(s.toy.encoder, subtree(params, 'encoder'), s.models.encoder.state, batch.x);
+      return elimStep({
+        z,
+        labels: batch.labels,
+        keys: batch.keys,
+        iteration: it,
+        models: { projector: { module: s.toy.projector, params: subtree(params, 'projector'), state: projState } },
+      })(env);
+    });
+    if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
+    hooks.onStep(r.right.out, projState);
+    projState = r.right.out.state;
+    ({ params, state: optState } = opt.step(params, r.right.grads, optState));
+    batch.x.dispose();
+    batch.labels.dispose();
+    hooks.afterStep?.();
+  }
 };
 
 describe('elimStep / baselineStep', () => {
@@ -111,70 +150,26 @@ describe('elimStep / baselineStep', () => {
 
   it('no handle leaks: live handles stay flat over training steps (per-identity BN state threaded too)', () => {
     const s = setup({ projectorCalls: 'per-identity', warmup: { w1: 0, w2: 1 } }, 8);
-    let params = mergeTrees({ encoder: s.models.encoder.params, projector: s.models.projector.params });
-    const opt = adam({ lr: 1e-3 });
-    let optState = opt.init(params);
-    let projState = s.models.projector.state;
-    const dataRng = Rng.fromSeed(3);
-    const keys = Rng.fromSeed(4);
     const live: number[] = [];
-    for (let it = 0; it < 12; it++) {
-      const batch = s.toy.batch(dataRng);
-      const env = withRng(s.env, keys);
-      const r = withGrad(params, () => {
-        const z = encode(s.toy.encoder, subtree(params, 'encoder'), s.models.encoder.state, batch.x);
-        return elimStep({
-          z,
-          labels: batch.labels,
-          keys: batch.keys,
-          iteration: it,
-          models: { projector: { module: s.toy.projector, params: subtree(params, 'projector'), state: projState } },
-        })(env);
-      });
-      if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
-      disposeReplaced(projState, r.right.out.state);
-      projState = r.right.out.state;
-      for (const t of Object.values(r.right.out.terms)) if (typeof t === 'object') t.dispose();
-      r.right.out.loss.dispose();
-      ({ params, state: optState } = opt.step(params, r.right.grads, optState));
-      batch.x.dispose();
-      batch.labels.dispose();
-      live.push(backend.liveHandles());
-    }
+    trainToy(
+      s,
+      { lr: 1e-3, dataSeed: 3, keySeed: 4, steps: 12 },
+      {
+        onStep: (out, projState) => {
+          disposeReplaced(projState, out.state);
+          for (const t of Object.values(out.terms)) if (typeof t === 'object') t.dispose();
+          out.loss.dispose();
+        },
+        afterStep: () => live.push(backend.liveHandles()),
+      },
+    );
     expect(live[11]).toBe(live[3]);
   });
 
   it('a short training run on the toy problem decreases the loss', () => {
     const s = setup({ domains: 6, topk: 4, warmup: { w1: 0, w2: 1 } }, 21);
-    let params = mergeTrees({ encoder: s.models.encoder.params, projector: s.models.projector.params });
-    const opt = adam({ lr: 3e-3 });
-    let optState = opt.init(params);
-    let projState = s.models.projector.state;
-    const dataRng = Rng.fromSeed(99);
-    const keys = Rng.fromSeed(100);
     const losses: number[] = [];
-    for (let it = 0; it < 200; it++) {
-      const batch = s.toy.batch(dataRng);
-      const env = withRng(s.env, keys);
-      const r = withGrad(params, () => {
-        const z = encode(s.toy.encoder, subtree(params, 'encoder'), s.models.encoder.state, batch.x);
-        return elimStep({
-          z,
-          labels: batch.labels,
-          keys: batch.keys,
-          iteration: it,
-          models: { projector: { module: s.toy.projector, params: subtree(params, 'projector'), state: projState } },
-        })(env);
-      });
-      if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
-      losses.push(r.right.out.loss.item());
-      projState = r.right.out.state;
-      const next = opt.step(params, r.right.grads, optState);
-      params = next.params;
-      optState = next.state;
-      batch.x.dispose();
-      batch.labels.dispose();
-    }
+    trainToy(s, { lr: 3e-3, dataSeed: 99, keySeed: 100, steps: 200 }, { onStep: (out) => losses.push(out.loss.item()) });
     const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(avg(losses.slice(-20))).toBeLessThan(0.6 * avg(losses.slice(0, 20)));
   });

@@ -12,13 +12,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import { createGpujsBackend, type GpujsBackend } from '../kernels/gpujs/gpujs-backend.js';
 import { useBackend } from '../lib/backend/current.js';
 import type { Backend } from '../lib/backend/backend.js';
-import { Rng } from '../lib/rng/rng.js';
-import { mergeTrees } from '../lib/nn/tree.js';
 import { adam } from '../lib/optim/adam.js';
-import { elimStep, withGrad } from './elim.js';
-import { makeConfig } from './config.js';
-import { makeEnv } from './env.js';
-import { encode, toyProblem } from './stages/testing/toy.js';
+import { elimStep } from './elim.js';
+import { toyStepSetup } from './stages/testing/toy-step.test-helpers.js';
 
 let gpu: GpujsBackend | undefined;
 afterAll(() => gpu?.destroy());
@@ -64,18 +60,11 @@ describe('read-backs in one ELIM training step on gpujs', () => {
     gpu ??= createGpujsBackend({ log: () => undefined });
     const { backend, reads } = counting(gpu);
     useBackend(backend);
-    const env = makeEnv({ config: makeConfig({ domains: 3, topk: 2 }), seed: 4 });
-    const toy = toyProblem({ seed: 2, ids: 3, perId: 3, inputDim: 4, latent: 4 });
-    const m = toy.init(Rng.fromSeed(6));
-    const batch = toy.batch(Rng.fromSeed(7));
-    const params = mergeTrees({ encoder: m.encoder.params, projector: m.projector.params });
+    const { params, run } = toyStepSetup();
     const opt = adam({ lr: 1e-3, betas: [0.5, 0.99] });
     const state = opt.init(params);
     reads.length = 0; // setup (uploads) done: count the step only
-    const r = withGrad(params, () => {
-      const z = encode(toy.encoder, m.encoder.params, m.encoder.state, batch.x);
-      return elimStep({ z, labels: batch.labels, keys: batch.keys, iteration: 100, models: { projector: { module: toy.projector, ...m.projector } } })(env);
-    });
+    const r = run(elimStep);
     if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
     opt.step(params, r.right.grads, state); // the optimiser's update is part of the step
     const inStep = [...reads];

@@ -8,13 +8,9 @@ import { createGpujsBackend, type GpujsBackend } from '../kernels/gpujs/gpujs-ba
 import { createCpuBackend } from '../kernels/cpu/cpu-backend.js';
 import { useBackend } from '../lib/backend/current.js';
 import type { Backend } from '../lib/backend/backend.js';
-import { Rng } from '../lib/rng/rng.js';
-import { mergeTrees } from '../lib/nn/tree.js';
-import { elimStep, withGrad } from './elim.js';
+import { elimStep } from './elim.js';
 import { baselineStep } from './baseline.js';
-import { makeConfig } from './config.js';
-import { makeEnv } from './env.js';
-import { encode, toyProblem } from './stages/testing/toy.js';
+import { stepFigures, toyStepSetup } from './stages/testing/toy-step.test-helpers.js';
 import type { Stage } from './stages/stage.js';
 import type { StepInput, StepOutput } from './baseline.js';
 
@@ -23,17 +19,9 @@ afterAll(() => gpu?.destroy());
 
 const runOn = (backend: Backend, step: Stage<StepInput, StepOutput>) => {
   useBackend(backend);
-  const env = makeEnv({ config: makeConfig({ domains: 3, topk: 2 }), seed: 4 });
-  const toy = toyProblem({ seed: 2, ids: 3, perId: 3, inputDim: 4, latent: 4 });
-  const m = toy.init(Rng.fromSeed(6));
-  const batch = toy.batch(Rng.fromSeed(7));
-  const params = mergeTrees({ encoder: m.encoder.params, projector: m.projector.params });
-  const r = withGrad(params, () => {
-    const z = encode(toy.encoder, m.encoder.params, m.encoder.state, batch.x);
-    return step({ z, labels: batch.labels, keys: batch.keys, iteration: 100, models: { projector: { module: toy.projector, ...m.projector } } })(env);
-  });
+  const r = toyStepSetup().run(step);
   if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
-  return { loss: r.right.out.loss.item(), main: r.right.out.terms.main.item(), grads: [...r.right.grads.values()].map((g) => Array.from(g.toArray())) };
+  return stepFigures(r.right);
 };
 
 describe('steps on the gpujs backend', () => {

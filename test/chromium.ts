@@ -4,8 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM, quietHeadlessArgs } from '../bench/lib/chromium.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM };
 export const haveChromium = existsSync(CHROMIUM);
 if (process.env.CI === 'true' && !haveChromium) throw new Error(`CI: ${CHROMIUM} is missing (.ci/run installs Debian's chromium)`);
 
@@ -13,14 +14,5 @@ if (process.env.CI === 'true' && !haveChromium) throw new Error(`CI: ${CHROMIUM}
 export const launchChromium = (extraArgs: readonly string[] = []): Promise<Browser> =>
   chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--enable-unsafe-swiftshader',
-      ...extraArgs,
-    ],
+    args: [...quietHeadlessArgs, '--enable-unsafe-swiftshader', ...extraArgs],
   });

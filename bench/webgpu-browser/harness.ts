@@ -9,7 +9,9 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, quietHeadlessArgs } from '../lib/chromium.js';
+
+export { CHROMIUM };
 
 /**
  * `--enable-unsafe-webgpu` gives headless Chromium a WebGPU adapter (SwiftShader's Vulkan where
@@ -17,12 +19,7 @@ export const CHROMIUM = '/usr/bin/chromium';
  * `ELIM_CHROMIUM_GPU=1` drops the SwiftShader switches (scripts/device/gpu-check.sh sets it).
  */
 export const chromiumArgs = (): string[] => [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
+  ...quietHeadlessArgs,
   '--enable-unsafe-webgpu',
   ...(process.env.ELIM_CHROMIUM_GPU === '1'
     ? ['--enable-features=Vulkan', '--ignore-gpu-blocklist']

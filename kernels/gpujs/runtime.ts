@@ -122,16 +122,7 @@ ${body}
     const key = `raw${out[0]}x${out[1]}|${src}|${nativeFunctions.map((f) => f.source).join('|')}|${args.map(argKey).join(',')}`;
     let k = this.cache.get(key);
     if (!k) {
-      const settings = {
-        output: [out[0], out[1]],
-        pipeline: true,
-        immutable: true,
-        tactic: 'precision',
-        precision: 'single',
-        returnType,
-        nativeFunctions: [...nativeFunctions],
-      };
-      k = this.gpu.createKernel(src, settings as never);
+      k = this.gpu.createKernel(src, rawSettings(out, returnType, nativeFunctions) as never);
       this.cache.set(key, k);
     }
     const res = k(...(args.map(unwrap) as never[])) as unknown as Stored;
@@ -158,15 +149,7 @@ ${body}
     const key = `map${out[0]}x${out[1]}|${outputs.join(',')}|${src}|${nativeFunctions.map((f) => f.source).join('|')}|${args.map(argKey).join(',')}`;
     let k = this.cache.get(key);
     if (!k) {
-      const settings = {
-        output: [out[0], out[1]],
-        pipeline: true,
-        immutable: true,
-        tactic: 'precision',
-        precision: 'single',
-        returnType: 'Array(4)',
-        nativeFunctions: [...nativeFunctions],
-      };
+      const settings = rawSettings(out, 'Array(4)', nativeFunctions);
       const map = Object.fromEntries(outputs.map((f, i) => [`o${i}`, f]));
       k = (this.gpu as unknown as { createKernelMap: (m: object, s: string, o: object) => IKernelRunShortcut }).createKernelMap(map, src, settings);
       this.cache.set(key, k);
@@ -269,6 +252,17 @@ export const kernelClassOf = (k: IKernelRunShortcut): string => {
   const exported = gpujsExports as unknown as Record<string, unknown>;
   return KERNEL_CLASS_NAMES.find((n) => exported[n] !== undefined && exported[n] === ctor) ?? ctor?.name ?? 'unknown';
 };
+
+/** GPU.js settings of a raw kernel (runRaw, runMultiRaw): pipelined, immutable, single precision. */
+const rawSettings = (out: readonly [number, number], returnType: 'Number' | 'Array(4)', nativeFunctions: ReadonlyArray<{ name: string; source: string }>) => ({
+  output: [out[0], out[1]],
+  pipeline: true,
+  immutable: true,
+  tactic: 'precision',
+  precision: 'single',
+  returnType,
+  nativeFunctions: [...nativeFunctions],
+});
 
 const unwrap = (a: unknown): unknown => {
   if (a instanceof GpuHandle) {

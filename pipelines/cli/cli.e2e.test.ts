@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bin, cliEnv, elimIn, events, requireDist, stepLosses, tempFolder, tinyModel, waitFor } from './e2e.test-helpers.js';
+import { bin, cliEnv, elimIn, events, predictArgs, requireDist, stepLosses, tempFolder, tinyModel, waitFor } from './e2e.test-helpers.js';
 
 const tmp = tempFolder('cli');
 const TINY = ['--backend', 'cpu', ...tinyModel({ identities: 8, frames: 8 })];
@@ -63,16 +63,7 @@ describe('elim CLI end to end', () => {
 
     const synth = elim(['synth', '--out', path.join(tmp, 'synth'), '--identities', '3', '--held-out', '1', '--frames', '3', '--size', '16']);
     expect(synth.status, synth.stderr).toBe(0);
-    const pred = elim([
-      'predict',
-      '--checkpoint',
-      path.join(full, 'checkpoint.safetensors'),
-      '--backend',
-      'cpu',
-      '--out',
-      path.join(tmp, 'p.csv'),
-      path.join(tmp, 'synth', 'labels.csv'),
-    ]);
+    const pred = elim(predictArgs(path.join(full, 'checkpoint.safetensors'), path.join(tmp, 'synth', 'labels.csv'), ['--out', path.join(tmp, 'p.csv')]));
     expect(pred.status, pred.stderr).toBe(0);
     const rows = readFileSync(path.join(tmp, 'p.csv'), 'utf8').trim().split('\n');
     expect(rows[0]).toBe('path,valence,arousal');

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { elimIn, requireDist, tempFolder, tinyModel } from './e2e.test-helpers.js';
+import { elimIn, predictArgs, requireDist, tempFolder, tinyModel } from './e2e.test-helpers.js';
 
 const tmp = tempFolder('cmp');
 const TINY = ['--backend', 'cpu', ...tinyModel({ identities: 8, frames: 8 })];
@@ -136,17 +136,13 @@ describe('elim compare end to end', () => {
       'strong',
     ]);
     expect(synth.status, synth.stderr).toBe(0);
-    const pred = elim([
-      'predict',
-      '--checkpoint',
-      path.join(out, 'seed-1', 'adv', 'checkpoint.safetensors'),
-      '--backend',
-      'cpu',
-      '--per-identity',
-      '--out',
-      path.join(tmp, 'p15.csv'),
-      path.join(tmp, 'synth-15', 'labels.csv'),
-    ]);
+    const pred = elim(
+      predictArgs(path.join(out, 'seed-1', 'adv', 'checkpoint.safetensors'), path.join(tmp, 'synth-15', 'labels.csv'), [
+        '--per-identity',
+        '--out',
+        path.join(tmp, 'p15.csv'),
+      ]),
+    );
     expect(pred.status, pred.stderr).toBe(0);
     const rows = readFileSync(path.join(tmp, 'p15.csv'), 'utf8').trim().split('\n');
     expect(rows[0]).toBe('path,identity,valence,arousal');
@@ -154,32 +150,19 @@ describe('elim compare end to end', () => {
     expect(new Set(rows.slice(1).map((x) => x.split(',')[1]))).toEqual(new Set(['id000', 'id001', 'id002']));
     for (const row of rows.slice(1)) for (const v of row.split(',').slice(2).map(Number)) expect(Math.abs(v)).toBeLessThanOrEqual(1);
     // a missing anchor file and --anchor without --per-identity are errors
-    const noAnchor = elim([
-      'predict',
-      '--checkpoint',
-      path.join(out, 'seed-1', 'adv', 'checkpoint.safetensors'),
-      '--backend',
-      'cpu',
-      '--per-identity',
-      '--anchor',
-      path.join(tmp, 'none.json'),
-      '--out',
-      path.join(tmp, 'p15b.csv'),
-      path.join(tmp, 'synth-15', 'labels.csv'),
-    ]);
+    const noAnchor = elim(
+      predictArgs(path.join(out, 'seed-1', 'adv', 'checkpoint.safetensors'), path.join(tmp, 'synth-15', 'labels.csv'), [
+        '--per-identity',
+        '--anchor',
+        path.join(tmp, 'none.json'),
+        '--out',
+        path.join(tmp, 'p15b.csv'),
+      ]),
+    );
     expect(noAnchor.status).toBe(1);
     expect(noAnchor.stderr).toMatch(/anchor latents/);
     expect(
-      elim([
-        'predict',
-        '--checkpoint',
-        path.join(out, 'seed-1', 'adv', 'checkpoint.safetensors'),
-        '--backend',
-        'cpu',
-        '--anchor',
-        'x.json',
-        path.join(tmp, 'synth-15', 'labels.csv'),
-      ]).status,
+      elim(predictArgs(path.join(out, 'seed-1', 'adv', 'checkpoint.safetensors'), path.join(tmp, 'synth-15', 'labels.csv'), ['--anchor', 'x.json'])).status,
     ).toBe(1);
     // a variant 'baseline' with another method is a usage error
     writeFileSync(file, JSON.stringify({ baseline: { method: 'elim' }, paper: {} }));

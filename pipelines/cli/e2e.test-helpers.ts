@@ -45,6 +45,17 @@ export const tinyModel = (synth: { identities: number; frames: number }): string
   '1',
 ];
 
+/** `elim predict` on the CPU backend: the checkpoint, then `flags`, then the labels file. */
+export const predictArgs = (checkpoint: string, labels: string, flags: string[] = []): string[] => [
+  'predict',
+  '--checkpoint',
+  checkpoint,
+  '--backend',
+  'cpu',
+  ...flags,
+  labels,
+];
+
 /** The environment the tests run the binary in: one kernel thread unless `extra` says otherwise. */
 export const cliEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ ...process.env, ELIM_THREADS: '1', ...extra });
 

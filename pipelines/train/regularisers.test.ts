@@ -20,7 +20,8 @@ import { formatTrainError } from './errors.js';
 import { adversaryModule, crossEntropy, reversalAt } from './adversarial-objective.js';
 import { evaluateSet } from './evaluate.js';
 import { selectionSplit } from './run.js';
-import { train, type TrainSettings } from './trainer.js';
+import { type TrainSettings } from './trainer.js';
+import { adamAt, tinySettings, trainPlan } from './trainer.test-helpers.js';
 
 const backend = useBackend(createCpuBackend({ threads: 1 }));
 const ds = synthesizeInMemory({ seed: 3, identities: 10, heldOut: 2, frames: 12, size: 16 });
@@ -28,18 +29,8 @@ const all = imageSetFromSynthetic(ds);
 const trainSet = subsetByIdentity(all, new Set(ds.trainIdentities));
 const heldOut = subsetByIdentity(all, new Set(ds.heldOutIdentities));
 
-const settings = (steps: number, extra: Partial<TrainSettings> = {}): TrainSettings => ({
-  model: { backbone: 'al64', inputSize: 16, width: 0.25, hidden: 32, latent: 16, dropout: 0.1 },
-  optimizer: { kind: 'adam', lr: 3e-3, betas: [0.9, 0.999], momentum: 0, weightDecay: 0, projectorLrScale: 1, schedule: 'constant', milestones: [], gamma: 1 },
-  batch: { identities: 4, perIdentity: 4 },
-  steps,
-  seed: 11,
-  validateEvery: 2,
-  checkpointEvery: 0,
-  logEvery: 1,
-  augment: { flip: true },
-  ...extra,
-});
+const settings = (steps: number, extra: Partial<TrainSettings> = {}): TrainSettings =>
+  tinySettings(steps, { optimizer: adamAt(3e-3), validateEvery: 2, ...extra });
 
 /** An event sink that keeps what it is given. */
 const recorder = (): EventSink & { events: Array<Record<string, unknown>> } => {
@@ -109,12 +100,7 @@ describe('early stopping on training identities', () => {
     const s = selectionSplit(trainSet, 0.25, 5);
     const plan = phasesFor('baseline', makeConfig({ elim: false }), 16, 0);
     const ev = recorder();
-    const r = await train({
-      settings: settings(8, { earlyStop: { fraction: 0.25 } }),
-      phases: plan.phases,
-      extras: plan.extras,
-      backend,
-      train: s.train,
+    const r = await trainPlan(settings(8, { earlyStop: { fraction: 0.25 } }), plan, backend, s.train, ev, {
       selection: s.selection,
       validation: heldOut,
       events: ev,
@@ -176,14 +162,7 @@ describe('identity-adversarial reference', () => {
       identities: ids,
       steps: 4,
     });
-    const r = await train({
-      settings: settings(4, { validateEvery: 0 }),
-      phases: plan.phases,
-      extras: plan.extras,
-      backend,
-      train: trainSet,
-      events: createEventSink({ quiet: true }),
-    });
+    const r = await trainPlan(settings(4, { validateEvery: 0 }), plan, backend, trainSet, createEventSink({ quiet: true }));
     if (E.isLeft(r)) throw new Error(formatTrainError(r.left));
     expect(r.right.outcomes).toEqual({ adversarial: 4 });
     for (const h of r.right.history) {

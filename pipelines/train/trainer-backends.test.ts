@@ -10,11 +10,11 @@ import { useBackend } from '../../lib/backend/current.js';
 import type { Backend } from '../../lib/backend/backend.js';
 import { synthesizeInMemory } from '../data/synthetic/synthesize.js';
 import { makeConfig } from '../config.js';
-import { createEventSink } from '../cli/events.js';
 import { imageSetFromSynthetic, subsetByIdentity } from './image-set.js';
 import { phasesFor } from './elim-objective.js';
 import { formatTrainError } from './errors.js';
-import { train } from './trainer.js';
+import { createEventSink } from '../cli/events.js';
+import { adamAt, tinySettings, trainPlan } from './trainer.test-helpers.js';
 
 const ds = synthesizeInMemory({ seed: 5, identities: 6, heldOut: 1, frames: 10, size: 16 });
 const trainSet = subsetByIdentity(imageSetFromSynthetic(ds), new Set(ds.trainIdentities));
@@ -25,34 +25,14 @@ const losses = async (backend: Backend, method: 'elim' | 'baseline') => {
   useBackend(backend);
   const config = makeConfig({ elim: method === 'elim', domains: 4, topk: 3, warmup: { w1: 0, w2: 1 } });
   const plan = phasesFor(method, config, 8, 0);
-  const r = await train({
-    settings: {
-      model: { backbone: 'al64', inputSize: 16, width: 0.125, hidden: 16, latent: 8, dropout: 0 },
-      optimizer: {
-        kind: 'adam',
-        lr: 3e-3,
-        betas: [0.9, 0.999],
-        momentum: 0,
-        weightDecay: 0,
-        projectorLrScale: 1,
-        schedule: 'constant',
-        milestones: [],
-        gamma: 1,
-      },
-      batch: { identities: 4, perIdentity: 4 },
-      steps: 40,
-      seed: 2,
-      validateEvery: 0,
-      checkpointEvery: 0,
-      logEvery: 10,
-      augment: { flip: false },
-    },
-    phases: plan.phases,
-    extras: plan.extras,
-    backend,
-    train: trainSet,
-    events: createEventSink({ quiet: true }),
+  const settings = tinySettings(40, {
+    model: { backbone: 'al64', inputSize: 16, width: 0.125, hidden: 16, latent: 8, dropout: 0 },
+    optimizer: adamAt(3e-3),
+    seed: 2,
+    logEvery: 10,
+    augment: { flip: false },
   });
+  const r = await trainPlan(settings, plan, backend, trainSet, createEventSink({ quiet: true }));
   if (E.isLeft(r)) throw new Error(formatTrainError(r.left));
   return r.right.history.map((h) => h.terms.total);
 };

@@ -7,41 +7,24 @@ import { createCpuBackend } from '../../kernels/cpu/cpu-backend.js';
 import { useBackend } from '../../lib/backend/current.js';
 import { synthesizeInMemory } from '../data/synthetic/synthesize.js';
 import { makeConfig } from '../config.js';
-import { createEventSink } from '../cli/events.js';
 import { imageSetFromSynthetic, subsetByIdentity } from './image-set.js';
 import { phasesFor } from './elim-objective.js';
 import { formatTrainError } from './errors.js';
 import { train, type TrainSettings } from './trainer.js';
+import { createEventSink } from '../cli/events.js';
+import { tinySettings, trainPlan } from './trainer.test-helpers.js';
 
 const backend = useBackend(createCpuBackend({ threads: 1 }));
 const ds = synthesizeInMemory({ seed: 3, identities: 8, heldOut: 2, frames: 12, size: 16 });
 const all = imageSetFromSynthetic(ds);
 const trainSet = subsetByIdentity(all, new Set(ds.trainIdentities));
 
-const settings = (steps: number): TrainSettings => ({
-  model: { backbone: 'al64', inputSize: 16, width: 0.25, hidden: 32, latent: 16, dropout: 0.1 },
-  optimizer: { kind: 'adam', lr: 1e-3, betas: [0.9, 0.999], momentum: 0, weightDecay: 0, projectorLrScale: 1, schedule: 'constant', milestones: [], gamma: 1 },
-  batch: { identities: 4, perIdentity: 4 },
-  steps,
-  seed: 11,
-  validateEvery: 0,
-  checkpointEvery: 0,
-  logEvery: 1,
-  augment: { flip: true },
-});
+const settings = (steps: number): TrainSettings => tinySettings(steps);
 
 const run = async (method: 'elim' | 'baseline', steps: number, extra: Partial<Parameters<typeof train>[0]> = {}) => {
   const config = makeConfig({ elim: method === 'elim', domains: 4, topk: 3, warmup: { w1: 0, w2: 1 } });
   const plan = phasesFor(method, config, 16, 0);
-  return train({
-    settings: settings(steps),
-    phases: plan.phases,
-    extras: plan.extras,
-    backend,
-    train: trainSet,
-    events: createEventSink({ quiet: true }),
-    ...extra,
-  });
+  return trainPlan(settings(steps), plan, backend, trainSet, createEventSink({ quiet: true }), extra);
 };
 
 describe('trainer', () => {

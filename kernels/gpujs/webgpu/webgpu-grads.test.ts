@@ -11,18 +11,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../../../lib/backend/backend.js';
 import { useBackend } from '../../../lib/backend/current.js';
-import { createAl64 } from '../../../lib/nn/al64.js';
-import { initModule } from '../../../lib/nn/module.js';
-import { mergeTrees } from '../../../lib/nn/tree.js';
-import * as T from '../../../lib/ops/index.js';
-import { valueAndGradTree } from '../../../lib/optim/grads.js';
-import { Rng } from '../../../lib/rng/rng.js';
+import { al64GradFigures } from '../../../lib/nn/al64-grads.test-helpers.js';
 import { baselineStep } from '../../../pipelines/baseline.js';
-import { makeConfig } from '../../../pipelines/config.js';
-import { elimStep, withGrad, type StepInput, type StepOutput } from '../../../pipelines/elim.js';
-import { makeEnv } from '../../../pipelines/env.js';
+import { elimStep, type StepInput, type StepOutput } from '../../../pipelines/elim.js';
 import type { Stage } from '../../../pipelines/stages/stage.js';
-import { encode, toyProblem } from '../../../pipelines/stages/testing/toy.js';
+import { stepFigures, toyStepSetup } from '../../../pipelines/stages/testing/toy-step.test-helpers.js';
 import { expectClose } from '../../conformance/compare.test-helpers.js';
 import { createCpuBackend } from '../../cpu/cpu-backend.js';
 import { openWebGpuForTest } from './test-device.js';
@@ -33,36 +26,17 @@ if (!gpu) console.warn(`[webgpu grads] SKIPPED (not CI): ${opened}`);
 afterAll(() => gpu?.destroy());
 const cpu = createCpuBackend();
 
-const al64 = (backend: Backend) => {
-  const m = createAl64({ inputSize: 16, width: 0.25, hidden: 16, latent: 8, dropout: 0 }).encoder;
-  const { params, state } = initModule(m, Rng.fromSeed(3), { backend });
-  const x = T.randomUniform([3, 3, 16, 16], Rng.fromSeed(4), -1, 1, { backend });
-  const { out, grads } = valueAndGradTree(params, () => {
-    const y = m.apply(params, state, x, { training: true, rng: Rng.fromSeed(5) }).y;
-    return { loss: T.mean(T.square(y)), y };
-  });
-  return { y: Array.from(out.y.toArray()), loss: out.loss.item(), grads: new Map([...grads].map(([k, g]) => [k, Array.from(g.toArray())])) };
-};
-
 const stepOn = (backend: Backend, step: Stage<StepInput, StepOutput>) => {
   useBackend(backend);
-  const env = makeEnv({ config: makeConfig({ domains: 3, topk: 2 }), seed: 4 });
-  const toy = toyProblem({ seed: 2, ids: 3, perId: 3, inputDim: 4, latent: 4 });
-  const m = toy.init(Rng.fromSeed(6));
-  const batch = toy.batch(Rng.fromSeed(7));
-  const params = mergeTrees({ encoder: m.encoder.params, projector: m.projector.params });
-  const r = withGrad(params, () => {
-    const z = encode(toy.encoder, m.encoder.params, m.encoder.state, batch.x);
-    return step({ z, labels: batch.labels, keys: batch.keys, iteration: 100, models: { projector: { module: toy.projector, ...m.projector } } })(env);
-  });
+  const r = toyStepSetup().run(step);
   if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
-  return { loss: r.right.out.loss.item(), main: r.right.out.terms.main.item(), grads: [...r.right.grads.values()].map((g) => Array.from(g.toArray())) };
+  return stepFigures(r.right);
 };
 
 describe.skipIf(!gpu)('gradients on the gpujs WebGPU mode vs the CPU backend', () => {
   it('AL64 encoder (16 px, width 0.25): output, loss and every parameter gradient (2e-3 scaled)', () => {
-    const a = al64(gpu!);
-    const b = al64(cpu);
+    const a = al64GradFigures(gpu!);
+    const b = al64GradFigures(cpu);
     expectClose(a.y, b.y, 2e-3, 'AL64 output');
     expectClose([a.loss], [b.loss], 2e-3, 'AL64 loss');
     expect([...a.grads.keys()]).toEqual([...b.grads.keys()]);

@@ -23,7 +23,7 @@ import type { LoadedModel } from '../../train/load-model.js';
 import { matchedPredictions, type AnchorLatents } from '../../train/identity-matching.js';
 import { formatElimError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { loadBatches } from '../../data/batch-loader.js';
+import { loadBatches, type Batch } from '../../data/batch-loader.js';
 import { DecodePool } from '../../data/images/decode-pool.js';
 import { formatDataError } from '../../data/data-error.js';
 import type { FaceRecord } from '../../data/face-record.js';
@@ -81,24 +81,13 @@ export const run = async (argv: readonly string[]): Promise<number> => {
   try {
     await file.write('path,valence,arousal\n');
     const flush = async (records: FaceRecord[]) => {
-      const stream = loadBatches(pool, records, [records.map((_, i) => i)], {
-        augment: { size: m.model.spec.inputSize, train: false },
-        onBadRecord: o.badRecords as 'error' | 'skip',
-      });
-      for (;;) {
-        const step = await stream.next();
-        if (step.done) {
-          if (E.isLeft(step.value)) throw new InputError(formatDataError(step.value.left));
-          skipped += step.value.right.total;
-          return;
-        }
-        const b = step.value;
-        if (b.indices.length === 0) continue; // every image of this batch was unreadable (counted as skipped)
+      skipped += await forEachBatch(pool, records, [records.map((_, i) => i)], m, o, async (b) => {
+        if (b.indices.length === 0) return; // every image of this batch was unreadable (counted as skipped)
         const y = predictImages(m, b.x, b.indices.length, backend).predictions;
         const lines = b.indices.map((rec, j) => `${csvField(records[rec].source as string)},${y[2 * j]},${y[2 * j + 1]}`);
         await file.write(lines.join('\n') + '\n');
         written += lines.length;
-      }
+      });
     };
     let pending: FaceRecord[] = [];
     for (const input of parsed.positionals) {
@@ -155,6 +144,33 @@ const readAnchor = async (file: string, dim: number): Promise<AnchorLatents> => 
   return { dim, rows, data: Float32Array.from(data as number[]) };
 };
 
+/**
+ * Decodes `batches` of `records` for inference (no augmentation; an unreadable image is an error
+ * or skipped as --bad-records says) and hands each batch to `each` in order. Returns how many
+ * images were skipped; a data error throws InputError.
+ */
+const forEachBatch = async (
+  pool: DecodePool,
+  records: readonly FaceRecord[],
+  batches: Iterable<number[]>,
+  m: LoadedModel,
+  o: ParsedOptions,
+  each: (b: Batch) => Promise<void> | void,
+): Promise<number> => {
+  const stream = loadBatches(pool, records, batches, {
+    augment: { size: m.model.spec.inputSize, train: false },
+    onBadRecord: o.badRecords as 'error' | 'skip',
+  });
+  for (;;) {
+    const step = await stream.next();
+    if (step.done) {
+      if (E.isLeft(step.value)) throw new InputError(formatDataError(step.value.left));
+      return step.value.right.total;
+    }
+    await each(step.value);
+  }
+};
+
 const predictPerIdentity = async (o: ParsedOptions, inputs: readonly string[], m: LoadedModel, backend: Backend): Promise<number> => {
   const out = o.out as string;
   const d = m.model.spec.latent;
@@ -169,27 +185,15 @@ const predictPerIdentity = async (o: ParsedOptions, inputs: readonly string[], m
     const bs = o.batch as number;
     const kept: number[] = [];
     const latents: number[] = [];
-    let skipped = 0;
     const batches = Array.from({ length: Math.ceil(records.length / bs) }, (_, b) =>
       Array.from({ length: Math.min(bs, records.length - b * bs) }, (_, i) => b * bs + i),
     );
-    const stream = loadBatches(pool, records, batches, {
-      augment: { size: m.model.spec.inputSize, train: false },
-      onBadRecord: o.badRecords as 'error' | 'skip',
-    });
-    for (;;) {
-      const step = await stream.next();
-      if (step.done) {
-        if (E.isLeft(step.value)) throw new InputError(formatDataError(step.value.left));
-        skipped = step.value.right.total;
-        break;
-      }
-      const b = step.value;
+    const skipped = await forEachBatch(pool, records, batches, m, o, (b) => {
       const r = predictImages(m, b.x, b.indices.length, backend, true);
       kept.push(...b.indices);
       for (const v of r.latents!) latents.push(v);
       process.stderr.write(`\rencoded ${kept.length} images`);
-    }
+    });
     if (kept.length === 0) return failure(`no readable image${skipped ? ` (${skipped} unreadable skipped)` : ''}`);
     const identities = kept.map((i) => records[i].identity);
     const preds = matchedPredictions(m, Float32Array.from(latents), identities, anchor, m.elim.transport, backend);

@@ -7,52 +7,32 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Backend } from '../../../lib/backend/backend.js';
 import { useBackend } from '../../../lib/backend/current.js';
-import { createAl64 } from '../../../lib/nn/al64.js';
-import { initModule } from '../../../lib/nn/module.js';
-import { disposeTree, mergeTrees, subtree } from '../../../lib/nn/tree.js';
+import { al64GradFigures } from '../../../lib/nn/al64-grads.test-helpers.js';
+import { disposeTree, subtree } from '../../../lib/nn/tree.js';
 import * as T from '../../../lib/ops/index.js';
-import { valueAndGradTree } from '../../../lib/optim/grads.js';
 import { sgd } from '../../../lib/optim/sgd.js';
 import { Rng } from '../../../lib/rng/rng.js';
 import { baselineStep } from '../../../pipelines/baseline.js';
-import { makeConfig } from '../../../pipelines/config.js';
 import { elimStep, withGrad } from '../../../pipelines/elim.js';
 import { makeEnv } from '../../../pipelines/env.js';
 import { formatElimError } from '../../../pipelines/errors.js';
-import { encode, toyProblem } from '../../../pipelines/stages/testing/toy.js';
+import { stepFigures, toyStepSetup } from '../../../pipelines/stages/testing/toy-step.test-helpers.js';
 import { predictImages, vaMetrics } from '../../../pipelines/train/evaluate.js';
 import { loadTrainedModelFromBytes } from '../../../pipelines/train/model-from-bytes.js';
-
-const arr = (t: { toArray(): ArrayLike<number> }) => Array.from(t.toArray());
 
 /** AL64 encoder (16 px, width 0.25): output, loss and every parameter gradient. */
 export const al64Grads = (backend: Backend) => {
   useBackend(backend);
-  const m = createAl64({ inputSize: 16, width: 0.25, hidden: 16, latent: 8, dropout: 0 }).encoder;
-  const { params, state } = initModule(m, Rng.fromSeed(3), { backend });
-  const x = T.randomUniform([3, 3, 16, 16], Rng.fromSeed(4), -1, 1, { backend });
-  const { out, grads } = valueAndGradTree(params, () => {
-    const y = m.apply(params, state, x, { training: true, rng: Rng.fromSeed(5) }).y;
-    return { loss: T.mean(T.square(y)), y };
-  });
-  return { y: arr(out.y), loss: out.loss.item(), grads: Object.fromEntries([...grads].map(([k, g]) => [k, arr(g)])) };
+  const { y, loss, grads } = al64GradFigures(backend);
+  return { y, loss, grads: Object.fromEntries(grads) };
 };
 
 /** elimStep or baselineStep through the pipeline's stages on the toy problem: loss and gradients. */
 export const toyStep = (backend: Backend, which: 'elim' | 'baseline') => {
   useBackend(backend);
-  const env = makeEnv({ config: makeConfig({ domains: 3, topk: 2 }), seed: 4 });
-  const toy = toyProblem({ seed: 2, ids: 3, perId: 3, inputDim: 4, latent: 4 });
-  const m = toy.init(Rng.fromSeed(6));
-  const batch = toy.batch(Rng.fromSeed(7));
-  const params = mergeTrees({ encoder: m.encoder.params, projector: m.projector.params });
-  const step = which === 'elim' ? elimStep : baselineStep;
-  const r = withGrad(params, () => {
-    const z = encode(toy.encoder, m.encoder.params, m.encoder.state, batch.x);
-    return step({ z, labels: batch.labels, keys: batch.keys, iteration: 100, models: { projector: { module: toy.projector, ...m.projector } } })(env);
-  });
+  const r = toyStepSetup().run(which === 'elim' ? elimStep : baselineStep);
   if (E.isLeft(r)) throw new Error(formatElimError(r.left));
-  return { loss: r.right.out.loss.item(), main: r.right.out.terms.main.item(), grads: [...r.right.grads.values()].map(arr) };
+  return stepFigures(r.right);
 };
 
 /**
