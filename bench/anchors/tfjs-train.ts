@@ -191,18 +191,22 @@ export const runTfjsTrain = async (o: TfjsTrainOptions): Promise<TfjsTrainResult
   registerGradients(tf);
   const next = generator(12345);
   const B = o.batch;
+  const made: Array<{ dispose(): void }> = [];
+  const keep = <T extends { dispose(): void }>(x: T): T => (made.push(x), x);
   const v = (shape: number[], bound: number, name: string) =>
-    tf.variable(
-      tf.tensor(
-        uniform(
-          shape.reduce((a, b) => a * b, 1),
-          bound,
-          next,
+    keep(
+      tf.variable(
+        tf.tensor(
+          uniform(
+            shape.reduce((a, b) => a * b, 1),
+            bound,
+            next,
+          ),
+          shape,
         ),
-        shape,
+        true,
+        name,
       ),
-      true,
-      name,
     );
   const conv = CONVS.map((s, i) => ({
     ...s,
@@ -212,8 +216,8 @@ export const runTfjsTrain = async (o: TfjsTrainOptions): Promise<TfjsTrainResult
   }));
   const lin = (i: number, o2: number, name: string) => ({ w: v([i, o2], Math.sqrt(6 / i), `${name}.w`), b: v([o2], 0.01, `${name}.b`) });
   const bn = (n: number, name: string) => ({
-    g: tf.variable(tf.ones([n]), true, `${name}.g`),
-    b: tf.variable(tf.zeros([n]), true, `${name}.b`),
+    g: keep(tf.variable(tf.ones([n]), true, `${name}.g`)),
+    b: keep(tf.variable(tf.zeros([n]), true, `${name}.b`)),
     mean: tf.zeros([n]) as Tensor,
     var: tf.ones([n]) as Tensor,
   });
@@ -317,5 +321,7 @@ export const runTfjsTrain = async (o: TfjsTrainOptions): Promise<TfjsTrainResult
     losses = [seen[o.warmup], seen[seen.length - 1]];
     opt.dispose();
   }
+  // the variables are named (conv0.w, ...): a second model in the same engine needs these gone
+  for (const x of made) x.dispose();
   return { timing, customConvGrad: custom, losses };
 };

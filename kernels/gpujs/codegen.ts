@@ -23,10 +23,11 @@ export const num = (v: number): string => {
 
 /**
  * Statements reading buffer `name` at flat index expression `idx` into const `out`.
- * The buffer's layout width decides the row/column split.
+ * The buffer's layout width decides the row/column split (none for a flat WebGPU buffer).
  */
 export const readFlat = (out: string, name: string, idx: string, h: GpuHandle): string => {
   const w = h.layout.w;
+  if (h.flat) return `  const ${out} = ${name}[0][${idx}];\n`;
   if (h.layout.h === 1) return `  const ${out} = ${name}[0][${idx}];\n`;
   return `  const ${out}_i = ${idx};\n  const ${out}_r = ${idiv(`${out}_i`, w)};\n  const ${out} = ${name}[${out}_r][${out}_i - ${out}_r * ${w}];\n`;
 };

@@ -3,6 +3,7 @@ import type { Conv2dAttrs } from '../../lib/backend/backend.js';
 import type { Shape } from '../../lib/tensor/shape.js';
 import { coords, readFlat } from './codegen.js';
 import { conv2dBackwardFilterPacked, PACKED_CONV_MIN_MACS } from './conv2d-packed.js';
+import { conv2dBackwardFilterQuad } from './conv2d-quad.js';
 import type { GpuHandle, Runtime } from './runtime.js';
 
 export const conv2dBackwardFilter = (rt: Runtime, x: GpuHandle, xShape: Shape, dy: GpuHandle, dyShape: Shape, wShape: Shape, attrs: Conv2dAttrs): GpuHandle => {
@@ -15,6 +16,8 @@ export const conv2dBackwardFilter = (rt: Runtime, x: GpuHandle, xShape: Shape, d
     const packed = conv2dBackwardFilterPacked(rt, x, xShape, dy, dyShape, wShape, attrs);
     if (packed) return packed;
   }
+  const quad = conv2dBackwardFilterQuad(rt, x, xShape, dy, dyShape, wShape, attrs);
+  if (quad) return quad;
   let s = coords('f', 'j', [o, c, kh, kw]); // f0 filter, f1 channel, f2 ky, f3 kx
   s += '  let acc = 0.0;\n';
   s += `  for (let b = 0; b < ${n}; b++) {\n  for (let oy = 0; oy < ${oh}; oy++) {\n  const iy = oy * ${sh} - ${ph} + f2;\n`;

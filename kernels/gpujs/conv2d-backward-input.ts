@@ -6,6 +6,7 @@ import type { Conv2dAttrs } from '../../lib/backend/backend.js';
 import type { Shape } from '../../lib/tensor/shape.js';
 import { coords, readFlat } from './codegen.js';
 import { conv2dBackwardInputPacked, PACKED_CONV_MIN_MACS } from './conv2d-packed.js';
+import { conv2dBackwardInputQuad } from './conv2d-quad.js';
 import type { GpuHandle, Runtime } from './runtime.js';
 
 export const conv2dBackwardInput = (rt: Runtime, dy: GpuHandle, dyShape: Shape, w: GpuHandle, wShape: Shape, xShape: Shape, attrs: Conv2dAttrs): GpuHandle => {
@@ -18,6 +19,8 @@ export const conv2dBackwardInput = (rt: Runtime, dy: GpuHandle, dyShape: Shape, 
     const packed = conv2dBackwardInputPacked(rt, dy, dyShape, w, wShape, xShape, attrs);
     if (packed) return packed;
   }
+  const quad = conv2dBackwardInputQuad(rt, dy, dyShape, w, wShape, xShape, attrs);
+  if (quad) return quad;
   let s = coords('i', 'j', [n, c, h, wd]); // i0 image, i1 channel, i2 row, i3 column
   s += '  let acc = 0.0;\n';
   s += `  for (let ky = 0; ky < ${kh}; ky++) {\n  const ty = i2 + ${ph} - ky;\n  const oy = Math.floor((ty + 0.5) / ${sh});\n`;

@@ -1,12 +1,13 @@
 /**
  * Direct 2-D convolution: x [N, C, H, W], w [O, C, KH, KW] -> [N, O, OH, OW], one thread per
- * output cell; with `epilogue`, the fused form act(conv + bias[o]) in the same kernel (one launch
+ * output cell (four on WebGPU: conv2d-quad.ts); with `epilogue`, the fused form act(conv + bias[o]) in the same kernel (one launch
  * and one output texture instead of three).
  */
 import type { Conv2dAttrs, ConvActivation } from '../../lib/backend/backend.js';
 import type { Shape } from '../../lib/tensor/shape.js';
 import { coords, readFlat } from './codegen.js';
 import { conv2dPacked, PACKED_CONV_MIN_MACS } from './conv2d-packed.js';
+import { conv2dQuad } from './conv2d-quad.js';
 import type { GpuHandle, Runtime } from './runtime.js';
 
 export const convOutSize = (inSize: number, k: number, stride: number, pad: number) => Math.floor((inSize + 2 * pad - k) / stride) + 1;
@@ -30,6 +31,8 @@ export const conv2d = (
     const packed = conv2dPacked(rt, x, xShape, w, wShape, oh, ow, attrs, epilogue);
     if (packed) return packed;
   }
+  const quad = conv2dQuad(rt, x, xShape, w, wShape, oh, ow, attrs, epilogue);
+  if (quad) return quad;
   let s = coords('o', 'j', [n, o, oh, ow]); // o0 image, o1 filter, o2 row, o3 column
   s += '  let acc = 0.0;\n';
   s += `  for (let c = 0; c < ${c}; c++) {\n  for (let ky = 0; ky < ${kh}; ky++) {\n  const iy = o2 * ${sh} - ${ph} + ky;\n`;

@@ -2,7 +2,8 @@
  * Batched matmul [B, M, N] = op(A) op(B). A is [Ba, M, K] ([Ba, K, M] when transA), B is
  * [Bb, K, N] ([Bb, N, K] when transB); a batch of 1 broadcasts.
  * On GL, products big enough to pay for two packing passes run through the packed, 4x4-tiled
- * GEMM (packed-gemm.ts); small ones (and every non-GL mode) use one thread per output cell.
+ * GEMM (packed-gemm.ts); on WebGPU a thread computes four adjacent columns (Runtime.run4: each
+ * element of A read once for four multiply-adds); otherwise one thread per output cell.
  */
 import { coords, readFlat } from './codegen.js';
 import { gemmPacked, outFits, packFits, packOperand, planGemm, unpackGemm } from './packed-gemm.js';
@@ -55,14 +56,21 @@ export const matmul = (rt: Runtime, a: GpuHandle, aShape: Dims3, b: GpuHandle, b
       return out;
     }
   }
-  let s = coords('o', 'j', [batch, m, n]); // o0 batch, o1 row, o2 column
   const aBase = ba === 1 ? '0' : `o0 * ${ar * ac}`;
   const bBase = bb === 1 ? '0' : `o0 * ${br * bc}`;
   // element (row, kk) of op(A) and (kk, col) of op(B), as flat offsets
   const aIdx = transA ? `${aBase} + kk * ${ac} + o1` : `${aBase} + o1 * ${ac} + kk`;
-  const bIdx = transB ? `${bBase} + o2 * ${bc} + kk` : `${bBase} + kk * ${bc} + o2`;
+  const bIdx = (col: string) => (transB ? `${bBase} + (${col}) * ${bc} + kk` : `${bBase} + kk * ${bc} + ${col}`);
+  if (rt.quadOutputs && n % 4 === 0) {
+    // q..q+3 share batch and row (n is a multiple of 4): columns o2..o2+3
+    let q = coords('o', 'q', [batch, m, n]) + '  let s0 = 0.0;\n  let s1 = 0.0;\n  let s2 = 0.0;\n  let s3 = 0.0;\n';
+    q += `  for (let kk = 0; kk < ${k}; kk++) {\n` + readFlat('av', 'a', aIdx, a);
+    for (let c = 0; c < 4; c++) q += readFlat(`b${c}`, 'b', bIdx(`o2 + ${c}`), b) + `  s${c} += av * b${c};\n`;
+    return rt.run4(['a', 'b'], q + '  }\n  return [s0, s1, s2, s3];', batch * m * n, [a, b]);
+  }
+  let s = coords('o', 'j', [batch, m, n]); // o0 batch, o1 row, o2 column
   s += `  let acc = 0.0;\n  for (let kk = 0; kk < ${k}; kk++) {\n`;
-  s += readFlat('av', 'a', aIdx, a) + readFlat('bv', 'b', bIdx, b);
+  s += readFlat('av', 'a', aIdx, a) + readFlat('bv', 'b', bIdx('o2'), b);
   s += '  acc += av * bv;\n  }\n  return acc;';
   return rt.run(['a', 'b'], s, batch * m * n, [a, b]);
 };

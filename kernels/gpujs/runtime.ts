@@ -42,6 +42,11 @@ export class GpuHandle implements DataHandle {
     readonly data: Stored | null,
     /** Set for RGBA textures of the packed GEMM (kernels/gpujs/packed-gemm.ts): their [w, h] in texels. */
     readonly packed?: Layout,
+    /**
+     * A WebGPU storage buffer: kernels read it by flat index (`name[0][i]`, which GPU.js's WGSL
+     * accessor turns into element i whatever the layout), with no row/column split to compute.
+     */
+    readonly flat = false,
   ) {
     this.layout = packed ?? layoutOf(size);
   }
@@ -70,6 +75,22 @@ export class Runtime {
   /** Whether a product of `macs` multiply-adds takes the packed path (`min`: the 'auto' threshold). */
   usePacked(macs: number, min: number): boolean {
     return this.packedGemm === 'always' || (this.packedGemm === 'auto' && macs >= min);
+  }
+
+  /** Whether run4 exists (WebGPU): kernels that write four adjacent outputs per thread. */
+  get quadOutputs(): boolean {
+    return false;
+  }
+
+  /**
+   * Like run, four outputs per thread: `body` sees `q`, the flat index of its first output (a
+   * multiple of 4), and returns [v0, v1, v2, v3] for q..q+3; outSize must be a multiple of 4.
+   * So a thread reuses each value it reads for four outputs (a matmul row element for four
+   * columns, a filter tap for four pixels). Only the WebGPU runtime has it (GPU.js on GL cannot
+   * pass an Array(4) result on as a plain buffer; GL has the packed GEMM instead).
+   */
+  run4(_params: readonly string[], _body: string, _outSize: number, _args: readonly unknown[]): GpuHandle {
+    throw new EngineError('BackendError', 'gpujs', `run4 needs the WebGPU mode (this runtime is ${this.mode})`);
   }
 
   constructor(readonly mode: GpujsMode) {

@@ -9,7 +9,9 @@
  *   a first compile), so a broken kernel is never a silent wrong answer.
  *
  * Messages (arrays of them, processed strictly one after another):
- *   { t: 'compile', kid, src, output }          a kernel (built lazily at its first run)
+ *   { t: 'compile', kid, src, output, view? }   a kernel (built lazily at its first run); view:
+ *                                               it returns Array(4) (Runtime.run4), its result
+ *                                               is seen as a plain buffer of dims `view`
  *   { t: 'run', kid, out, args, ack?, seq? }    args: { h: id } | { n } | { a: Float32Array } | { i, dims }
  *   { t: 'free', id }                           release a buffer
  *   { t: 'read', id, size, seq, sync }          values of a buffer (sync: the engine is blocked on it)
@@ -49,6 +51,7 @@ export async function webgpuDeviceLoop(io: DeviceIo): Promise<{ adapter: string;
     kid: number;
     src: string;
     output: number[];
+    view?: number[];
     out: number;
     args: object[];
     ack?: boolean;
@@ -69,7 +72,7 @@ export async function webgpuDeviceLoop(io: DeviceIo): Promise<{ adapter: string;
     'unnamed adapter';
   const gpu = new io.GPU({ mode: 'webgpu' }) as { createKernel: (src: string, o: object) => Kernel; destroy: () => void };
   let device: { createBuffer: (d: object) => Staging; createCommandEncoder: () => Encoder; queue: { submit: (b: unknown[]) => void } } | null = null;
-  const kernels = new Map<number, { src: string; output: number[]; k?: Kernel }>();
+  const kernels = new Map<number, { src: string; output: number[]; view?: number[]; k?: Kernel }>();
   const buffers = new Map<number, Buf>();
   /** Buffers whose kernel failed, with why: a read or a use of one reports it (nothing else is poisoned). */
   const failed = new Map<number, string>();
@@ -90,8 +93,20 @@ export async function webgpuDeviceLoop(io: DeviceIo): Promise<{ adapter: string;
   const run = async (m: { kid: number; out: number; args: object[] }): Promise<void> => {
     const entry = kernels.get(m.kid);
     if (!entry) throw new Error(`kernel ${m.kid} was never compiled`);
-    if (!entry.k) entry.k = gpu.createKernel(entry.src, { output: entry.output, pipeline: true, immutable: true, tactic: 'precision', precision: 'single' });
+    if (!entry.k) {
+      const settings = { output: entry.output, pipeline: true, immutable: true, tactic: 'precision', precision: 'single' };
+      entry.k = gpu.createKernel(entry.src, entry.view ? { ...settings, returnType: 'Array(4)' } : settings);
+    }
     const res = (await entry.k(...m.args.map(argOf))) as Buf;
+    if (entry.view) {
+      // GPU.js refuses an Array(4) result as a kernel argument, but its buffer is just 4 floats
+      // per thread in thread order, i.e. the flat values: relabelled as one component over the
+      // engine's layout of that many values, the next kernel binds it as a plain buffer, and
+      // a[y][x] (elementwise kernels) or a[0][i] (flat reads) land on the right element.
+      const r = res as unknown as { componentCount: number; output: number[] };
+      r.componentCount = 1;
+      r.output = entry.view;
+    }
     buffers.set(m.out, res);
     if (!device) device = (res as unknown as { context: { device: typeof device } }).context.device;
   };
@@ -117,7 +132,7 @@ export async function webgpuDeviceLoop(io: DeviceIo): Promise<{ adapter: string;
   const step = async (m: Msg): Promise<void> => {
     switch (m.t) {
       case 'compile':
-        kernels.set(m.kid, { src: m.src, output: m.output });
+        kernels.set(m.kid, { src: m.src, output: m.output, view: m.view });
         return;
       case 'run':
         try {

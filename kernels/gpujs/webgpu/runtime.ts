@@ -32,6 +32,8 @@ type WireArg = { h: number } | { n: number } | { a: Float32Array } | { i: Float3
 /** Counters the tests and the bench read (readbacks per training step, ops posted). */
 export interface WebGpuStats {
   ops: number;
+  /** Of those, the ops that wrote four outputs per thread (run4). */
+  quadOps: number;
   compiles: number;
   syncReads: number;
   asyncReads: number;
@@ -57,7 +59,7 @@ export const waitForSeq = (ctrl: Int32Array, seq: number, timeoutMs: number): vo
 
 export class WebGpuRuntime extends Runtime {
   readonly adapter: string;
-  readonly stats: WebGpuStats = { ops: 0, compiles: 0, syncReads: 0, asyncReads: 0, compileWaitMs: 0, readWaitMs: 0 };
+  readonly stats: WebGpuStats = { ops: 0, quadOps: 0, compiles: 0, syncReads: 0, asyncReads: 0, compileWaitMs: 0, readWaitMs: 0 };
   private readonly kids = new Map<string, number>();
   private readonly handles = new Set<GpuHandle>();
   private readonly pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void }>();
@@ -86,24 +88,54 @@ export class WebGpuRuntime extends Runtime {
     if (outSize === 0) return this.keep(new GpuHandle(0, null));
     const { w, h } = layoutOf(outSize);
     // the same kernel template as Runtime.run: the kernel files' bodies see `j` and return a value
+    const head = `  const j = this.thread.y * ${w} + this.thread.x;\n  if (j >= ${outSize}) { return 0; }`;
+    return this.launch(params, head, body, outSize, [w, h], args);
+  }
+
+  override get quadOutputs(): boolean {
+    return true;
+  }
+
+  /**
+   * Four outputs per thread through GPU.js's Array(4) return (a vec4 written to 4 consecutive
+   * floats of the output buffer); the device thread then presents the result as a plain buffer
+   * of 4x the cells (device-loop.ts), so any kernel reads it by flat index.
+   */
+  override run4(params: readonly string[], body: string, outSize: number, args: readonly unknown[]): GpuHandle {
+    if (outSize % 4 !== 0) throw new EngineError('BackendError', 'gpujs', `run4 needs a multiple of 4 outputs, got ${outSize}`);
+    if (outSize === 0) return this.keep(new GpuHandle(0, null));
+    const threads = outSize / 4;
+    const { w, h } = layoutOf(threads);
+    const head = `  const t = this.thread.y * ${w} + this.thread.x;\n  if (t >= ${threads}) { return [0.0, 0.0, 0.0, 0.0]; }\n  const q = t * 4;`;
+    const view = layoutOf(outSize); // the layout every handle of outSize values has (w * h >= 4 * threads is not needed: reads stop at outSize)
+    return this.launch(params, head, body, outSize, [w, h], args, [view.w, view.h]);
+  }
+
+  private launch(
+    params: readonly string[],
+    head: string,
+    body: string,
+    outSize: number,
+    output: readonly [number, number],
+    args: readonly unknown[],
+    /** For run4: the dims its result is seen with (device-loop.ts). */
+    view?: readonly [number, number],
+  ): GpuHandle {
     const [ps, bd, as] = wgslSafeConstants(params, body, args);
-    const src = `function (${ps.join(', ')}) {
-  const j = this.thread.y * ${w} + this.thread.x;
-  if (j >= ${outSize}) { return 0; }
-${bd}
-}`;
+    const src = `function (${ps.join(', ')}) {\n${head}\n${bd}\n}`;
     const wire = as.map(toWire);
-    const key = `${src}|${as.map((a, i) => (a instanceof GpuHandle ? `h${a.layout.w}x${a.layout.h}` : wireKey(wire[i]))).join(',')}`;
+    const key = `${view ? 'q' : 's'}|${src}|${as.map((a, i) => (a instanceof GpuHandle ? `h${a.layout.w}x${a.layout.h}` : wireKey(wire[i]))).join(',')}`;
     let kid = this.kids.get(key);
     const first = kid === undefined;
     if (kid === undefined) {
       kid = this.kids.size + 1;
       this.kids.set(key, kid);
-      this.post({ t: 'compile', kid, src, output: [w, h] });
+      this.post({ t: 'compile', kid, src, output, view });
       this.stats.compiles++;
     }
-    const hd = new GpuHandle(outSize, new DeviceRef(this.nextId++) as never);
+    const hd = new GpuHandle(outSize, new DeviceRef(this.nextId++) as never, undefined, true);
     this.stats.ops++;
+    if (view) this.stats.quadOps++;
     if (!first) {
       this.post({ t: 'run', kid, out: idOf(hd), args: wire });
       return this.keep(hd);
