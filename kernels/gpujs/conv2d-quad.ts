@@ -9,7 +9,9 @@
  * Each reads a zero-padded copy of its image (padInto: one cheap pass; columns for forward and
  * backward-input, all sides for backward-filter), so the inner loop has no bounds test; the
  * out-of-image rows left are skipped with a branch, never read: WebGPU clamps an out-of-range
- * read to some element of the buffer, and 0 * that element is NaN when it is infinite.
+ * read to some element of the buffer, and 0 * that element is NaN when it is infinite. (A padded
+ * zero does meet the filter: an infinite weight gives NaN where the reference skips the tap and
+ * gives an infinity; both are non-finite, which the validate stage reports.)
  * Backward-input reads the filter transposed to [kh, kw, c, o] (contiguous in its filter loop:
  * 1.17x on SwiftShader; the same transpose gave the forward pass nothing, so it has none).
  */
@@ -55,8 +57,9 @@ export const conv2dQuad = (
   let y: GpuHandle;
   if (!epi) y = rt.run4(['x', 'w'], s + result, size, [xp, w]);
   else {
-    s += readFlat('bv', 'b', 'o1', epi.bias);
-    const out = (i: number) => (epi.act === 'relu' ? `Math.max(s${i} + bv, 0.0)` : `s${i} + bv`);
+    s += readFlat('bv', 'b', 'o1', epi.bias) + QUAD.map((i) => `  const y${i} = s${i} + bv;\n`).join('');
+    // the direct kernel's ReLU (a NaN stays NaN; WGSL's max(NaN, 0) may give either)
+    const out = (i: number) => (epi.act === 'relu' ? `y${i} < 0.0 ? 0.0 : y${i}` : `y${i}`);
     y = rt.run4(['x', 'w', 'b'], s + `  return [${QUAD.map(out).join(', ')}];`, size, [xp, w, epi.bias]);
   }
   if (xp !== x) rt.release(xp);
