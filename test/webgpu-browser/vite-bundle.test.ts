@@ -5,7 +5,7 @@
  * isolated, and run in headless Chromium (WebGPU on SwiftShader).
  *
  * What it guards: the library starts its device worker as
- * `new Worker(new URL('./device-worker.js', import.meta.url), { type: 'module' })`, the one form
+ * `new Worker(new URL('./device-worker.js', import.meta.url), { type: 'module' })`, the form
  * bundlers turn into a bundled worker. Any other form makes Vite inline the raw file as an asset,
  * whose `import 'gpu.js'` no browser resolves (measured with `new Worker(url ?? new URL(...))`:
  * no device-worker chunk, 'the WebGPU device worker failed to start', and gpujs fell back to GL).
@@ -45,9 +45,8 @@ beforeAll(async () => {
     configFile: false,
     logLevel: 'error',
     resolve: { alias: { 'elim-ts': entry } },
+    // Vite's defaults otherwise (its default worker format, iife, works: measured with this test)
     build: { outDir: work, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4000 },
-    // module workers: the engine worker starts the device worker (Vite's default is iife)
-    worker: { format: 'es' },
   });
   files = readdirSync(path.join(work, 'assets'));
   let origin: string;

@@ -51,9 +51,9 @@ export const openBrowserLink = async (url?: URL | string): Promise<DeviceLink> =
   if (obstacle) throw new EngineError('BackendError', 'gpujs', `no WebGPU mode here: ${obstacle}`);
   const Worker = (globalThis as unknown as { Worker: WorkerCtor }).Worker;
   // Written out as `new Worker(new URL('./device-worker.js', import.meta.url), { type: 'module' })`
-  // on purpose: bundlers (Vite, webpack 5, Parcel) recognise exactly this form and bundle the file
-  // as a worker with its imports; any other form leaves it an asset (an unbundled module whose
-  // `import 'gpu.js'` a browser cannot resolve).
+  // on purpose: bundlers recognise this form and bundle the file as a worker with its imports
+  // (test/webgpu-browser/vite-bundle.test.ts: Vite 8); any other form leaves it an asset, an
+  // unbundled module whose `import 'gpu.js'` a browser cannot resolve.
   const worker = url ? new Worker(url, { type: 'module' }) : new Worker(new URL('./device-worker.js', import.meta.url), { type: 'module' });
   const ctrl = new Int32Array(new SharedArrayBuffer(8));
   const channel = new MessageChannel();
